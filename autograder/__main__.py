@@ -1,0 +1,98 @@
+"""Command line: ``python -m autograder [NOTEBOOK | FOLDER | GLOB ...]``.
+
+With no argument it grades the reference solution of every lab and prints the
+score table. The exit code is 0 when every submission was graded (whatever its
+score), 1 when some submission could not be graded because of an internal
+error, and 2 when grading could not run at all (bad arguments, unknown lab).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from autograder import labs
+from autograder.batch import atomic_write, discover, run_batch
+
+
+def _table(d: dict) -> str:
+    lines = [f"{d.get('lab_title') or d.get('lab')}  [{d.get('student')}]  {d['notebook']}"]
+    for err in d.get("errors", []):
+        lines.append(f"  ERROR: {err}")
+    for warn in d.get("warnings", []):
+        lines.append(f"  note: {warn}")
+    width = max([len(e["name"]) for e in d.get("exercises", [])] + [8])
+    lines.append(f"  {'exercise':<{width}}  {'points':>9}  status  message")
+    for e in d.get("exercises", []):
+        pts = f"{e['earned']:g}/{e['points']:g}"
+        status = "pass" if e["passed"] else "FAIL"
+        msg = e.get("message", "")
+        if len(msg) > 160:
+            msg = msg[:157] + "..."
+        lines.append(f"  {e['name']:<{width}}  {pts:>9}  {status:<6}  {msg}")
+    lines.append(f"  {'total':<{width}}  {d['score']:g}/{d['max_score']:g}"
+                 + (f"   ({d.get('seconds', 0):.1f} s, sandbox: {d.get('sandbox') or '-'})" if 'seconds' in d else ""))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", help="notebooks, folders (searched recursively) or globs; "
+                        "default: the reference solution of every lab")
+    parser.add_argument("--lab", choices=sorted(labs.LABS), help="grade as this lab (default: detected)")
+    parser.add_argument("--json", metavar="FILE", help="write the report(s) as JSON (top level: score, max_score)")
+    parser.add_argument("--out", metavar="DIR", help="bulk output: reports/, feedback/, gradebook.csv (resumable)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="submissions graded in parallel (default 1)")
+    parser.add_argument("--feedback", choices=["md", "html", "none"], default="md",
+                        help="student feedback format under --out (default md)")
+    parser.add_argument("--force", action="store_true", help="grade again even if a report is up to date")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+
+    if args.paths:
+        paths, problems = discover(args.paths)
+    else:
+        paths, problems = [lab.solution for lab in labs.LABS.values()], []
+    for p in problems:
+        print(f"error: {p}", file=sys.stderr)
+    if not paths:
+        print("error: nothing to grade", file=sys.stderr)
+        return 2
+
+    out = Path(args.out) if args.out else None
+    reports = []
+    internal = 0
+    try:
+        for path, d, reused in run_batch(paths, out, args.jobs, args.lab, args.feedback, args.force,
+                                         progress=not args.quiet):
+            reports.append(d)
+            internal += bool(d.get("internal_error"))
+            if len(paths) == 1 and not args.quiet:
+                print(_table(d))
+    except ValueError as exc:  # e.g. a notebook whose lab cannot be told
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    if len(paths) > 1 or args.quiet:
+        reports.sort(key=lambda d: (str(d.get("student")), str(d.get("lab"))))
+        width = max(len(str(d.get("student"))) for d in reports)
+        for d in reports:
+            flag = "  ERROR: " + d["errors"][0] if d.get("errors") else ""
+            print(f"{str(d.get('student')):<{width}}  {str(d.get('lab')):<6} {d['score']:>6g} / {d['max_score']:<6g}{flag}")
+    if args.json:
+        if len(reports) == 1:
+            payload = reports[0]
+        else:
+            payload = {"score": sum(d["score"] for d in reports), "max_score": sum(d["max_score"] for d in reports),
+                       "submissions": reports}
+        atomic_write(Path(args.json), json.dumps(payload, indent=1))
+    return 1 if internal else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

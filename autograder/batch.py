@@ -1,0 +1,240 @@
+"""Grading many submissions: discovery, student names, parallel jobs, resumable atomic output.
+
+Layout of ``--out DIR``::
+
+    DIR/reports/<student>__<lab>.json    one report per submission (written atomically)
+    DIR/feedback/<student>__<lab>.md     feedback for the student (or .html)
+    DIR/gradebook.csv                    student, lab, points per exercise, total, max
+
+A submission whose report exists with the same file hash and grader version is
+not graded again, so an interrupted batch resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import html
+import io
+import json
+import os
+import re
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import labs
+from autograder.runner import Report, file_hash, grade
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Job:
+    path: Path
+    student: str
+
+
+def grader_version() -> str:
+    """A hash of every file that decides a grade: tests, test API, worker, grader."""
+    h = hashlib.sha256()
+    roots = [REPO_ROOT / "ganlab", REPO_ROOT / "autograder"]
+    for root in roots:
+        for p in sorted(root.rglob("*.py")):
+            if "catalog" in p.parts:
+                continue
+            h.update(str(p.relative_to(REPO_ROOT)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def discover(args: list[str]) -> tuple[list[Path], list[str]]:
+    """Expand files, folders (recursively) and globs into notebook paths; returns (paths, problems)."""
+    found: list[Path] = []
+    problems = []
+    for arg in args:
+        matches = [Path(m) for m in glob.glob(arg, recursive=True)] if glob.has_magic(arg) else [Path(arg)]
+        if not matches:
+            problems.append(f"{arg}: no file matches")
+        for m in matches:
+            if m.is_dir():
+                found.extend(sorted(p for p in m.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts))
+            elif m.exists():
+                found.append(m)
+            else:
+                problems.append(f"{arg}: no such file or folder")
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    return unique, problems
+
+
+def student_of(path: Path) -> str:
+    """nbgrader's ``submitted/<student>/<assignment>/<nb>.ipynb``, else the file name."""
+    parts = path.resolve().parts
+    if "submitted" in parts:
+        i = len(parts) - 1 - parts[::-1].index("submitted")
+        if i + 1 < len(parts) - 1:
+            return parts[i + 1]
+    return path.stem
+
+
+def jobs_for(paths: list[Path]) -> list[Job]:
+    """One job per notebook; students whose names collide get their folder as a prefix."""
+    names = [student_of(p) for p in paths]
+    jobs = []
+    for p, name in zip(paths, names):
+        if names.count(name) > 1:
+            name = f"{p.resolve().parent.name}_{name}"
+        jobs.append(Job(p, name))
+    return jobs
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:120] or "submission"
+
+
+def atomic_write(path: Path, data: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def feedback_markdown(report: dict) -> str:
+    """What a student may see: full detail for public tests, pass/fail and a hint for hidden ones."""
+    lines = [f"# Feedback: {report.get('lab_title') or report.get('lab')}",
+             "", f"**Score: {report['score']:g} / {report['max_score']:g}**", ""]
+    for err in report.get("errors", []):
+        lines.append(f"> **Could not grade the notebook:** {err}")
+    for warn in report.get("warnings", []):
+        lines.append(f"- Note: {warn}")
+    lines.append("")
+    for ex in report.get("exercises", []):
+        mark = "✅" if ex["passed"] else "❌"
+        lines += [f"## {mark} `{ex['name']}` — {ex['earned']:g} / {ex['points']:g}", ""]
+        for t in (t for t in report.get("tests", []) if t["exercise"] == ex["name"]):
+            status = "passed" if t["passed"] else "failed"
+            if t["hidden"]:
+                detail = t.get("doc") or "hidden test"
+                hint = f" Hint: {t['hint']}" if (not t["passed"] and t.get("hint")) else ""
+                lines.append(f"- hidden test ({t['points']:g} pt) {status}: {detail}.{hint}".replace("..", "."))
+            else:
+                msg = f" {t['message']}" if not t["passed"] else ""
+                lines.append(f"- public check `{t['name']}` ({t['points']:g} pt) {status}.{msg}")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def feedback_html(report: dict) -> str:
+    body = html.escape(feedback_markdown(report))
+    return f"<!doctype html><meta charset='utf-8'><title>Feedback</title><pre>{body}</pre>\n"
+
+
+def report_dict(report: Report, student: str, version: str) -> dict:
+    d = report.to_json()
+    d["student"] = student
+    d["grader_version"] = version
+    d["lab_title"] = labs.LABS[report.lab].title if report.lab in labs.LABS else None
+    return d
+
+
+def write_gradebook(out: Path) -> Path:
+    rows = []
+    exercise_cols: dict[str, list[str]] = {}
+    for p in sorted((out / "reports").glob("*.json")):
+        try:
+            d = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        rows.append(d)
+        exercise_cols.setdefault(d.get("lab") or "?", [e["name"] for e in d.get("exercises", [])])
+    columns = ["student", "lab", "notebook"]
+    for lab_id, names in sorted(exercise_cols.items()):
+        columns += [f"{lab_id}:{n}" for n in names if f"{lab_id}:{n}" not in columns]
+    columns += ["total", "max_score", "errors"]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns)
+    writer.writeheader()
+    for d in rows:
+        row = {"student": d.get("student"), "lab": d.get("lab"), "notebook": d.get("notebook"),
+               "total": d.get("score"), "max_score": d.get("max_score"), "errors": "; ".join(d.get("errors", []))}
+        for e in d.get("exercises", []):
+            row[f"{d.get('lab')}:{e['name']}"] = e["earned"]
+        writer.writerow(row)
+    target = out / "gradebook.csv"
+    atomic_write(target, buf.getvalue())
+    return target
+
+
+def run_batch(paths: list[Path], out: Path | None, jobs: int, lab: str | None, feedback: str,
+              force: bool = False, progress: bool = True, grade_kwargs: dict | None = None):
+    """Grade ``paths`` with ``jobs`` in parallel; yields ``(path, report_dict, reused)`` as each finishes."""
+    version = grader_version()
+    todo = jobs_for(paths)
+
+    def target_for(job: Job, lab_id: str) -> Path:
+        return out / "reports" / f"{safe_name(job.student)}__{lab_id}.json"
+
+    def cached(job: Job):
+        if out is None or force:
+            return None
+        try:
+            digest = file_hash(job.path)
+        except OSError:
+            return None
+        for p in (out / "reports").glob(f"{safe_name(job.student)}__*.json"):
+            try:
+                d = json.loads(p.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                continue
+            if d.get("sha256") == digest and d.get("grader_version") == version and \
+                    (lab is None or d.get("lab") == lab) and d.get("notebook") == str(job.path):
+                return d
+        return None
+
+    def work(job: Job):
+        hit = cached(job)
+        if hit is not None:
+            return job, hit, True
+        try:
+            rep = grade(job.path, lab, **(grade_kwargs or {}))
+            d = report_dict(rep, job.student, version)
+        except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
+            d = {"notebook": str(job.path), "student": job.student, "lab": lab, "score": 0.0, "max_score": 0.0,
+                 "exercises": [], "tests": [], "errors": [f"grading failed: {type(exc).__name__}: {exc}"],
+                 "warnings": [], "grader_version": version, "internal_error": True}
+        if out is not None and d.get("lab"):
+            atomic_write(target_for(job, d["lab"]), json.dumps(d, indent=1))
+            if feedback != "none":
+                ext = "html" if feedback == "html" else "md"
+                text = feedback_html(d) if feedback == "html" else feedback_markdown(d)
+                atomic_write(out / "feedback" / f"{safe_name(job.student)}__{d['lab']}.{ext}", text)
+        return job, d, False
+
+    bar = None
+    if progress and len(todo) > 1:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo), desc="grading", unit="nb")
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(work, job) for job in todo]
+        for fut in as_completed(futures):
+            job, d, reused = fut.result()
+            if bar is not None:
+                bar.update(1)
+            yield job.path, d, reused
+    if bar is not None:
+        bar.close()
+    if out is not None:
+        write_gradebook(out)

@@ -1,0 +1,56 @@
+"""The labs the grader knows, and how a submitted notebook is matched to one."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ganlab.checks import load_public
+from ganlab.testing import TestSpec, exercises_for, tests_for
+
+
+@dataclass(frozen=True)
+class Lab:
+    id: str
+    assignment: str  # nbgrader assignment (folder) name == notebook stem
+    title: str
+
+    @property
+    def solution(self) -> Path:
+        return Path(__file__).resolve().parents[1] / "solutions" / self.assignment / f"{self.assignment}.ipynb"
+
+    @property
+    def release(self) -> Path:
+        return Path(__file__).resolve().parents[1] / "labs" / self.assignment / f"{self.assignment}.ipynb"
+
+
+LABS: dict[str, Lab] = {
+    "lab1": Lab("lab1", "lab1_minimax", "The minimax game V(x, y) = xy"),
+}
+
+
+def load_tests(lab_id: str) -> list[TestSpec]:
+    """Public and hidden tests of a lab, in registration order (public first)."""
+    load_public(lab_id)
+    importlib.import_module(f"autograder.hidden.{lab_id}")
+    tests = tests_for(lab_id)
+    return [t for t in tests if not t.hidden] + [t for t in tests if t.hidden]
+
+
+def detect(path: Path, metadata_hint: str | None, defined: set[str]) -> str | None:
+    """Which lab a notebook is: its name or folder, then its metadata, then the names it defines."""
+    for part in [path.stem, path.parent.name]:
+        m = re.search(r"lab[_\s-]?(\d+)", part, re.IGNORECASE)
+        if m and f"lab{int(m.group(1))}" in LABS:
+            return f"lab{int(m.group(1))}"
+    if metadata_hint in LABS:
+        return metadata_hint
+    best, best_hits = None, 0
+    for lab_id in LABS:
+        load_public(lab_id)
+        hits = len(set(exercises_for(lab_id)) & defined)
+        if hits > best_hits:
+            best, best_hits = lab_id, hits
+    return best

@@ -1,0 +1,150 @@
+"""Grade one notebook: plan what to run, start the worker, run every test, build the report."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ganlab.testing import CheckFailure, TestResult, exercises_for, run_tests
+
+from autograder import labs
+from autograder.notebook import NotebookError, Plan, load
+from autograder.remote import RemoteSubmission, WorkerLost, WorkerSession
+from autograder.sandbox import Limits, SandboxConfig
+
+
+@dataclass
+class ExerciseResult:
+    name: str
+    title: str
+    earned: float
+    points: float
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.earned >= self.points
+
+
+@dataclass
+class Report:
+    notebook: str
+    lab: str | None
+    score: float
+    max_score: float
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    tests: list[TestResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sandbox: str = ""
+    seconds: float = 0.0
+    sha256: str = ""
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        for ex, src in zip(out["exercises"], self.exercises):
+            ex["passed"] = src.passed
+        return out
+
+
+def _missing_message(name: str, plan: Plan, session: WorkerSession) -> str:
+    cells = plan.cell_names.get(name, [])
+    for cell in cells:
+        if cell in plan.cell_errors:
+            return f"`{name}` could not be defined: cell {cell} has a {plan.cell_errors[cell]}."
+    for stmt in plan.statements:
+        if name in stmt.defines:
+            if stmt.id in session.report.excluded:
+                return f"`{name}` could not be defined: {session.report.excluded[stmt.id]}."
+            if stmt.id in session.report.statement_errors:
+                return f"`{name}` could not be defined: {session.report.statement_errors[stmt.id]}."
+    if cells:
+        return f"`{name}` could not be defined (cell {cells[-1]})."
+    return (f"`{name}` is not defined anywhere in the notebook: was its cell deleted, or the "
+            "function renamed?")
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = None,
+          sandbox: SandboxConfig | None = None) -> Report:
+    """Grade ``path``. Problems with the submission end up in the report, never as an exception."""
+    path = Path(path)
+    started = time.monotonic()
+    report = Report(notebook=str(path), lab=lab_id, score=0.0, max_score=0.0)
+    try:
+        report.sha256 = file_hash(path)
+    except OSError as exc:
+        report.errors.append(f"cannot read the file: {exc.strerror or exc}")
+    plan: Plan | None = None
+    if not report.errors:
+        try:
+            plan = load(path)
+            report.warnings.extend(plan.warnings)
+        except NotebookError as exc:
+            report.errors.append(str(exc))
+    if report.lab is None:
+        defined = {n for s in (plan.statements if plan else []) for n in s.defines}
+        report.lab = labs.detect(path, plan.lab_hint if plan else None, defined)
+    if report.lab is None or report.lab not in labs.LABS:
+        raise ValueError(f"cannot tell which lab {path} is; pass --lab (one of {', '.join(labs.LABS)})")
+    specs = labs.load_tests(report.lab)
+    exercises = exercises_for(report.lab)
+    report.max_score = sum(t.points for t in specs)
+    if plan is None:
+        report.tests = [TestResult(t.exercise, t.name, t.points, 0.0, False, t.hidden,
+                                   "not graded: " + report.errors[0], 0.0, t.doc) for t in specs]
+    else:
+        for cell, why in sorted(plan.cell_errors.items()):
+            report.warnings.append(f"cell {cell} was not run: {why}")
+        session = WorkerSession(plan, limits, sandbox)
+        try:
+            report.tests = _run(session, plan, specs, exercises)
+            report.sandbox = session.mode
+            for sid, why in session.report.statement_errors.items():
+                report.warnings.append(why)
+            for sid, why in session.report.excluded.items():
+                report.warnings.append(why)
+        finally:
+            session.close()
+    for name, ex in exercises.items():
+        results = [r for r in report.tests if r.exercise == name]
+        failed = [r for r in results if not r.passed]
+        report.exercises.append(ExerciseResult(
+            name, ex.title, sum(r.earned for r in results), sum(r.points for r in results),
+            failed[0].message if failed else ""))
+    report.score = round(sum(e.earned for e in report.exercises), 6)
+    report.max_score = round(report.max_score, 6)
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
+
+
+def _run(session: WorkerSession, plan: Plan, specs, exercises) -> list[TestResult]:
+    sub = RemoteSubmission(session)
+    results = []
+    for spec in specs:
+        requires = exercises[spec.exercise].requires
+        try:
+            session.begin_test(spec.timeout)
+            missing = [n for n in requires if n not in session.report.names]
+        except WorkerLost as lost:
+            results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
+                                      f"not run: {lost.reason}", 0.0, spec.doc))
+            continue
+        if missing:
+            results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
+                                      _missing_message(missing[0], plan, session), 0.0, spec.doc))
+            continue
+        results.extend(run_tests(sub, [spec]))
+    return results
+
+
+__all__ = ["grade", "Report", "ExerciseResult", "CheckFailure"]

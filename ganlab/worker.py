@@ -1,0 +1,216 @@
+"""The worker process that holds a submission's code while it is graded.
+
+It is started by the grader (``autograder.sandbox``) inside a sandbox, with two
+pipe file descriptors for requests and replies. It executes the statements it is
+sent, then answers calls. It never decides a grade: it returns raw values (see
+``ganlab.wire``) and the grader judges them in its own process.
+
+This module is public on purpose: it holds no test and no solution.
+"""
+
+from __future__ import annotations
+
+import importlib
+import linecache
+import os
+import signal
+import struct
+import sys
+import traceback
+
+from ganlab import wire
+
+TRUSTED_ROOTS = ("torch", "ganlab", "math", "numpy", "collections", "functools")
+_CELL_PREFIX = "<cell "
+
+
+class Worker:
+    def __init__(self, req_fd: int, rep_fd: int):
+        self.req_fd = req_fd
+        self.rep_fd = rep_fd
+        self.ns: dict = {"__name__": "__main__", "__builtins__": __builtins__}
+        self.objects: dict[int, object] = {}
+        self.sources: dict[str, list[str]] = {}
+
+    # -- framing ---------------------------------------------------------------
+    def send(self, header: dict, tensors: dict | None = None) -> None:
+        wire.write_all(self.rep_fd, wire.pack(header, tensors))
+
+    def receive(self):
+        (n,) = struct.unpack(">Q", wire.read_exact(self.req_fd, 8))
+        return wire.unpack(wire.read_exact(self.req_fd, n))
+
+    # -- objects -----------------------------------------------------------------
+    def keep(self, obj) -> wire.Ref:
+        for k, v in self.objects.items():
+            if v is obj:
+                return wire.Ref(k, _type_name(obj))
+        key = len(self.objects) + 1
+        self.objects[key] = obj
+        return wire.Ref(key, _type_name(obj))
+
+    def resolve(self, marker: dict):
+        if "__ref__" in marker:
+            return self.objects[int(marker["__ref__"])]
+        if "__global__" in marker:
+            name = marker["__global__"]
+            if name not in self.ns:
+                raise NameError(f"name {name!r} is not defined in the submission")
+            return self.ns[name]
+        qualname = marker["__trusted__"]
+        root = qualname.split(".")[0]
+        if root not in TRUSTED_ROOTS:
+            raise PermissionError(f"{qualname} is not a trusted callable")
+        parts = qualname.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+            return obj
+        raise ImportError(qualname)
+
+    def encode_result(self, value, keep_all: bool):
+        tensors: dict = {}
+        if keep_all:
+            value = self.keep(value)
+        return wire.encode(value, tensors, keep=self.keep), tensors
+
+    # -- error reports -------------------------------------------------------------
+    def error(self, exc: BaseException) -> dict:
+        try:
+            message = str(exc)
+        except Exception:  # noqa: BLE001 - a student __str__ may itself fail
+            message = "<message could not be shown>"
+        frames = []
+        for fs in traceback.extract_tb(exc.__traceback__):
+            if fs.filename.startswith(_CELL_PREFIX):
+                frames.append({"cell": fs.filename[len(_CELL_PREFIX):-1], "line": fs.lineno,
+                               "function": fs.name, "code": (fs.line or "")[:200]})
+        name = type(exc).__name__
+        if isinstance(exc, SystemExit):
+            name, message = "SystemExit", f"the code called sys.exit({exc.code!r})"
+        return {"type": name[:100], "message": message[:2000], "frames": frames[-5:]}
+
+    # -- operations ----------------------------------------------------------------
+    def op_load(self, header: dict, tensors: dict) -> None:
+        for stmt in header["statements"]:
+            self.send({"event": "start", "id": stmt["id"]})
+            filename = f"{_CELL_PREFIX}{stmt['cell']}>"
+            code = "\n" * (int(stmt.get("lineno", 1)) - 1) + stmt["code"]
+            lines = code.splitlines(True)
+            linecache.cache[filename] = (len(code), None, lines, filename)
+            try:
+                exec(compile(code, filename, "exec"), self.ns)  # noqa: S102 - this is the sandbox
+                self.send({"event": "done", "id": stmt["id"], "ok": True})
+            except BaseException as exc:  # noqa: BLE001 - report, never die
+                self.send({"event": "done", "id": stmt["id"], "ok": False, "error": self.error(exc)})
+        self.send({"event": "loaded", "names": self.names()})
+
+    def names(self) -> dict:
+        out = {}
+        for k, v in list(self.ns.items()):
+            if k.startswith("__"):
+                continue
+            out[k] = "class" if isinstance(v, type) else "function" if callable(v) else _type_name(v)
+        return out
+
+    def op_call(self, header: dict, tensors: dict):
+        fn = self.resolve(header["fn"])
+        if "attr" in header:
+            fn = getattr(fn, header["attr"])
+        args = wire.decode(header.get("args", []), tensors, self.resolve)
+        kwargs = wire.decode(header.get("kwargs", {"__dict__": {}}), tensors, self.resolve)
+        result = fn(*args, **kwargs)
+        return self.encode_result(result, bool(header.get("keep")))
+
+    def op_getattr(self, header: dict, tensors: dict):
+        obj = self.resolve(header["obj"])
+        return self.encode_result(getattr(obj, header["attr"]), bool(header.get("keep")))
+
+    def op_state(self, header: dict, tensors: dict):
+        import torch
+
+        obj = self.resolve(header["obj"])
+        out: dict = {"type": _type_name(obj)}
+        if isinstance(obj, torch.nn.Module):
+            out["training"] = {n or "": m.training for n, m in obj.named_modules()}
+            out["params"] = {n: p for n, p in obj.named_parameters()}
+            out["grads"] = {n: p.grad for n, p in obj.named_parameters()}
+            out["buffers"] = {n: b for n, b in obj.named_buffers()}
+        elif isinstance(obj, torch.optim.Optimizer):
+            groups = []
+            for g in obj.param_groups:
+                hp = {k: v for k, v in g.items() if k != "params" and isinstance(v, (int, float, bool, tuple))}
+                groups.append({"hyper": hp, "params": [self.keep(p) for p in g["params"]]})
+            out["groups"] = groups
+        elif isinstance(obj, torch.Tensor):
+            out["value"] = obj
+            out["grad"] = obj.grad
+        return self.encode_result(out, False)
+
+    def serve(self) -> None:
+        while True:
+            try:
+                header, tensors = self.receive()
+            except EOFError:
+                return
+            op = header.get("op")
+            if op == "load":
+                self.op_load(header, tensors)
+                continue
+            if op == "quit":
+                return
+            handler = {"call": self.op_call, "getattr": self.op_getattr, "state": self.op_state}.get(op)
+            if op == "names":
+                self.send({"ok": True, "value": wire.encode({"names": self.names()}, {})})
+                continue
+            if handler is None:
+                self.send({"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}"}})
+                continue
+            try:
+                value, out_tensors = handler(header, tensors)
+            except BaseException as exc:  # noqa: BLE001 - SystemExit included: it costs one call only
+                self.send({"ok": False, "error": self.error(exc)})
+                continue
+            self.send({"ok": True, "value": value}, out_tensors)
+
+
+def _type_name(obj) -> str:
+    t = type(obj)
+    mod = getattr(t, "__module__", "") or ""
+    return (t.__name__ if mod in ("builtins", "__main__") else f"{mod}.{t.__name__}")[:200]
+
+
+def _isolate_stdio() -> None:
+    """Send the submission's printing to a capped file: it never reaches the grader's protocol."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead of killing us
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    out = os.open("submission_output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    sys.stdout = os.fdopen(1, "w", buffering=1, closefd=False)
+    sys.stderr = sys.stdout
+
+
+def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    req_fd, rep_fd = int(argv[0]), int(argv[1])
+    _isolate_stdio()
+    os.environ["GANLAB_GRADING"] = "1"
+    import warnings
+
+    import torch
+
+    warnings.simplefilter("ignore")
+    torch.set_num_threads(int(os.environ.get("GANLAB_WORKER_THREADS", "1")))
+    worker = Worker(req_fd, rep_fd)
+    worker.send({"event": "ready", "pid": os.getpid()})
+    worker.serve()
+
+
+if __name__ == "__main__":
+    main()
