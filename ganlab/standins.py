@@ -19,3 +19,11 @@ def history_probe_step(x, y, x_prev, y_prev, eta):
     records exactly which previous point the runner supplied at every step.
     """
     return x + eta, x_prev + 10 * y_prev
+
+
+def set_grad(tensor, value):
+    """Fill ``tensor.grad`` with ``value`` (a stale gradient, as left by an earlier backward pass)."""
+    import torch
+
+    tensor.grad = torch.full_like(tensor, float(value))
+    return None

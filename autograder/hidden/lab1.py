@@ -8,7 +8,7 @@ import torch
 
 from ganlab.checks.lab1 import (
     ALTERNATING, AUTOGRAD, EXTRAGRADIENT, GROWTH, HINT_ALT_OLD_X, HINT_ASCENT, HINT_EG_FROM_MID,
-    HINT_OGDA_COEF, HINT_SIM_AS_ALT, HINT_SWAPPED, HINT_WRONG_OPTIMIZER, INVARIANT, OPTIMISTIC,
+    HINT_OGDA_COEF, HINT_OGDA_SWAPPED, HINT_SIM_AS_ALT, HINT_SWAPPED, HINT_WRONG_OPTIMIZER, INVARIANT, OPTIMISTIC,
     SIMULTANEOUS, TRAJECTORY, expect_step, make_players, read_players,
 )
 from ganlab.testing import SubmissionError, Trusted, expect_close, expect_true, fail, register
@@ -86,8 +86,7 @@ def optimistic_random_tensors(sub):
     out = sub.call("optimistic_gda_step", x, y, xp, yp, eta)
     wrong = [
         (_stack((x - 2 * eta * y + 2 * eta * yp, y + 2 * eta * x - 2 * eta * xp)), HINT_OGDA_COEF),
-        (_stack((x - 2 * eta * yp + eta * y, y + 2 * eta * xp - eta * x)),
-         "Current and previous points are swapped in the update."),
+        (_stack((x - 2 * eta * yp + eta * y, y + 2 * eta * xp - eta * x)), HINT_OGDA_SWAPPED),
         (_stack(_ogda(x, y, xp, yp, -eta)), HINT_SWAPPED),
     ]
     expect_step(out, _stack(_ogda(x, y, xp, yp, eta)), "optimistic_gda_step(x, y, x_prev, y_prev, 0.3)", wrong)
@@ -155,12 +154,15 @@ def invariant_random_points(sub):
                  diagnoses=[(x**2 + y**2 + 0.8 * x * y, "Check the sign of the cross term: it is - eta * x * y.")])
 
 
-def _simulate(x, y, lr_x, lr_y, steps, alternating, accumulate=False, old_x=False):
-    """What an SGD player pair ends at; the flags reproduce two common bugs."""
+def _simulate(x, y, lr_x, lr_y, steps, alternating, accumulate=False, old_x=False, x_twice=False):
+    """What an SGD player pair ends at; the flags reproduce common bugs."""
     gx = gy = 0.0
     for _ in range(steps):
         gx = (gx if accumulate else 0.0) + y
         x_new = x - lr_x * gx
+        if x_twice:  # opt_x.step() called where opt_y.step() was meant
+            x, y = x_new - lr_x * gx, y
+            continue
         x_for_y = x_new if (alternating and not old_x) else x
         gy = (gy if accumulate else 0.0) + x_for_y
         x, y = x_new, y + lr_y * gy
@@ -182,7 +184,8 @@ def autograd_alternating_twice(sub):
                             (_simulate(0.5, -1.5, 0.2, 0.05, 2, True, old_x=True),
                              "y's gradient was taken at the old x: in alternating mode recompute V after "
                              "opt_x.step()."),
-                            (_simulate(0.5, -1.5, 0.05, 0.2, 2, True), HINT_WRONG_OPTIMIZER)])
+                            (_simulate(0.5, -1.5, 0.05, 0.2, 2, True), HINT_WRONG_OPTIMIZER),
+                            (_simulate(0.5, -1.5, 0.2, 0.05, 2, True, x_twice=True), HINT_WRONG_OPTIMIZER)])
     check_grad_hygiene(sub, x, y)
 
 
@@ -207,3 +210,23 @@ def autograd_simultaneous_matches_closed_form(sub):
         xd, yd = xd + 0.25 * yd, yd - 0.25 * xd
     expect_close(read_players(sub, x, y), [xv, yv], "(x, y) after ten simultaneous autograd steps",
                  rtol=1e-9, diagnoses=[([xd, yd], HINT_ASCENT)])
+
+
+@register(AUTOGRAD, points=1, hidden=True)
+def autograd_ignores_stale_gradients(sub):
+    """A step must not depend on gradients left in .grad by earlier backward passes."""
+    for alternating in (False, True):
+        clean = make_players(sub, 0.7, -0.4, 0.1, 0.2)
+        sub.call("autograd_gda_step", *clean, alternating=alternating)
+        stale = make_players(sub, 0.7, -0.4, 0.1, 0.2)
+        sub.trusted("ganlab.standins.set_grad", stale[0], 5.0, keep=False)
+        sub.trusted("ganlab.standins.set_grad", stale[1], -3.0, keep=False)
+        sub.call("autograd_gda_step", *stale, alternating=alternating)
+        got_clean = read_players(sub, *clean[:2])
+        got_stale = read_players(sub, *stale[:2])
+        expected = _simulate(0.7, -0.4, 0.1, 0.2, 1, alternating)
+        expect_close(got_clean, expected, f"(x, y) after one step (alternating={alternating})")
+        expect_close(got_stale, expected,
+                     f"(x, y) after one step that started with stale gradients in .grad (alternating={alternating})",
+                     diagnoses=[(got_stale, "Gradients accumulate in .grad: call zero_grad() on each optimizer "
+                                            "before each backward() (stale gradients changed your step).")])

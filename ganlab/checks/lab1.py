@@ -32,6 +32,8 @@ HINT_EG_FROM_MID = ("It looks like the final step starts from the extrapolated p
 HINT_OGDA_COEF = ("Check the history term: optimistic GDA is x_{t+1} = x_t - 2*eta*y_t + eta*y_{t-1} "
                   "(coefficient 2 on the current gradient, 1 on the previous one).")
 
+HINT_OGDA_SWAPPED = "Current and previous points are swapped in the update (the factor 2*eta goes with (x_t, y_t))."
+
 
 def _pair(value, what):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
@@ -93,6 +95,7 @@ def optimistic_one_step(sub):
     expect_step(out, [0.7, 2.15], "optimistic_gda_step(1.0, 2.0, 0.5, 1.0, 0.1)",
                  [([0.8, 2.2], HINT_OGDA_COEF), ([0.6, 2.1], HINT_OGDA_COEF), ([0.9, 2.1], HINT_OGDA_COEF),
                   ([0.8, 2.1], "That is plain simultaneous GDA: the previous point is ignored."),
+                  ([1.0, 2.0], HINT_OGDA_SWAPPED),
                   ([1.3, 1.85], HINT_SWAPPED)])
 
 
@@ -157,8 +160,9 @@ def read_players(sub, x, y):
     return float(sub.state(x)["value"]), float(sub.state(y)["value"])
 
 
-HINT_WRONG_OPTIMIZER = ("x moved by y's learning rate and y by x's: each optimizer must step only its own "
-                        "player (opt_x for x, opt_y for y).")
+HINT_WRONG_OPTIMIZER = ("The players did not each move with their own optimizer: each optimizer must step only "
+                        "its own player (opt_x.step() for x, opt_y.step() for y). Check which optimizer you call "
+                        "after each backward().")
 HINT_ASCENT = ("y should *ascend* V: minimise -V with opt_y (or flip the sign of its gradient), "
                "while x minimises V with opt_x.")
 
@@ -170,7 +174,8 @@ def autograd_simultaneous_step(sub):
     sub.call("autograd_gda_step", x, y, opt_x, opt_y, alternating=False)
     got = read_players(sub, x, y)
     expect_close(got, [0.8, 2.3], "(x, y) after autograd_gda_step(..., alternating=False)",
-                 diagnoses=[([0.4, 2.1], HINT_WRONG_OPTIMIZER), ([0.8, 1.7], HINT_ASCENT),
+                 diagnoses=[([0.4, 2.1], HINT_WRONG_OPTIMIZER), ([0.6, 2.0], HINT_WRONG_OPTIMIZER),
+                            ([0.8, 1.7], HINT_ASCENT),
                             ([0.8, 2.24], "y used the new x: with alternating=False both gradients must be "
                                           "taken at the old point before either optimizer steps."),
                             ([1.0, 2.0], "Neither player moved: call opt_x.step() and opt_y.step() after "

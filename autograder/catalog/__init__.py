@@ -1,0 +1,72 @@
+"""Load a lab's catalog and build test submissions from the reference notebook.
+
+``build(lab, {exercise: source})`` returns notebook JSON in which each named
+exercise's cell (found by its nbgrader ``grade_id``) holds the given source.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import labs
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Entry:
+    path: Path
+    kind: str  # "wrong" | "right"
+    exercises: list[str]
+    expect: str
+    doc: str
+    source: str
+
+
+def entries(lab_id: str) -> list[Entry]:
+    out = []
+    for p in sorted((HERE / lab_id).glob("*.py")):
+        if not p.name.startswith(("wrong_", "right_")):
+            continue
+        source = p.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        consts = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                try:
+                    consts[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    pass
+        kind = "wrong" if p.name.startswith("wrong_") else "right"
+        exercises = [consts["EXERCISE"]] if kind == "wrong" else list(consts["EXERCISES"])
+        out.append(Entry(p, kind, exercises, consts.get("EXPECT", ""), ast.get_docstring(tree) or "", source))
+    return out
+
+
+def reference(lab_id: str) -> dict:
+    return json.loads(labs.LABS[lab_id].solution.read_text(encoding="utf-8"))
+
+
+def build(lab_id: str, replacements: dict[str, str], base: dict | None = None) -> dict:
+    nb = copy.deepcopy(base or reference(lab_id))
+    found = set()
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in replacements:
+            cell["source"] = replacements[grade_id]
+            cell["outputs"] = []
+            found.add(grade_id)
+    missing = set(replacements) - found
+    if missing:
+        raise KeyError(f"no exercise cell for {sorted(missing)} in {lab_id}")
+    return nb
+
+
+def submission_for(entry: Entry, lab_id: str) -> dict:
+    """The reference notebook with ``entry`` in place of its exercise(s)."""
+    first, *rest = entry.exercises
+    return build(lab_id, {first: entry.source, **{name: "" for name in rest}})
