@@ -10,6 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH", "")] if p)
 
+(ROOT / ".nbgrader").mkdir(exist_ok=True)  # holds the gradebook database (ignored by git)
+
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.source_directory = "solutions"

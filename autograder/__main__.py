@@ -3,7 +3,8 @@
 With no argument it grades the reference solution of every lab and prints the
 score table. The exit code is 0 when every submission was graded (whatever its
 score), 1 when some submission could not be graded because of an internal
-error, and 2 when grading could not run at all (bad arguments, unknown lab).
+error, and 2 when grading could not run (a path that does not exist, a notebook
+whose lab cannot be told).
 """
 
 from __future__ import annotations
@@ -66,17 +67,16 @@ def main(argv=None) -> int:
 
     out = Path(args.out) if args.out else None
     reports = []
-    internal = 0
-    try:
-        for path, d, reused in run_batch(paths, out, args.jobs, args.lab, args.feedback, args.force,
-                                         progress=not args.quiet):
-            reports.append(d)
-            internal += bool(d.get("internal_error"))
-            if len(paths) == 1 and not args.quiet:
-                print(_table(d))
-    except ValueError as exc:  # e.g. a notebook whose lab cannot be told
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    internal = unknown = 0
+    for path, d, reused in run_batch(paths, out, args.jobs, args.lab, args.feedback, args.force,
+                                     progress=not args.quiet):
+        reports.append(d)
+        internal += bool(d.get("internal_error"))
+        if d.get("unknown_lab"):
+            unknown += 1
+            print(f"error: {d['errors'][0]}", file=sys.stderr)
+        elif len(paths) == 1 and not args.quiet:
+            print(_table(d))
 
     if len(paths) > 1 or args.quiet:
         reports.sort(key=lambda d: (str(d.get("student")), str(d.get("lab"))))
@@ -91,6 +91,8 @@ def main(argv=None) -> int:
             payload = {"score": sum(d["score"] for d in reports), "max_score": sum(d["max_score"] for d in reports),
                        "submissions": reports}
         atomic_write(Path(args.json), json.dumps(payload, indent=1))
+    if unknown or problems:
+        return 2
     return 1 if internal else 0
 
 

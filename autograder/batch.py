@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import labs
-from autograder.runner import Report, file_hash, grade
+from autograder.runner import Report, UnknownLab, file_hash, grade
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -210,6 +210,10 @@ def run_batch(paths: list[Path], out: Path | None, jobs: int, lab: str | None, f
         try:
             rep = grade(job.path, lab, **(grade_kwargs or {}))
             d = report_dict(rep, job.student, version)
+        except UnknownLab as exc:
+            d = {"notebook": str(job.path), "student": job.student, "lab": None, "score": 0.0, "max_score": 0.0,
+                 "exercises": [], "tests": [], "errors": [str(exc)], "warnings": [], "grader_version": version,
+                 "unknown_lab": True}
         except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
             d = {"notebook": str(job.path), "student": job.student, "lab": lab, "score": 0.0, "max_score": 0.0,
                  "exercises": [], "tests": [], "errors": [f"grading failed: {type(exc).__name__}: {exc}"],

@@ -15,6 +15,10 @@ from autograder.remote import RemoteSubmission, WorkerLost, WorkerSession
 from autograder.sandbox import Limits, SandboxConfig
 
 
+class UnknownLab(ValueError):
+    """The notebook cannot be matched to a lab (pass ``--lab``)."""
+
+
 @dataclass
 class ExerciseResult:
     name: str
@@ -95,7 +99,7 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
         defined = {n for s in (plan.statements if plan else []) for n in s.defines}
         report.lab = labs.detect(path, plan.lab_hint if plan else None, defined)
     if report.lab is None or report.lab not in labs.LABS:
-        raise ValueError(f"cannot tell which lab {path} is; pass --lab (one of {', '.join(labs.LABS)})")
+        raise UnknownLab(f"cannot tell which lab {path} is; pass --lab (one of {', '.join(labs.LABS)})")
     specs = labs.load_tests(report.lab)
     exercises = exercises_for(report.lab)
     report.max_score = sum(t.points for t in specs)

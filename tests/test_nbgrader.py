@@ -1,0 +1,63 @@
+"""nbgrader autograde and the standalone grader agree on a partially correct submission."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import catalog, labs
+from autograder.runner import grade
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def partial_submission(lab_id: str) -> dict:
+    """Reference notebook with two catalog mistakes and one exercise left as the student stub."""
+    wrong = [e for e in catalog.entries(lab_id) if e.kind == "wrong"]
+    picked = {}
+    for e in wrong:
+        if e.exercises[0] not in picked:
+            picked[e.exercises[0]] = e.source
+        if len(picked) == 2:
+            break
+    release = json.loads(labs.LABS[lab_id].release.read_text(encoding="utf-8"))
+    stubbed = next(c for c in release["cells"]
+                   if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+                   and c["metadata"]["nbgrader"]["grade_id"] not in picked)
+    picked[stubbed["metadata"]["nbgrader"]["grade_id"]] = "".join(stubbed["source"])
+    return catalog.build(lab_id, picked)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab_id", list(labs.LABS))
+def test_nbgrader_autograde_matches_standalone_grader(lab_id, tmp_path):
+    lab = labs.LABS[lab_id]
+    shutil.copy(REPO / "nbgrader_config.py", tmp_path)
+    shutil.copytree(REPO / "solutions" / lab.assignment, tmp_path / "solutions" / lab.assignment)
+    submitted = tmp_path / "submitted" / "alice" / lab.assignment / f"{lab.assignment}.ipynb"
+    submitted.parent.mkdir(parents=True)
+    submitted.write_text(json.dumps(partial_submission(lab_id)), encoding="utf-8")
+
+    env = dict(os.environ, PYTHONPATH=str(REPO))  # hidden tests for the autograde kernel
+    for args in (["generate_assignment", lab.assignment, "--force"], ["autograde", lab.assignment, "--force"]):
+        r = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stdout + r.stderr
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{tmp_path / '.nbgrader' / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(lab.assignment, "alice")
+        nbgrader_score, nbgrader_max = sub.score, sub.max_score
+
+    report = grade(submitted, lab_id)
+    assert 0 < report.score < report.max_score, "the sample must be partially correct"
+    assert report.max_score == pytest.approx(nbgrader_max)
+    assert report.score == pytest.approx(nbgrader_score), (
+        f"standalone {report.score} vs nbgrader {nbgrader_score}")

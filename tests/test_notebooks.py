@@ -1,0 +1,118 @@
+"""Notebooks: solutions run in fast mode, labs/ is nbgrader's output, student copies leak nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from autograder import labs
+from tools import notebooks
+
+REPO = Path(__file__).resolve().parents[1]
+LAB_IDS = list(labs.LABS)
+FAST_MODE_BUDGET_S = 180  # LAB_STANDARD: top to bottom in fast mode on the 2-core CPU
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_solution_runs_top_to_bottom_in_fast_mode(lab_id):
+    nb, seconds = notebooks.execute(labs.LABS[lab_id].solution, fast=True)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    assert seconds < FAST_MODE_BUDGET_S, f"{lab_id} took {seconds:.0f} s in fast mode"
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_solution_has_recorded_outputs_for_self_learners(lab_id):
+    nb = _json(labs.LABS[lab_id].solution)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c.get("execution_count") for c in code), "every solution cell must have been executed"
+    text = json.dumps(nb)
+    assert "image/png" in text, "the worked solution must show its figures"
+    assert "ran top to bottom in" in text, "the last cell labels hardware and wall time"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_labs_is_exactly_what_nbgrader_generates(lab_id):
+    lab = labs.LABS[lab_id]
+    generated = notebooks.normalized(notebooks.release_in_temp(lab.assignment))
+    committed = notebooks.normalized(_json(lab.release))
+    assert generated == committed, (f"labs/{lab.assignment} is out of date: run "
+                                    "`python -m tools.notebooks release` and commit")
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "labs").rglob("*.ipynb")), ids=lambda p: p.name)
+def test_student_notebooks_carry_no_outputs(path):
+    nb = _json(path)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"{path.name}: a code cell has outputs"
+            assert cell.get("execution_count") is None
+
+
+def _solution_lines(nb: dict) -> list[str]:
+    """Code lines inside solution / hidden-test blocks, except those the notebook states openly
+    elsewhere (a docstring may give the formula to implement)."""
+    lines, public, inside = [], [], False
+    for cell in nb["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
+                lines.append(line.strip())
+            elif not inside:
+                public.append(line)
+    public_text = "\n".join(public)
+    return [line for line in lines if line not in public_text]
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_student_version_holds_no_solution_and_no_hidden_test(lab_id):
+    lab = labs.LABS[lab_id]
+    release_text = lab.release.read_text(encoding="utf-8")
+    for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "check.points", "autograder"):
+        assert marker not in release_text, f"{marker!r} leaked into labs/"
+    release_sources = "\n".join("".join(c["source"]) for c in _json(lab.release)["cells"])
+    leaked = [line for line in _solution_lines(_json(lab.solution)) if line in release_sources]
+    assert not leaked, f"solution lines in the student version: {leaked[:5]}"
+
+
+def test_installable_package_holds_no_solution_and_no_hidden_test():
+    """What students install on Colab (the ganlab package) must not contain answers or hidden tests."""
+    import tomllib
+
+    packages = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    assert all(p == "ganlab" or p.startswith("ganlab.") for p in packages)
+    shipped = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "ganlab").rglob("*.py"))
+    hidden_names = []
+    for path in (REPO / "autograder" / "hidden").glob("lab*.py"):
+        hidden_names += re.findall(r"^def ([a-z]\w+)\(sub", path.read_text(), re.MULTILINE)
+    assert hidden_names
+    assert not [n for n in hidden_names if n in shipped], "hidden test names appear in ganlab/"
+    for lab in labs.LABS.values():
+        leaked = [line for line in _solution_lines(_json(lab.solution)) if line in shipped]
+        assert not leaked, f"solution lines in ganlab/: {leaked[:5]}"
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_check_cell_points_match_the_graders(lab_id):
+    """nbgrader's points per check cell equal the points of that exercise's tests (so both totals agree)."""
+    from ganlab.testing import exercises_for
+
+    specs = labs.load_tests(lab_id)
+    nb = _json(labs.LABS[lab_id].solution)
+    cells = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"].get("points")
+             for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+    for name in exercises_for(lab_id):
+        expected = sum(t.points for t in specs if t.exercise == name)
+        assert cells.get(f"check_{name}") == expected, f"check_{name}: notebook points vs graders' {expected}"
