@@ -1,0 +1,40 @@
+"""Download and verify the workbook's real datasets: ``python datasets/prepare.py [--list] [NAME ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ganlab.data.registry import DATASETS, DatasetUnavailable, cache_dir, fetch, locate  # noqa: E402
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", help=f"datasets to fetch: {', '.join(DATASETS)}")
+    parser.add_argument("--list", action="store_true", help="list datasets and whether they are on disk")
+    parser.add_argument("--root", help="folder to use instead of $GANLAB_DATA/<name>")
+    args = parser.parse_args(argv)
+    if args.list or not args.names:
+        for name, spec in DATASETS.items():
+            here = locate(spec, args.root) is not None
+            print(f"{name:10s} {'present' if here else 'missing':8s} {spec.title} -> {args.root or cache_dir(name)}")
+        return 0
+    status = 0
+    for name in args.names:
+        if name not in DATASETS:
+            print(f"error: unknown dataset {name!r}; known: {', '.join(DATASETS)}", file=sys.stderr)
+            status = 2
+            continue
+        try:
+            print(f"{name}: verified in {fetch(DATASETS[name], args.root)}")
+        except DatasetUnavailable as exc:
+            print(f"{name}: {exc}", file=sys.stderr)
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
