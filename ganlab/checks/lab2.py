@@ -1,0 +1,1 @@
+"""Public checks for Lab 2 (the vanilla GAN). Filled in with the lab."""
