@@ -27,3 +27,106 @@ def set_grad(tensor, value):
 
     tensor.grad = torch.full_like(tensor, float(value))
     return None
+
+
+# -- Lab 2: small networks and losses with known behaviour --------------------------------------
+
+
+def tiny_mlp(in_dim, out_dim, seed, hidden=5):
+    """A deterministic float64 MLP (Linear, Tanh, Linear) whose weights depend only on ``seed``."""
+    import torch
+
+    gen = torch.Generator().manual_seed(int(seed))
+    net = torch.nn.Sequential(torch.nn.Linear(in_dim, hidden), torch.nn.Tanh(), torch.nn.Linear(hidden, out_dim))
+    net = net.double()
+    with torch.no_grad():
+        for p in net.parameters():
+            p.copy_(torch.randn(p.shape, generator=gen, dtype=torch.float64) * 0.8)
+    return net
+
+
+def probe_generator(latent_dim, data_dim, seed):
+    """A :func:`tiny_mlp` generator that counts backward passes through its output (``backward_count``).
+
+    A gradient reaches the generator's output only when a loss was built from a fake batch that
+    was not detached; the count tells a test how many losses did that.
+    """
+    import torch
+
+    class ProbeGenerator(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = tiny_mlp(latent_dim, data_dim, seed)
+            self.backward_count = 0
+
+        def forward(self, noise):
+            out = self.net(noise)
+            if out.requires_grad:
+                out.register_hook(self._count)
+            return out
+
+        def _count(self, grad):
+            self.backward_count += 1
+            return grad
+
+    return ProbeGenerator()
+
+
+def fill_grads(module, value):
+    """Set every parameter's ``.grad`` to ``value`` (stale gradients, as left by an earlier backward pass)."""
+    import torch
+
+    for p in module.parameters():
+        p.grad = torch.full_like(p, float(value))
+    return None
+
+
+def scale_parameters(module, factor):
+    """Multiply every parameter of ``module`` by ``factor`` in place (a ReLU MLP's output grows like factor^depth)."""
+    import torch
+
+    with torch.no_grad():
+        for p in module.parameters():
+            p.mul_(float(factor))
+    return None
+
+
+def odd_d_loss(real_scores, fake_scores):
+    """A made-up discriminator loss, asymmetric in its two arguments, so any mix-up changes the number."""
+    return (0.3 * real_scores**2 - real_scores).mean() + (0.5 * fake_scores).exp().mean()
+
+
+def odd_g_loss(fake_scores):
+    """A made-up generator loss (smooth, not constant) for composition tests."""
+    return (0.7 * fake_scores**2 - fake_scores).mean()
+
+
+def odd_penalty(critic, x_real, x_fake):
+    """A made-up penalty term that reads the critic on both batches (order matters)."""
+    return 0.2 * critic(x_real).pow(2).mean() + 0.1 * critic(x_fake).mean()
+
+
+def quadratic_critic(weights, shift):
+    """A critic f(x) = 0.5 * sum_j w_j x_j^2 + sum_j v_j x_j with parameters w = ``weights``, v = ``shift``.
+
+    Its input gradient is w * x + v, different at every point, so a gradient penalty taken at the
+    wrong points (or averaged the wrong way) gives a different number. Output shape (B, 1), float64.
+    """
+    import torch
+
+    class QuadraticCritic(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weights = torch.nn.Parameter(torch.as_tensor(weights, dtype=torch.float64).clone())
+            self.shift = torch.nn.Parameter(torch.as_tensor(shift, dtype=torch.float64).clone())
+
+        def forward(self, x):
+            return (0.5 * self.weights * x**2 + self.shift * x).sum(dim=1, keepdim=True)
+
+    return QuadraticCritic()
+
+
+def backward_sum(module, inputs):
+    """Run ``module(inputs).sum().backward()`` (so a test can see which parameters receive a gradient)."""
+    module(inputs).sum().backward()
+    return None
