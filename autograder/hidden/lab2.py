@@ -219,7 +219,7 @@ def simulate_step(seed, k, calls, penalty=False, clip=None, bug=None, stale=Fals
             opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
-        losses = (float(d_loss), float(g_loss))
+        losses = (float(d_loss.detach()), float(g_loss.detach()))
     return params_of_local(gen), params_of_local(disc), losses
 
 
