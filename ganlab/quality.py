@@ -1,0 +1,347 @@
+"""Measuring sample quality: feature extractors by name, and FID / KID / IS through torchmetrics.
+
+Labs 3 to 6 measure their generators with :func:`measure_quality`; it never uses a student's Lab 7
+code, only torchmetrics' implementations (``FrechetInceptionDistance``, ``KernelInceptionDistance``,
+``InceptionScore``) fed with features from an extractor of this registry::
+
+    from ganlab.quality import measure_quality
+    scores = measure_quality(real_images, fake_images)        # offline digits classifier by default
+    print(scores)    # fid, kid_mean, kid_std, inception_score, inception_score_std, extractor, weights
+
+Extractors (``EXTRACTORS``; add one with :func:`register_extractor`):
+
+- ``"offline-digits"`` (the default, works offline): a small CNN the project trained on its procedural
+  digits (``tools/train_feature_extractor.py``), 10 classes, 64-d penultimate features. Numbers made
+  with it are comparable only with numbers made with the same weights file (named in ``weights``).
+- ``"inception-v3-fid"``: the Inception-v3 network of TensorFlow's FID code as ported by pytorch-fid
+  (``pt_inception-2015-12-05-6726825d.pth``; 2048-d pool features, 1008 logits), downloaded once and
+  checked against the SHA-256 prefix in its file name. Needs the network and ``pytorch-fid``; otherwise it
+  raises :class:`ExtractorUnavailable` naming the offline default. Only numbers made with these
+  weights are comparable with published FIDs (Heusel et al. 2017); torchvision's ImageNet Inception
+  weights give different numbers.
+
+A faces extractor (for the manga faces of Lab 3) is registered the same way once those data exist.
+Importing this module has no side effects: networks and weights load on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import urllib.error
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+OFFLINE_DIGITS_WEIGHTS = ASSETS / "offline_digits_classifier.pt"
+
+#: pytorch-fid's port of the TensorFlow FID Inception weights. torch.hub's naming convention: the
+#: part of the file name after the last '-' is the first 8 hex digits of the file's SHA-256.
+FID_INCEPTION_URL = ("https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/"
+                     "pt_inception-2015-12-05-6726825d.pth")
+FID_INCEPTION_SHA256_PREFIX = "6726825d"
+
+
+class ExtractorUnavailable(RuntimeError):
+    """An extractor cannot be built here (no network, missing package); the message names the offline default."""
+
+
+# -- the offline digits classifier ---------------------------------------------------------------
+
+
+def _digits_classifier_class():
+    import torch
+    from torch import nn
+
+    class DigitsClassifier(nn.Module):
+        """Small CNN for 28 x 28 grey digits in [-1, 1]: 10-class logits and 64-d penultimate features."""
+
+        num_features = 64
+        num_classes = 10
+
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(
+                nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(),
+                nn.MaxPool2d(2),                                   # 14 x 14
+                nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+                nn.MaxPool2d(2),                                   # 7 x 7
+                nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
+                nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                nn.Linear(64, 64), nn.ReLU(),                      # penultimate features
+            )
+            self.head = nn.Linear(64, 10)
+
+        @staticmethod
+        def prepare(images):
+            """Any (N, C, H, W) images in [-1, 1] -> (N, 1, 28, 28): channel mean, bilinear resize."""
+            if images.dim() == 3:
+                images = images.unsqueeze(1)
+            images = images.float()
+            if images.shape[1] != 1:
+                images = images.mean(dim=1, keepdim=True)
+            if images.shape[-2:] != (28, 28):
+                images = torch.nn.functional.interpolate(images, size=(28, 28), mode="bilinear",
+                                                         align_corners=False, antialias=True)
+            return images
+
+        def features(self, images):
+            return self.body(self.prepare(images))
+
+        def logits(self, images):
+            return self.head(self.features(images))
+
+        def forward(self, images):
+            return self.logits(images)
+
+    return DigitsClassifier
+
+
+def digits_classifier(pretrained: bool = True):
+    """The offline digits classifier (eval mode); ``pretrained`` loads the shipped weights."""
+    import torch
+
+    model = _digits_classifier_class()()
+    if pretrained:
+        if not OFFLINE_DIGITS_WEIGHTS.exists():
+            raise ExtractorUnavailable(f"{OFFLINE_DIGITS_WEIGHTS} is missing; run "
+                                       "`python tools/train_feature_extractor.py` to make it.")
+        state = torch.load(OFFLINE_DIGITS_WEIGHTS, map_location="cpu", weights_only=True)
+        model.load_state_dict(state)
+    return model.eval().requires_grad_(False)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# -- the FID Inception network -------------------------------------------------------------------
+
+
+def fid_inception_weights(download: bool = True) -> Path:
+    """Path of the verified FID Inception weights, downloading them once into ``$GANLAB_DATA/weights``."""
+    from ganlab.data.registry import OFFLINE_ENV, cache_dir
+
+    target = cache_dir("weights") / FID_INCEPTION_URL.rsplit("/", 1)[1]
+    offline_hint = ("Use the offline default instead: get_extractor('offline-digits') "
+                    "(or measure_quality(..., extractor='offline-digits')).")
+    if target.exists():
+        if file_sha256(target).startswith(FID_INCEPTION_SHA256_PREFIX):
+            return target
+        raise ExtractorUnavailable(f"{target} does not match SHA-256 prefix {FID_INCEPTION_SHA256_PREFIX}; "
+                                   f"delete it and download again. {offline_hint}")
+    if not download or os.environ.get(OFFLINE_ENV):
+        raise ExtractorUnavailable(f"the FID Inception weights are not in {target.parent} and downloading is "
+                                   f"off. Put {target.name} there by hand ({FID_INCEPTION_URL}). {offline_hint}")
+    import torch
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:  # torch.hub verifies the SHA-256 prefix and removes the partial file on a mismatch
+        torch.hub.download_url_to_file(FID_INCEPTION_URL, str(target), hash_prefix=FID_INCEPTION_SHA256_PREFIX,
+                                       progress=True)
+    except (urllib.error.URLError, OSError, RuntimeError) as exc:
+        raise ExtractorUnavailable(f"could not download the FID Inception weights ({exc}). {offline_hint}") from exc
+    return target
+
+
+def fid_inception(download: bool = True):
+    """TensorFlow-FID Inception-v3 (pytorch-fid's port) with ``features`` (2048-d pool3) and ``logits`` (1008)."""
+    try:
+        from pytorch_fid import inception as pfi
+    except ImportError as exc:
+        raise ExtractorUnavailable("the FID Inception network needs `pip install pytorch-fid`. Use the "
+                                   "offline default instead: get_extractor('offline-digits').") from exc
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    path = fid_inception_weights(download=download)
+    net = pfi._inception_v3(num_classes=1008, aux_logits=False, weights=None)
+    net.Mixed_5b = pfi.FIDInceptionA(192, pool_features=32)
+    net.Mixed_5c = pfi.FIDInceptionA(256, pool_features=64)
+    net.Mixed_5d = pfi.FIDInceptionA(288, pool_features=64)
+    net.Mixed_6b = pfi.FIDInceptionC(768, channels_7x7=128)
+    net.Mixed_6c = pfi.FIDInceptionC(768, channels_7x7=160)
+    net.Mixed_6d = pfi.FIDInceptionC(768, channels_7x7=160)
+    net.Mixed_6e = pfi.FIDInceptionC(768, channels_7x7=192)
+    net.Mixed_7b = pfi.FIDInceptionE_1(1280)
+    net.Mixed_7c = pfi.FIDInceptionE_2(2048)
+    net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+
+    class FIDInception(nn.Module):
+        num_features = 2048
+        num_classes = 1008
+
+        def __init__(self):
+            super().__init__()
+            self.net = net
+
+        @staticmethod
+        def prepare(images):
+            """(N, C, H, W) in [-1, 1] -> (N, 3, 299, 299) in [-1, 1], as pytorch-fid feeds the network."""
+            images = images.float()
+            if images.shape[1] == 1:
+                images = images.expand(-1, 3, -1, -1)
+            return F.interpolate(images, size=(299, 299), mode="bilinear", align_corners=False)
+
+        def features(self, images):
+            n = self.net
+            x = self.prepare(images)
+            for name in ["Conv2d_1a_3x3", "Conv2d_2a_3x3", "Conv2d_2b_3x3", "maxpool1", "Conv2d_3b_1x1",
+                         "Conv2d_4a_3x3", "maxpool2", "Mixed_5b", "Mixed_5c", "Mixed_5d", "Mixed_6a", "Mixed_6b",
+                         "Mixed_6c", "Mixed_6d", "Mixed_6e", "Mixed_7a", "Mixed_7b", "Mixed_7c"]:
+                x = getattr(n, name)(x)
+            return F.adaptive_avg_pool2d(x, 1).flatten(1)
+
+        def logits(self, images):
+            return self.net.fc(self.features(images))
+
+        def forward(self, images):
+            return self.logits(images)
+
+    return FIDInception().eval().requires_grad_(False)
+
+
+# -- registry ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtractorSpec:
+    """How to build one feature extractor, and what its numbers mean."""
+
+    name: str
+    build: Callable[[], object]  # returns a module with .features(images) and .logits(images)
+    num_features: int
+    num_classes: int
+    images: str  # what inputs it expects
+    weights: str  # which weights produce its numbers (say it next to every number)
+
+
+EXTRACTORS: dict[str, ExtractorSpec] = {}
+
+
+def register_extractor(spec: ExtractorSpec) -> None:
+    """Add (or replace) an extractor, e.g. a faces classifier once Lab 3's procedural faces exist."""
+    EXTRACTORS[spec.name] = spec
+
+
+register_extractor(ExtractorSpec(
+    "offline-digits", digits_classifier, 64, 10,
+    "(N, 1 or 3, H, W) in [-1, 1]; resized to 28 x 28 grey",
+    "ganlab/assets/offline_digits_classifier.pt (tools/train_feature_extractor.py, trained on "
+    "ganlab.data.offline_digits)"))
+register_extractor(ExtractorSpec(
+    "inception-v3-fid", fid_inception, 2048, 1008,
+    "(N, 1 or 3, H, W) in [-1, 1]; resized to 299 x 299",
+    "pt_inception-2015-12-05-6726825d.pth (TensorFlow FID Inception, ported by pytorch-fid)"))
+
+_CACHE: dict[str, object] = {}
+
+
+def get_extractor(name: str = "offline-digits"):
+    """The extractor called ``name`` (built once per process)."""
+    if name not in EXTRACTORS:
+        raise KeyError(f"unknown extractor {name!r}; known: {', '.join(EXTRACTORS)}")
+    if name not in _CACHE:
+        _CACHE[name] = EXTRACTORS[name].build()
+    return _CACHE[name]
+
+
+def extract(images, extractor: str | object = "offline-digits", batch_size: int = 500):
+    """``(features (N, d) float32, logits (N, K) float32)`` of ``images`` in batches, without gradients."""
+    import torch
+
+    net = get_extractor(extractor) if isinstance(extractor, str) else extractor
+    feats, logits = [], []
+    with torch.no_grad():
+        for start in range(0, len(images), batch_size):
+            f = net.features(images[start:start + batch_size])
+            feats.append(f)
+            logits.append(net.head(f) if hasattr(net, "head") else net.logits(images[start:start + batch_size]))
+    return torch.cat(feats), torch.cat(logits)
+
+
+# -- FID / KID / IS through torchmetrics -------------------------------------------------------------
+
+
+def _passthrough(num_features: int):
+    from torch import nn
+
+    class Passthrough(nn.Module):
+        """Hands precomputed features to torchmetrics as if it were its feature network."""
+
+        def __init__(self):
+            super().__init__()
+            self.num_features = num_features
+
+        def forward(self, x):
+            return x.double()
+
+    return Passthrough()
+
+
+def fid_from_features(real_features, fake_features) -> float:
+    """torchmetrics' FID (float64 statistics, eigenvalue trace term) between two (N, d) feature sets."""
+    from torchmetrics.image.fid import FrechetInceptionDistance
+
+    metric = FrechetInceptionDistance(feature=_passthrough(real_features.shape[1]), reset_real_features=True)
+    metric.update(real_features, real=True)
+    metric.update(fake_features, real=False)
+    return float(metric.compute())
+
+
+def kid_from_features(real_features, fake_features, subsets: int = 100, subset_size: int = 1000,
+                      seed: int = 0) -> tuple[float, float]:
+    """torchmetrics' KID (unbiased MMD^2, cubic polynomial kernel; Binkowski et al. 2018): (mean, std) over subsets."""
+    import torch
+    from torchmetrics.image.kid import KernelInceptionDistance
+
+    size = min(subset_size, len(real_features), len(fake_features))
+    metric = KernelInceptionDistance(feature=_passthrough(real_features.shape[1]), subsets=subsets,
+                                     subset_size=size)
+    metric.update(real_features, real=True)
+    metric.update(fake_features, real=False)
+    state = torch.random.get_rng_state()
+    torch.manual_seed(seed)
+    try:
+        mean, std = metric.compute()
+    finally:
+        torch.random.set_rng_state(state)
+    return float(mean), float(std)
+
+
+def inception_score_from_logits(logits, splits: int = 10) -> tuple[float, float]:
+    """torchmetrics' Inception Score (Salimans et al. 2016) of (N, K) logits: (mean, std) over ``splits``."""
+    import torch
+    from torchmetrics.image.inception import InceptionScore
+
+    metric = InceptionScore(feature=_passthrough(logits.shape[1]), splits=splits)
+    metric.update(logits)
+    state = torch.random.get_rng_state()
+    torch.manual_seed(0)  # torchmetrics shuffles before splitting
+    try:
+        mean, std = metric.compute()
+    finally:
+        torch.random.set_rng_state(state)
+    return float(mean), float(std)
+
+
+def measure_quality(real_images, fake_images, extractor: str = "offline-digits", splits: int = 10,
+                    kid_subsets: int = 100, kid_subset_size: int = 1000) -> dict:
+    """FID, KID and IS of ``fake_images`` against ``real_images`` (both (N, C, H, W) in [-1, 1]).
+
+    Returns a dict with ``fid``, ``kid_mean``, ``kid_std``, ``inception_score``, ``inception_score_std``,
+    ``n_real``, ``n_fake``, ``extractor`` and ``weights`` (report the last two with every number).
+    """
+    real_f, _ = extract(real_images, extractor)
+    fake_f, fake_logits = extract(fake_images, extractor)
+    kid_mean, kid_std = kid_from_features(real_f, fake_f, kid_subsets, kid_subset_size)
+    is_mean, is_std = inception_score_from_logits(fake_logits, splits)
+    return {"fid": fid_from_features(real_f, fake_f), "kid_mean": kid_mean, "kid_std": kid_std,
+            "inception_score": is_mean, "inception_score_std": is_std, "n_real": len(real_images),
+            "n_fake": len(fake_images), "extractor": extractor, "weights": EXTRACTORS[extractor].weights}
