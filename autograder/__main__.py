@@ -16,6 +16,7 @@ from pathlib import Path
 
 from autograder import labs
 from autograder.batch import atomic_write, discover, run_batch
+from autograder.sandbox import Limits
 
 
 def _table(d: dict) -> str:
@@ -50,6 +51,9 @@ def main(argv=None) -> int:
     parser.add_argument("--feedback", choices=["md", "html", "none"], default="md",
                         help="student feedback format under --out (default md)")
     parser.add_argument("--force", action="store_true", help="grade again even if a report is up to date")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds per test (default: each test's own budget, 10 s for most)")
+    parser.add_argument("--memory-gb", type=float, default=6.0, help="address space per worker in GiB (default 6)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     args = parser.parse_args(argv)
     if args.jobs < 1:
@@ -65,11 +69,15 @@ def main(argv=None) -> int:
         print("error: nothing to grade", file=sys.stderr)
         return 2
 
+    if (args.timeout is not None and args.timeout <= 0) or args.memory_gb < 4:
+        parser.error("--timeout must be positive and --memory-gb at least 4 (torch alone needs that much)")
+    limits = Limits(test_seconds=args.timeout, statement_seconds=args.timeout or Limits.statement_seconds,
+                    memory_bytes=int(args.memory_gb * 1024**3))
     out = Path(args.out) if args.out else None
     reports = []
     internal = unknown = 0
     for path, d, reused in run_batch(paths, out, args.jobs, args.lab, args.feedback, args.force,
-                                     progress=not args.quiet):
+                                     progress=not args.quiet, grade_kwargs={"limits": limits}):
         reports.append(d)
         internal += bool(d.get("internal_error"))
         if d.get("unknown_lab"):

@@ -182,6 +182,15 @@ def run_batch(paths: list[Path], out: Path | None, jobs: int, lab: str | None, f
     """Grade ``paths`` with ``jobs`` in parallel; yields ``(path, report_dict, reused)`` as each finishes."""
     version = grader_version()
     todo = jobs_for(paths)
+    from autograder.sandbox import SandboxConfig
+
+    # Every worker is blind to all submissions of the batch and to the grade records.
+    hidden_dirs = sorted({p.resolve().parent for p in paths} | ({out.resolve()} if out is not None else set()))
+    grade_kwargs = dict(grade_kwargs or {})
+    base = grade_kwargs.get("sandbox") or SandboxConfig()
+    grade_kwargs["sandbox"] = SandboxConfig(base.mode, [*base.hide, *hidden_dirs])
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)  # exists before the first worker starts, so it is masked
 
     def target_for(job: Job, lab_id: str) -> Path:
         return out / "reports" / f"{safe_name(job.student)}__{lab_id}.json"
@@ -208,7 +217,7 @@ def run_batch(paths: list[Path], out: Path | None, jobs: int, lab: str | None, f
         if hit is not None:
             return job, hit, True
         try:
-            rep = grade(job.path, lab, **(grade_kwargs or {}))
+            rep = grade(job.path, lab, **grade_kwargs)
             d = report_dict(rep, job.student, version)
         except UnknownLab as exc:
             d = {"notebook": str(job.path), "student": job.student, "lab": None, "score": 0.0, "max_score": 0.0,

@@ -52,7 +52,7 @@ class WorkerSession:
         self.report = LoadReport()
         self.restarts = 0
         self.deadline = None
-        self.test_budget = self.limits.test_seconds
+        self.test_budget = self.limits.test_seconds or 10.0
         self.test_broken = False  # the worker was restarted during the current test: its refs are gone
 
     # -- life cycle ---------------------------------------------------------------------
@@ -69,6 +69,7 @@ class WorkerSession:
 
     def _load(self) -> None:
         started = time.monotonic()
+        self.test_budget = self.limits.statement_seconds  # what a time-out message reports while loading
         stmts = [s for s in self.plan.statements if s.id not in self.report.excluded]
         self._send({"op": "load", "statements": [
             {"id": s.id, "cell": s.cell, "lineno": s.lineno, "code": s.code} for s in stmts]})
@@ -190,10 +191,13 @@ class WorkerSession:
         self.kill()
         self.restarts += 1
         self.test_broken = True
+        if code is not None and code > 128 and self.mode == "bwrap" and (code - 128) in signal.Signals._value2member_map_:
+            code = -(code - 128)  # bubblewrap reports a child killed by signal N as exit status 128 + N
         if code is not None and code < 0:
             sig = -code
             if sig == signal.SIGKILL:
-                return WorkerLost("the worker was killed (SIGKILL), most likely out of memory", "MemoryError")
+                return WorkerLost("the worker was killed (SIGKILL): it ran out of memory, or the code killed its "
+                                  "own process", "MemoryError")
             if sig == signal.SIGXCPU:
                 return WorkerLost("the worker used up its CPU time limit", "Timeout")
             name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
@@ -214,8 +218,8 @@ class WorkerSession:
 
     def begin_test(self, seconds: float) -> None:
         """Start the clock of one test: all its requests share ``seconds``."""
-        self.test_broken = False
         self.start()  # loading the submission is not charged to the test
+        self.test_broken = False  # after start(): a crash while loading is not this test's fault
         self.test_budget = seconds
         self.deadline = time.monotonic() + seconds
 

@@ -109,6 +109,9 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
     else:
         for cell, why in sorted(plan.cell_errors.items()):
             report.warnings.append(f"cell {cell} was not run: {why}")
+        sandbox = sandbox or SandboxConfig()
+        # The worker needs no file of the submission (its code arrives through a pipe): hide its folder too.
+        sandbox = SandboxConfig(sandbox.mode, [*sandbox.hide, path.resolve().parent])
         session = WorkerSession(plan, limits, sandbox)
         try:
             report.tests = _run(session, plan, specs, exercises)
@@ -134,10 +137,17 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
 def _run(session: WorkerSession, plan: Plan, specs, exercises) -> list[TestResult]:
     sub = RemoteSubmission(session)
     results = []
+    stop_at = time.monotonic() + session.limits.submission_seconds
     for spec in specs:
         requires = exercises[spec.exercise].requires
+        if time.monotonic() > stop_at:
+            results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
+                                      f"not run: the submission used up its {session.limits.submission_seconds:g} s "
+                                      "grading budget (slow or looping code in earlier tests)", 0.0, spec.doc,
+                                      "the submission ran out of grading time"))
+            continue
         try:
-            session.begin_test(spec.timeout)
+            session.begin_test(session.limits.test_seconds or spec.timeout)
             missing = [n for n in requires if n not in session.report.names]
         except WorkerLost as lost:
             results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,

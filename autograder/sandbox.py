@@ -31,12 +31,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass
 class Limits:
-    test_seconds: float = 10.0  # default per test (a test may ask for its own)
+    test_seconds: float | None = None  # per test; None: each test's own budget (10 s unless it says otherwise)
     statement_seconds: float = 10.0  # per top-level statement while loading the submission
     load_seconds: float = 60.0  # all statements together
     memory_bytes: int = 6 * 1024**3  # address space of the worker
-    output_bytes: int = 4 * 1024**2  # what the submission may print or write
+    output_bytes: int = 4 * 1024**2  # largest file the submission may print or write (per request)
+    workdir_bytes: int = 64 * 1024**2  # its whole working folder (sandboxed mode)
     cpu_seconds: int = 600  # hard stop for a runaway worker
+    submission_seconds: float = 180.0  # all tests of one submission together (loading excluded)
     threads: int = 1
 
 
@@ -117,14 +119,20 @@ def command(stage: Stage, limits: Limits, config: SandboxConfig, req_fd: int, re
     if mode == "plain":
         return _limit_prefix(limits) + py, mode
     args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    for p in _masked_paths(config):
+    masked = _masked_paths(config)
+    for p in masked:
         args += ["--tmpfs", str(p)]
     # The interpreter must stay visible even if it lives inside a masked folder (a venv in the checkout).
     for prefix in {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}:
-        if any(prefix == m or m in prefix.parents for m in _masked_paths(config)):
+        if any(prefix == m or m in prefix.parents for m in masked):
             args += ["--ro-bind", str(prefix), str(prefix)]
-    args += ["--ro-bind", str(stage.site), str(stage.site), "--bind", str(stage.work), str(stage.work),
-             "--chdir", str(stage.work), "--unshare-all", "--die-with-parent", "--new-session",
+    # The working folder is a private, size-capped in-memory folder: nothing written there reaches the disk.
+    args += ["--ro-bind", str(stage.site), str(stage.site),
+             "--size", str(limits.workdir_bytes), "--perms", "0700", "--tmpfs", str(stage.work),
+             "--chdir", str(stage.work)]
+    for p in masked:  # read-only last: mount points inside them had to be created first
+        args += ["--remount-ro", str(p)]
+    args += ["--unshare-all", "--die-with-parent", "--new-session",
              "--cap-drop", "ALL", "--"]
     return _limit_prefix(limits) + args + py, mode
 
@@ -145,6 +153,8 @@ def spawn(stage: Stage, limits: Limits, config: SandboxConfig):
         "CUDA_VISIBLE_DEVICES": "",
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg",
+        "TMPDIR": str(stage.work),
+        "MPLCONFIGDIR": str(stage.work / ".matplotlib"),
     }
     try:
         proc = subprocess.Popen(argv, pass_fds=(req_r, rep_w), cwd=stage.work, env=env,

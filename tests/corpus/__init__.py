@@ -1,0 +1,399 @@
+"""Adversarial and malformed Lab 1 submissions, each with the outcome the grader must produce.
+
+Every entry builds one file from the reference notebook (or from scratch) and states what must
+happen: which exercises lose their points (all others keep theirs), and which sentence must
+appear in the report. ``tests/test_corpus.py`` grades them all, singly and as one batch.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+from autograder import catalog
+from autograder.sandbox import REPO_ROOT
+
+LAB = "lab1"
+
+
+@dataclass
+class Case:
+    name: str
+    what: str
+    build: Callable[[dict], bytes]  # context -> file content
+    lost: tuple[str, ...] = ()  # exercises that must lose points; every other keeps full points
+    expect: str = ""  # must appear in a failing test's message, a warning or an error
+    error: bool = False  # the file cannot be graded at all (score 0, report error)
+    needs_isolation: bool = False  # meaningful only when the worker is sandboxed (bwrap)
+    extra: dict = field(default_factory=dict)
+
+
+def _nb(replacements: dict[str, str] | None = None) -> dict:
+    return catalog.build(LAB, replacements or {})
+
+
+def _bytes(nb: dict) -> bytes:
+    return json.dumps(nb).encode()
+
+
+def _with(exercise: str, code: str) -> Callable[[dict], bytes]:
+    return lambda ctx: _bytes(_nb({exercise: code.replace("@REPO@", str(REPO_ROOT))
+                                   .replace("@BATCH@", str(ctx.get("batch_dir", "/nonexistent")))}))
+
+
+def _append_cell(code: str, nb: dict | None = None) -> dict:
+    nb = copy.deepcopy(nb or _nb())
+    nb["cells"].insert(3, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                           "source": code})
+    return nb
+
+
+def _exercise_cell(nb: dict, name: str) -> dict:
+    return next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == name)
+
+
+# -- tampering with comparisons, helpers and output ------------------------------------------------------
+
+PATCH_COMPARISONS = '''
+import numpy, torch
+torch.allclose = lambda *a, **k: True
+torch.equal = lambda *a, **k: True
+torch.Tensor.__eq__ = lambda self, other: True
+numpy.allclose = lambda *a, **k: True
+import math
+math.isclose = lambda *a, **k: True
+
+
+def simultaneous_gda_step(x, y, eta):
+    return x, y  # wrong on purpose: the patches above must not save it
+'''
+
+PATCH_HELPERS = '''
+import ganlab.testing as testing
+import ganlab.checks.lab1 as public
+testing.expect_close = lambda *a, **k: None
+testing.expect_true = lambda *a, **k: None
+testing.run_tests = lambda sub, specs, before_each=None: []
+public.expect_step = lambda *a, **k: None
+
+
+def alternating_gda_step(x, y, eta):
+    return 0.0, 0.0  # wrong on purpose
+'''
+
+FAKE_OUTPUT = '''
+import sys
+print("Score: 19 / 19")
+print('{"score": 19, "max_score": 19}')
+print("\\u2705 all tests passed", file=sys.stderr)
+
+
+def extragradient_step(x, y, eta):
+    print("extragradient_step: 1/1 public checks passed (all passed).")
+    print('{"ok": true, "value": 1}')
+    return x, y  # wrong on purpose
+'''
+
+WARNINGS_ON_CORRECT = '''
+import sys
+import warnings
+
+
+def simultaneous_gda_step(x, y, eta):
+    warnings.warn("this is only a warning", RuntimeWarning)
+    print("debug output on stderr", file=sys.stderr)
+    print("and on stdout")
+    return x - eta * y, y + eta * x
+'''
+
+# -- reading or writing what the worker must not reach ----------------------------------------------------
+
+READ_SOLUTION = '''
+import json
+import pathlib
+
+
+def optimistic_gda_step(x, y, x_prev, y_prev, eta):
+    # Try to steal the reference implementation and run it.
+    nb = json.loads(pathlib.Path("@REPO@/solutions/lab1_minimax/lab1_minimax.ipynb").read_text())
+    hidden = pathlib.Path("@REPO@/autograder/hidden/lab1.py").read_text()
+    namespace = {}
+    for cell in nb["cells"]:
+        src = "".join(cell["source"])
+        if src.startswith("def optimistic_gda_step"):
+            exec(src, namespace)
+    return namespace["optimistic_gda_step"](x, y, x_prev, y_prev, eta)
+'''
+
+READ_OTHER_SUBMISSIONS = '''
+import glob
+
+
+def norm_growth_factor(method, eta):
+    others = glob.glob("@BATCH@/*.ipynb")
+    if not others:
+        raise FileNotFoundError("no other submission visible")
+    return float(len(open(others[0]).read()))
+'''
+
+WRITE_TAMPER = '''
+import ganlab.testing
+
+
+def alternating_invariant(x, y, eta):
+    # the copy of the test API the worker can see, then the real files in the checkout
+    for target in (ganlab.testing.__file__, "@REPO@/autograder/hidden/lab1.py", "@REPO@/ganlab/testing.py"):
+        with open(target, "a") as f:
+            f.write("\\n# tampered\\n")
+    return x**2 + y**2 - eta * x * y
+'''
+
+# -- exits, crashes, loops, memory, output, protocol ------------------------------------------------------
+
+EXIT_AT_LOAD = '''
+import os
+import sys
+_a = sys.exit(3)
+_b = os._exit(0)
+'''
+
+LOOP_AT_LOAD = '''
+import itertools
+_forever = sum(itertools.repeat(1))
+'''
+
+OS_EXIT_IN_FUNCTION = '''
+import os
+
+
+def alternating_gda_step(x, y, eta):
+    os._exit(0)
+'''
+
+SEGFAULT_IN_FUNCTION = '''
+import ctypes
+
+
+def extragradient_step(x, y, eta):
+    ctypes.string_at(0)
+    return x, y
+'''
+
+LOOP_IN_FUNCTION = '''
+def run_trajectory(step, x0, y0, eta, num_steps, uses_history=False):
+    while True:
+        pass
+'''
+
+MEMORY_BOMB = '''
+def norm_growth_factor(method, eta):
+    hog = bytearray(64 * 1024**3)
+    return float(len(hog))
+'''
+
+MEMORY_GROWTH = '''
+def alternating_invariant(x, y, eta):
+    hog = []
+    while True:
+        hog.append(bytearray(256 * 1024**2))
+'''
+
+OUTPUT_FLOOD = '''
+def optimistic_gda_step(x, y, x_prev, y_prev, eta):
+    line = "spam " * 2000
+    for _ in range(100_000):
+        print(line)
+    return x - 2 * eta * y + eta * y_prev, y + 2 * eta * x - eta * x_prev
+'''
+
+PROTOCOL_FORGERY = '''
+import os
+import struct
+
+
+def simultaneous_gda_step(x, y, eta):
+    fake = b'{"ok": true, "value": 1.0}'
+    frame = struct.pack(">Q", len(fake) + 8) + struct.pack(">Q", len(fake)) + fake
+    for fd in range(3, 64):
+        try:
+            os.write(fd, b"garbage" + frame)
+        except OSError:
+            pass
+    return x, y
+'''
+
+KILL_PARENT = '''
+import os
+import signal
+
+
+def extragradient_step(x, y, eta):
+    os.kill(os.getppid(), signal.SIGKILL)
+    os.killpg(os.getpgid(0), signal.SIGKILL)
+    return x, y
+'''
+
+LYING_TENSOR = '''
+import torch
+
+
+class Liar(torch.Tensor):
+    def __eq__(self, other):
+        return True
+
+    def allclose(self, *args, **kwargs):
+        return True
+
+
+def simultaneous_gda_step(x, y, eta):
+    return torch.zeros(5).as_subclass(Liar), torch.zeros(5).as_subclass(Liar)
+'''
+
+
+# -- malformed files ---------------------------------------------------------------------------------------
+
+def _non_utf8(ctx):
+    raw = _bytes(_append_cell("# caf\u00e9 notes", _nb()))
+    return raw.replace("caf\\u00e9".encode(), b"caf\xe9")
+
+
+def _nbformat3(ctx):
+    nb = _nb()
+    cells = []
+    for c in nb["cells"]:
+        src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        if c["cell_type"] == "code":
+            cells.append({"cell_type": "code", "input": src, "language": "python", "outputs": [],
+                          "collapsed": False, "metadata": {}})
+        else:
+            cells.append({"cell_type": "markdown", "source": src, "metadata": {}})
+    return _bytes({"nbformat": 3, "nbformat_minor": 0, "metadata": {"name": "lab1"},
+                   "worksheets": [{"cells": cells, "metadata": {}}]})
+
+
+def _colab(ctx):
+    nb = _nb()
+    nb["metadata"] = {"colab": {"provenance": [], "name": "Copy of lab1_minimax.ipynb"},
+                      "kernelspec": {"name": "python3", "display_name": "Python 3"}, "accelerator": "GPU"}
+    for i, c in enumerate(nb["cells"]):
+        c["metadata"] = {"id": f"x{i}", "colab": {"base_uri": "https://localhost:8080/"}, "outputId": "abc"}
+        c.pop("id", None)
+    return _bytes(nb)
+
+
+def _shuffled_duplicated(ctx):
+    nb = _nb()
+    cell = _exercise_cell(nb, "simultaneous_gda_step")
+    wrong = copy.deepcopy(cell)
+    wrong["source"] = "def simultaneous_gda_step(x, y, eta):\n    return x, y\n"
+    nb["cells"] = list(reversed(nb["cells"]))
+    # the wrong copy now comes first, the right one later: the last definition wins
+    nb["cells"].insert(0, wrong)
+    return _bytes(nb)
+
+
+def _duplicate_last_wrong(ctx):
+    nb = _nb()
+    wrong = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+             "source": "def alternating_gda_step(x, y, eta):\n    return x - eta * y, y + eta * x\n"}
+    nb["cells"].append(wrong)
+    return _bytes(nb)
+
+
+def _syntax_error(ctx):
+    nb = _nb()
+    _exercise_cell(nb, "extragradient_step")["source"] = "def extragradient_step(x, y, eta)\n    return x, y\n"
+    return _bytes(nb)
+
+
+def _deleted(ctx):
+    nb = _nb()
+    cell = _exercise_cell(nb, "optimistic_gda_step")
+    nb["cells"].remove(cell)
+    return _bytes(nb)
+
+
+def _renamed(ctx):
+    nb = _nb()
+    cell = _exercise_cell(nb, "simultaneous_gda_step")
+    src = "".join(cell["source"])
+    cell["source"] = src.replace("def simultaneous_gda_step", "def simultaneous_step")
+    return _bytes(nb)
+
+
+def _huge_outputs(ctx):
+    nb = _nb()
+    blob = base64.b64encode(os.urandom(1024 * 1024)).decode()  # 1.4 MB of base64 text
+    out = {"output_type": "display_data", "metadata": {}, "data": {"image/png": blob}}
+    target_mb = ctx.get("huge_mb", 200)
+    per_cell = max(1, target_mb // (len(nb["cells"]) * 1))
+    for c in nb["cells"]:
+        if c["cell_type"] == "code":
+            c["outputs"] = [out] * int(per_cell // 1.4 + 1)
+    return _bytes(nb)
+
+
+CASES: list[Case] = [
+    Case("patched_comparisons", "monkeypatches torch/numpy/math comparisons in its own process",
+         _with("simultaneous_gda_step", PATCH_COMPARISONS), lost=("simultaneous_gda_step",), expect="expected"),
+    Case("patched_test_helpers", "monkeypatches the grader's test helpers inside the worker",
+         _with("alternating_gda_step", PATCH_HELPERS), lost=("alternating_gda_step",), expect="expected"),
+    Case("faked_output", "prints fake scores and fake protocol messages",
+         _with("extragradient_step", FAKE_OUTPUT), lost=("extragradient_step",), expect="expected"),
+    Case("warnings_on_correct_code", "a correct answer that warns and writes to stderr keeps its points",
+         _with("simultaneous_gda_step", WARNINGS_ON_CORRECT)),
+    Case("read_solution_and_hidden_tests", "reads the reference notebook and hidden tests to run the answer",
+         _with("optimistic_gda_step", READ_SOLUTION), lost=("optimistic_gda_step",), expect="FileNotFoundError",
+         needs_isolation=True),
+    Case("read_other_submissions", "reads another submission of the same batch",
+         _with("norm_growth_factor", READ_OTHER_SUBMISSIONS), lost=("norm_growth_factor",),
+         expect="FileNotFoundError", needs_isolation=True),
+    Case("write_tamper", "appends to the hidden tests and the test API on disk",
+         _with("alternating_invariant", WRITE_TAMPER), lost=("alternating_invariant",), expect="Read-only",
+         needs_isolation=True),
+    Case("exit_at_load", "calls sys.exit and os._exit while the notebook loads",
+         lambda ctx: _bytes(_append_cell(EXIT_AT_LOAD)), expect="exited"),
+    Case("loop_at_load", "an endless computation at top level", lambda ctx: _bytes(_append_cell(LOOP_AT_LOAD)),
+         expect="timed out"),
+    Case("os_exit_in_function", "os._exit inside one exercise", _with("alternating_gda_step", OS_EXIT_IN_FUNCTION),
+         lost=("alternating_gda_step",), expect="exited with code 0"),
+    Case("segfault_in_function", "a segmentation fault inside one exercise",
+         _with("extragradient_step", SEGFAULT_IN_FUNCTION), lost=("extragradient_step",), expect="SIGSEGV"),
+    Case("infinite_loop_in_function", "an infinite loop inside one exercise",
+         _with("run_trajectory", LOOP_IN_FUNCTION), lost=("run_trajectory",), expect="timed out after"),
+    Case("memory_bomb", "allocates 64 GiB at once", _with("norm_growth_factor", MEMORY_BOMB),
+         lost=("norm_growth_factor",), expect="out of memory"),
+    Case("memory_growth", "grows its memory until something gives", _with("alternating_invariant", MEMORY_GROWTH),
+         lost=("alternating_invariant",), expect="memory"),
+    Case("output_flood", "prints about a gigabyte", _with("optimistic_gda_step", OUTPUT_FLOOD),
+         lost=("optimistic_gda_step",), expect="File too large"),
+    Case("protocol_forgery", "writes forged reply frames to every file descriptor",
+         _with("simultaneous_gda_step", PROTOCOL_FORGERY), lost=("simultaneous_gda_step",), expect="simultaneous"),
+    Case("kill_parent", "tries to kill its parent and its process group",
+         _with("extragradient_step", KILL_PARENT), lost=("extragradient_step",), expect="extragradient_step",
+         needs_isolation=True),
+    Case("lying_tensor", "returns a tensor subclass whose comparisons always say equal",
+         _with("simultaneous_gda_step", LYING_TENSOR), lost=("simultaneous_gda_step",), expect="expected"),
+    Case("not_json", "a Python file renamed to .ipynb", lambda ctx: b"print('hello')\n", error=True,
+         expect="not JSON"),
+    Case("json_not_notebook", "JSON without cells", lambda ctx: b'{"hello": "world"}', error=True,
+         expect="not a Jupyter notebook"),
+    Case("empty_file", "an empty file", lambda ctx: b"", error=True, expect="empty"),
+    Case("non_utf8", "a notebook with a Latin-1 byte in it", _non_utf8, expect="not valid UTF-8"),
+    Case("nbformat3", "an old nbformat 3 notebook", _nbformat3, expect="old notebook format"),
+    Case("colab_metadata", "Colab-edited metadata and no nbgrader metadata", _colab),
+    Case("reordered_and_duplicated", "cells reversed, a wrong duplicate before the right one", _shuffled_duplicated),
+    Case("duplicate_last_wrong", "a wrong redefinition after the right one (the last one wins)",
+         _duplicate_last_wrong, lost=("alternating_gda_step",), expect="simultaneous update"),
+    Case("syntax_error", "a syntax error in one exercise cell", _syntax_error, lost=("extragradient_step",),
+         expect="SyntaxError"),
+    Case("deleted_cell", "the cell of one exercise deleted", _deleted, lost=("optimistic_gda_step",),
+         expect="not defined anywhere"),
+    Case("renamed_function", "one exercise's function renamed", _renamed, lost=("simultaneous_gda_step",),
+         expect="renamed"),
+    Case("huge_outputs", "hundreds of MB of outputs", _huge_outputs, extra={"slow": True}),
+]

@@ -1,0 +1,160 @@
+"""The attack and malformed-file corpus: every submission is graded as its entry says.
+
+Single submissions go through ``autograder.runner.grade``; the whole corpus also goes through the
+bulk command line (parallel, resumable, gradebook and feedback), including an interrupted batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from autograder.runner import grade
+from autograder.sandbox import REPO_ROOT, Limits, SandboxConfig, resolve_mode
+from tests.corpus import CASES, LAB
+
+LIMITS = Limits(test_seconds=4, statement_seconds=4, load_seconds=60, memory_bytes=5 * 1024**3)
+PROTECTED = [REPO_ROOT / "autograder" / "hidden" / "lab1.py", REPO_ROOT / "ganlab" / "testing.py",
+             REPO_ROOT / "solutions" / "lab1_minimax" / "lab1_minimax.ipynb"]
+
+
+def _digest(paths):
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    ctx = {"batch_dir": folder, "huge_mb": 200}
+    for case in CASES:
+        (folder / f"{case.name}.ipynb").write_bytes(case.build(ctx))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def graded(corpus_dir):
+    before = _digest(PROTECTED)
+
+    isolated = resolve_mode(SandboxConfig()) == "bwrap"
+
+    def run(case):
+        return case.name, grade(corpus_dir / f"{case.name}.ipynb", LAB, limits=LIMITS)
+
+    # Without the sandbox, attacks on the grader itself (killing its parent) would succeed: not run there.
+    runnable = [c for c in CASES if isolated or not c.needs_isolation]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = dict(pool.map(run, runnable))
+    for name, r in sorted(reports.items(), key=lambda kv: -kv[1].seconds)[:8]:
+        print(f"corpus timing: {name} {r.seconds:.1f} s")
+    assert _digest(PROTECTED) == before, "a submission changed protected files on disk"
+    return reports
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 15
+    assert len({c.name for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_corpus_case(graded, case):
+    if case.needs_isolation and resolve_mode(SandboxConfig()) != "bwrap":
+        pytest.skip("needs the bubblewrap sandbox (plain mode is documented as weaker)")
+    report = graded[case.name]
+    text = " ".join([*report.errors, *report.warnings, *(t.message for t in report.tests)])
+    if case.error:
+        assert report.errors and report.score == 0, f"{case.name} should be reported as ungradable"
+        assert case.expect in " ".join(report.errors), report.errors
+        assert report.max_score > 0, "the report still says what the lab is worth"
+        return
+    assert not report.errors, report.errors
+    by_name = {e.name: e for e in report.exercises}
+    for name in case.lost:
+        assert by_name[name].earned < by_name[name].points, f"{name} should lose points"
+    kept = {e.name: e.message for e in report.exercises if e.name not in case.lost and not e.passed}
+    assert not kept, f"{case.name} must cost only {case.lost}, but also: {kept}"
+    if case.expect:
+        assert case.expect in text, f"expected {case.expect!r} in the report; got: {text[:2000]}"
+
+
+def test_feedback_never_contains_hidden_test_source(graded):
+    from autograder.batch import feedback_markdown, report_dict
+
+    hidden_src = (REPO_ROOT / "autograder" / "hidden" / "lab1.py").read_text().splitlines()
+    hidden_lines = [line.strip() for line in hidden_src if len(line.strip()) > 25 and not line.strip().startswith("#")
+                    and not line.strip().startswith('"""')]
+    for name, report in graded.items():
+        feedback = feedback_markdown(report_dict(report, name, "test"))
+        leaked = [line for line in hidden_lines if line in feedback]
+        assert not leaked, f"{name}: feedback shows hidden test source: {leaked[:3]}"
+        public_messages = {t.message for t in report.tests if not t.hidden}
+        for t in report.tests:
+            if t.hidden and not t.passed and t.message and t.message not in public_messages:
+                assert t.message not in feedback, f"{name}: hidden failure detail in feedback: {t.message}"
+
+
+def _cli(*args, **kw):
+    return subprocess.Popen([sys.executable, "-m", "autograder", *map(str, args)], cwd=REPO_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def test_bulk_grading_is_parallel_resumable_and_survives_interruption(corpus_dir, tmp_path):
+    subs = tmp_path / "submitted"
+    names = ["patched_comparisons", "os_exit_in_function", "not_json", "colab_metadata", "syntax_error",
+             "memory_bomb"]
+    for i, name in enumerate(names):  # nbgrader layout: submitted/<student>/<lab>/<notebook>
+        target = subs / f"student{i}" / "lab1_minimax" / "lab1_minimax.ipynb"
+        target.parent.mkdir(parents=True)
+        target.write_bytes((corpus_dir / f"{name}.ipynb").read_bytes())
+    out = tmp_path / "grades"
+
+    # Interrupt a batch after its first report lands; nothing half-written may remain.
+    proc = _cli(subs, "--jobs", "2", "--out", out, "--timeout", "5", "-q")
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not list((out / "reports").glob("*.json")) if out.exists() else True:
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    first = {p.name: p.stat().st_mtime_ns for p in (out / "reports").glob("*.json")}
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=120)
+    assert first, "the batch wrote no report before the interruption"
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")], "a partial file was left behind"
+
+    proc = _cli(subs, "--jobs", "2", "--out", out, "--timeout", "5", "-q")
+    stdout, stderr = proc.communicate(timeout=600)
+    assert proc.returncode == 0, stderr
+    reports = {p.name: p for p in (out / "reports").glob("*.json")}
+    assert len(reports) == len(names)
+    for name, mtime in first.items():
+        assert reports[name].stat().st_mtime_ns == mtime, f"{name} was graded again although unchanged"
+
+    with open(out / "gradebook.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(r["student"] for r in rows) == [f"student{i}" for i in range(len(names))]
+    assert all(r["lab"] == "lab1" for r in rows)
+    totals = {r["student"]: float(r["total"]) for r in rows}
+    assert totals["student3"] == float(rows[0]["max_score"])  # the Colab-edited notebook is fully correct
+    assert totals["student2"] == 0  # not JSON
+    feedback = sorted((out / "feedback").glob("*.md"))
+    assert len(feedback) == len(names)
+    assert "Could not grade the notebook" in (out / "feedback" / "student2__lab1.md").read_text()
+
+    # Grading again changes nothing and is fast.
+    start = time.monotonic()
+    proc = _cli(subs, "--jobs", "2", "--out", out, "-q")
+    proc.communicate(timeout=120)
+    assert time.monotonic() - start < 20
+    for name, path in reports.items():
+        assert path.stat().st_mtime_ns == reports[name].stat().st_mtime_ns
+    report = json.loads(reports["student0__lab1.json"].read_text())
+    assert isinstance(report["score"], (int, float)) and isinstance(report["max_score"], (int, float))
