@@ -301,15 +301,12 @@ def step_ignores_stale_gradients(sub):
 def step_with_penalty_and_clipping(sub):
     """penalty and clip = 0.3: the penalty joins D's loss; only the discriminator's weights are clamped."""
     gen, disc, losses = run_remote(sub, 5, k=2, calls=2, penalty=True, clip=0.3)
+    compare_networks(sub, gen, disc, 5, 2, 2, "parameters after two train_step calls with a penalty and clip=0.3",
+                     penalty=True, clip=0.3)
     d_params = flat(params_of(sub, disc))
-    g_params = flat(params_of(sub, gen))
-    if float(g_params.abs().max()) <= 0.3 + 1e-12:
-        fail(f"every generator weight lies in [-0.3, 0.3] after a step with clip=0.3. {HINT_CLIP_G}", HINT_CLIP_G)
     expect_true(float(d_params.abs().max()) <= 0.3 + 1e-12,
                 "with clip=0.3 every discriminator parameter must lie in [-0.3, 0.3] after the step (clamp them after "
                 "each discriminator step).")
-    compare_networks(sub, gen, disc, 5, 2, 2, "parameters after two train_step calls with a penalty and clip=0.3",
-                     penalty=True, clip=0.3)
     _, _, ref_losses = simulate_step(5, 2, 2, penalty=True, clip=0.3)
     expect_close(list(losses), list(ref_losses), "(d_loss, g_loss) returned with a penalty (d_loss includes it)",
                  rtol=1e-7, atol=1e-10)
