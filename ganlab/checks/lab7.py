@@ -76,6 +76,18 @@ def expect_scalar(value, expected, what, diagnoses=(), rtol=1e-6, atol=1e-9, nan
     return x
 
 
+def call_trace(sub, sigma1, sigma2):
+    """``trace_sqrt_product(sigma1, sigma2)``; a linear-algebra failure (NaN inside eigh) gets the NaN hint."""
+    from ganlab.testing import SubmissionError
+
+    try:
+        return sub.call("trace_sqrt_product", sigma1, sigma2)
+    except SubmissionError as exc:
+        if "LinAlg" in exc.kind or "converge" in str(exc):
+            fail(f"{exc} {HINT_NAN}", HINT_NAN)
+        raise
+
+
 def pair(value, what, names):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         fail(f"{what} should return a tuple ({names}), got "
@@ -173,7 +185,7 @@ S2 = [[1.0, 0.0], [0.0, 4.0]]
 @register(TRACE, points=1)
 def trace_two_by_two(sub):
     """tr((Sigma1 Sigma2)^(1/2)) = sqrt(10) for Sigma1 = [[2, 1], [1, 1]], Sigma2 = diag(1, 4)."""
-    out = sub.call("trace_sqrt_product", tensor(S1), tensor(S2))
+    out = call_trace(sub, tensor(S1), tensor(S2))
     # sqrt(Sigma1) = [[3, 1], [1, 2]] / sqrt(5), so tr(sqrt(Sigma1) sqrt(Sigma2)) = (3 + 4) / sqrt(5)
     expect_scalar(out, math.sqrt(10), "trace_sqrt_product(Sigma1, Sigma2)", nan_hint=HINT_NAN,
                   diagnoses=[(7 / math.sqrt(5), HINT_SQRT_SQRT), (6.0, HINT_NO_SQRT)])
@@ -182,7 +194,7 @@ def trace_two_by_two(sub):
 @register(TRACE, points=1)
 def trace_singular(sub):
     """A rank-1 covariance (as from N < d samples): Sigma1 = [[1, 1], [1, 1]], Sigma2 = diag(1, 4) gives sqrt(5)."""
-    out = sub.call("trace_sqrt_product", tensor([[1.0, 1.0], [1.0, 1.0]]), tensor(S2))
+    out = call_trace(sub, tensor([[1.0, 1.0], [1.0, 1.0]]), tensor(S2))
     # tr(Sigma1 Sigma2) = 5 and det = 0, so the trace term is sqrt(5 + 0)
     expect_scalar(out, math.sqrt(5), "trace_sqrt_product of a singular Sigma1", nan_hint=HINT_NAN, rtol=1e-6,
                   diagnoses=[(1.5 * math.sqrt(2), HINT_SQRT_SQRT)])
@@ -222,15 +234,41 @@ def frechet_irrational(sub):
 
 # -- FID from features -------------------------------------------------------------------------------------
 
+# Stand-ins with simple, known behaviour (deliberately *not* the real statistics or distance): with them,
+# fid_from_features is checked for how it composes its two parts, whatever your other functions do.
+
+
+def standin_statistics(features):
+    """(column means, second-moment matrix X^T X / N) of a float tensor (N, d), float64."""
+    x = features.double()
+    return x.mean(dim=0), x.T @ x / x.shape[0]
+
+
+def standin_distance(mu1, sigma1, mu2, sigma2):
+    """||mu1 - mu2||^2 + 10 tr(sigma1) + 100 tr(sigma2): tells the two arguments apart."""
+    import torch
+
+    return float(((mu1 - mu2) ** 2).sum() + 10 * torch.trace(sigma1) + 100 * torch.trace(sigma2))
+
+
+HINT_SETS_SWAPPED = ("The two feature sets are swapped: the statistics of features1 go first, "
+                     "distance(mu1, sigma1, mu2, sigma2).")
+HINT_STANDINS_IGNORED = ("The statistics/distance arguments were not used: call the functions passed in "
+                         "(use feature_statistics and frechet_distance only when they are None).")
+
 
 @register(FID_FEATURES, points=1)
-def fid_features_shift(sub):
-    """The rows (1, 2), (3, 4), (5, 0) against themselves give 0; shifted by (1, -1) they give 2."""
-    x = tensor([[1, 2], [3, 4], [5, 0]])
-    out = sub.call("fid_from_features", x, x)
-    expect_scalar(out, 0.0, "fid_from_features(x, x)", atol=1e-8, nan_hint=HINT_NAN)
-    out = sub.call("fid_from_features", x, x + tensor([1.0, -1.0]))
-    expect_scalar(out, 2.0, "fid_from_features(x, x + (1, -1))", nan_hint=HINT_NAN)
+def fid_features_composition(sub):
+    """With stand-ins: statistics (mean, X^T X / N) and distance ||dmu||^2 + 10 tr(s1) + 100 tr(s2) give 588.33."""
+    from ganlab.testing import Trusted
+
+    x = tensor([[1, 2], [3, 4], [5, 0]])   # mean (3, 2), diag of X^T X / 3 = (35/3, 20/3): trace 55/3
+    y = tensor([[0, 0], [2, 2]])           # mean (1, 1), diag of X^T X / 2 = (2, 2): trace 4
+    out = sub.call("fid_from_features", x, y, statistics=Trusted("ganlab.checks.lab7.standin_statistics"),
+                   distance=Trusted("ganlab.checks.lab7.standin_distance"))
+    # ||(2, 1)||^2 + 10 * 55/3 + 100 * 4 = 5 + 183.33 + 400
+    expect_scalar(out, 5 + 550 / 3 + 400, "fid_from_features(x, y, stand-in statistics, stand-in distance)",
+                  diagnoses=[(5 + 40 + 5500 / 3, HINT_SETS_SWAPPED)])
 
 
 # -- extrapolation -------------------------------------------------------------------------------------------

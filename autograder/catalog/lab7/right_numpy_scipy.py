@@ -56,7 +56,7 @@ def trace_sqrt_product(sigma1, sigma2):
     import scipy.linalg
 
     a, b = _np(sigma1), _np(sigma2)
-    covmean, _ = scipy.linalg.sqrtm(a @ b, disp=False)
+    covmean = scipy.linalg.sqrtm(a @ b)
     if not np.isfinite(covmean).all():
         offset = np.eye(a.shape[0]) * 1e-12
         covmean = scipy.linalg.sqrtm((a + offset) @ (b + offset))
@@ -70,10 +70,12 @@ def frechet_distance(mu1, sigma1, mu2, sigma2):
     return float(diff @ diff + np.trace(_np(sigma1)) + np.trace(_np(sigma2)) - 2 * trace_sqrt_product(sigma1, sigma2))
 
 
-def fid_from_features(features1, features2):
-    m1, s1 = feature_statistics(features1)
-    m2, s2 = feature_statistics(features2)
-    return frechet_distance(m1, s1, m2, s2)
+def fid_from_features(features1, features2, statistics=None, distance=None):
+    stats = feature_statistics if statistics is None else statistics
+    dist = frechet_distance if distance is None else distance
+    m1, s1 = stats(features1)
+    m2, s2 = stats(features2)
+    return float(dist(m1, s1, m2, s2))
 
 
 def extrapolate_to_infinite_n(ns, values):

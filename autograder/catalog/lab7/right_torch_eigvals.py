@@ -40,8 +40,10 @@ def frechet_distance(mu1, sigma1, mu2, sigma2):
     return (a + b).item() - 2.0 * trace_sqrt_product(sigma1, sigma2)
 
 
-def fid_from_features(features1, features2):
-    return frechet_distance(*feature_statistics(features1), *feature_statistics(features2))
+def fid_from_features(features1, features2, statistics=None, distance=None):
+    statistics = statistics if statistics is not None else feature_statistics
+    distance = distance if distance is not None else frechet_distance
+    return float(distance(*statistics(features1), *statistics(features2)))
 
 
 def extrapolate_to_infinite_n(ns, values):
