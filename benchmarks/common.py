@@ -1,0 +1,41 @@
+"""Shared pieces of the benchmarks: a scratch nbgrader course and timing helpers."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    return f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    return time.perf_counter() - start, r
+
+
+def nbgrader_course(root: Path, assignment: str) -> dict:
+    """A scratch nbgrader course with ``assignment`` generated; returns the env for nbgrader calls."""
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    shutil.copytree(REPO / "solutions" / assignment, root / "solutions" / assignment)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    _, r = timed([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"], root, env)
+    if r.returncode != 0:
+        raise RuntimeError(r.stdout + r.stderr)
+    return env
+
+
+def submit(root: Path, student: str, assignment: str, content: bytes) -> Path:
+    target = root / "submitted" / student / assignment / f"{assignment}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return target
