@@ -1,0 +1,117 @@
+"""Unit tests of the grader's pieces: what is run from a notebook, the wire format, the test API."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+
+import pytest
+import torch
+
+from autograder.notebook import NotebookError, load, plan, strip_magics
+from ganlab import wire
+from ganlab.testing import CheckFailure, LocalSubmission, expect_close
+
+
+def _cells(*sources):
+    return [{"type": "code", "source": s, "tags": []} for s in sources]
+
+
+def test_only_definitions_and_plain_assignments_run():
+    p = plan(_cells(
+        "import torch\nfrom math import sqrt\nSCALE = 2.0\nA = torch.eye(2)\nprint('hi')\nfor i in range(3):\n    pass",
+        "def train(n):\n    return n\n\nhistory = train(10)\nclass Generator:\n    pass\nG = Generator()",
+        "check('x')\nplt.show()",
+        "# grader: skip\ndef helper():\n    return 1\nresult = torch.zeros(3)",
+    ))
+    run = [s.code.splitlines()[0] for s in p.statements]
+    assert run == ["import torch", "from math import sqrt", "SCALE = 2.0", "A = torch.eye(2)",
+                   "def train(n):", "class Generator:", "def helper():"]
+
+
+def test_magics_are_neutralised():
+    assert strip_magics("%%bash\nls") is None
+    src = strip_magics("%matplotlib inline\n!pip install x\nif True:\n    %pip install y\nx = 1")
+    compile(src, "<cell>", "exec")
+    assert "x = 1" in src
+    assert strip_magics("%%time\ny = 2").endswith("y = 2")
+
+
+def test_syntax_error_is_recorded_per_cell_with_the_names_it_meant_to_define():
+    p = plan(_cells("def good():\n    return 1", "def broken(:\n    pass"))
+    assert 2 in p.cell_errors and "SyntaxError" in p.cell_errors[2]
+    assert p.cell_names["broken"] == [2]
+    assert [s.defines for s in p.statements] == [["good"]]
+
+
+def test_decorated_definitions_keep_their_decorators():
+    p = plan(_cells("import functools\n@functools.lru_cache(maxsize=None)\ndef f(x):\n    return x"))
+    assert p.statements[1].code.startswith("@functools.lru_cache")
+    assert p.statements[1].lineno == 2
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty"), (b"not json", "not JSON"), (b"[1, 2]", "not an object"), (b'{"a": 1}', "no 'cells'"),
+])
+def test_bad_files_raise_a_readable_error(tmp_path, content, message):
+    path = tmp_path / "x.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(NotebookError, match=message):
+        load(path)
+
+
+def test_cell_source_as_string_or_list_and_junk_cells(tmp_path):
+    nb = {"cells": [{"cell_type": "code", "source": "def a():\n    return 1"},
+                    {"cell_type": "code", "source": ["def b():\n", "    return 2"]},
+                    "junk", {"cell_type": "code", "source": 42}], "metadata": []}
+    path = tmp_path / "x.ipynb"
+    path.write_text(json.dumps(nb))
+    assert [s.defines for s in load(path).statements] == [["a"], ["b"]]
+
+
+def test_wire_refuses_pickled_objects():
+    class Evil:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    buf = io.BytesIO()
+    pickle.dump({"0": Evil()}, buf)
+    header = json.dumps({"ok": True}).encode()
+    body = len(header).to_bytes(8, "big") + header + buf.getvalue()
+    with pytest.raises(wire.WireError):
+        wire.unpack(body)
+
+
+def test_wire_round_trip_strips_tensor_subclasses():
+    class Sneaky(torch.Tensor):
+        pass
+
+    tensors = {}
+    value = (1, 2.5, float("nan"), "s", [torch.ones(2).as_subclass(Sneaky)], {"k": None})
+    encoded = wire.encode(value, tensors)
+    frame = wire.pack({"value": encoded}, tensors)
+    header, got = wire.unpack(frame[8:])
+    decoded = wire.decode(header["value"], got)
+    assert type(decoded[4][0]) is torch.Tensor
+    assert decoded[0] == 1 and decoded[3] == "s" and decoded[5] == {"k": None}
+
+
+def test_expect_close_diagnoses_a_known_mistake():
+    with pytest.raises(CheckFailure, match="swapped") as info:
+        expect_close([1.2, 1.9], [0.8, 2.1], "step", diagnoses=[([1.2, 1.9], "roles are swapped")])
+    assert info.value.hint == "roles are swapped"
+    with pytest.raises(CheckFailure, match="shape"):
+        expect_close(torch.zeros(3), torch.zeros(2), "x")
+    expect_close(torch.tensor([0.8, 2.1]), [0.8, 2.1], "ok", rtol=1e-6)
+
+
+def test_local_submission_reports_student_errors_without_raising_them():
+    ns = {"f": lambda x: 1 / 0, "g": lambda: (_ for _ in ()).throw(NotImplementedError())}
+    sub = LocalSubmission(ns)
+    with pytest.raises(CheckFailure, match="ZeroDivisionError"):
+        sub.call("f", 1)
+    with pytest.raises(CheckFailure, match="not implemented yet"):
+        sub.call("g")
+    with pytest.raises(CheckFailure, match="not defined"):
+        sub.call("missing")
