@@ -161,8 +161,6 @@ def _defined_names(node: ast.stmt) -> list[str]:
 
 def _keep(node: ast.stmt, local_callables: set[str], skip_cell: bool) -> bool:
     if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-            return True
         return True
     if skip_cell:
         return False

@@ -58,7 +58,7 @@ def plot_curves(curves: Mapping[str, Sequence[float]], xlabel: str = "step", yla
 def widgets_available() -> bool:
     """True when ipywidgets can render here (a live Jupyter or Colab kernel, not a batch run)."""
     try:
-        import ipywidgets  # noqa: F401
+        import ipywidgets  # noqa: F401 - only whether it imports matters
         from IPython import get_ipython
     except ImportError:
         return False

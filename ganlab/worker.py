@@ -24,13 +24,28 @@ TRUSTED_ROOTS = ("torch", "ganlab", "math", "numpy", "collections", "functools")
 _CELL_PREFIX = "<cell "
 
 
+def import_trusted(qualname: str):
+    """Resolve a dotted name inside a trusted package (``torch.optim.SGD``, ``ganlab.standins.set_grad``)."""
+    parts = qualname.split(".")
+    if parts[0] not in TRUSTED_ROOTS:
+        raise PermissionError(f"{qualname} is not a trusted callable")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(qualname)
+
+
 class Worker:
     def __init__(self, req_fd: int, rep_fd: int):
         self.req_fd = req_fd
         self.rep_fd = rep_fd
         self.ns: dict = {"__name__": "__main__", "__builtins__": __builtins__}
         self.objects: dict[int, object] = {}
-        self.sources: dict[str, list[str]] = {}
 
     # -- framing ---------------------------------------------------------------
     def send(self, header: dict, tensors: dict | None = None) -> None:
@@ -57,20 +72,7 @@ class Worker:
             if name not in self.ns:
                 raise NameError(f"name {name!r} is not defined in the submission")
             return self.ns[name]
-        qualname = marker["__trusted__"]
-        root = qualname.split(".")[0]
-        if root not in TRUSTED_ROOTS:
-            raise PermissionError(f"{qualname} is not a trusted callable")
-        parts = qualname.split(".")
-        for i in range(len(parts), 0, -1):
-            try:
-                obj = importlib.import_module(".".join(parts[:i]))
-            except ImportError:
-                continue
-            for attr in parts[i:]:
-                obj = getattr(obj, attr)
-            return obj
-        raise ImportError(qualname)
+        return import_trusted(marker["__trusted__"])
 
     def encode_result(self, value, keep_all: bool):
         tensors: dict = {}
