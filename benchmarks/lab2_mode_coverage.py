@@ -63,7 +63,7 @@ def main(argv=None) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Lab 2 mode coverage | {platform.processor() or platform.machine()} CPU, {os.cpu_count()} cores, "
           f"torch {torch.__version__}, {args.threads} thread(s), load average {load:.1f} at start")
-    print(f"variant {args.variant}: MLP 3 x 128 ReLU, latent 2, batch 256, Adam lr 1e-3 (0.5, 0.999) decayed "
+    print(f"variant {args.variant}: MLP 3 x 128 ReLU, latent 2, batch 512, Adam lr 1e-3 (0.5, 0.999) decayed "
           "linearly to 0, k = 1")
     summary = {}
     for toy in args.toys:
