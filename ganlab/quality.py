@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,9 @@ def _digits_classifier_class():
 
         num_features = 64
         num_classes = 10
+        #: Features are the penultimate activations times this constant, so that |x|^2 / d is about 1 on
+        #: real digits (the KID kernel (x.y / d + 1)^3 expects features of order 1). Logits are unaffected.
+        feature_scale = 0.15
 
         def __init__(self):
             super().__init__()
@@ -86,11 +90,15 @@ def _digits_classifier_class():
                                                          align_corners=False, antialias=True)
             return images
 
+        def features_and_logits(self, images):
+            hidden = self.body(self.prepare(images))
+            return hidden * self.feature_scale, self.head(hidden)
+
         def features(self, images):
-            return self.body(self.prepare(images))
+            return self.features_and_logits(images)[0]
 
         def logits(self, images):
-            return self.head(self.features(images))
+            return self.features_and_logits(images)[1]
 
         def forward(self, images):
             return self.logits(images)
@@ -198,6 +206,10 @@ def fid_inception(download: bool = True):
                 x = getattr(n, name)(x)
             return F.adaptive_avg_pool2d(x, 1).flatten(1)
 
+        def features_and_logits(self, images):
+            f = self.features(images)
+            return f, self.net.fc(f)
+
         def logits(self, images):
             return self.net.fc(self.features(images))
 
@@ -215,7 +227,7 @@ class ExtractorSpec:
     """How to build one feature extractor, and what its numbers mean."""
 
     name: str
-    build: Callable[[], object]  # returns a module with .features(images) and .logits(images)
+    build: Callable[[], object]  # a module with .features(images), .logits(images), .features_and_logits(images)
     num_features: int
     num_classes: int
     images: str  # what inputs it expects
@@ -260,9 +272,9 @@ def extract(images, extractor: str | object = "offline-digits", batch_size: int 
     feats, logits = [], []
     with torch.no_grad():
         for start in range(0, len(images), batch_size):
-            f = net.features(images[start:start + batch_size])
+            f, l = net.features_and_logits(images[start:start + batch_size])
             feats.append(f)
-            logits.append(net.head(f) if hasattr(net, "head") else net.logits(images[start:start + batch_size]))
+            logits.append(l)
     return torch.cat(feats), torch.cat(logits)
 
 
@@ -302,8 +314,10 @@ def kid_from_features(real_features, fake_features, subsets: int = 100, subset_s
     from torchmetrics.image.kid import KernelInceptionDistance
 
     size = min(subset_size, len(real_features), len(fake_features))
-    metric = KernelInceptionDistance(feature=_passthrough(real_features.shape[1]), subsets=subsets,
-                                     subset_size=size)
+    with warnings.catch_warnings():  # "will save all extracted features in buffer": intended here
+        warnings.simplefilter("ignore", UserWarning)
+        metric = KernelInceptionDistance(feature=_passthrough(real_features.shape[1]), subsets=subsets,
+                                         subset_size=size)
     metric.update(real_features, real=True)
     metric.update(fake_features, real=False)
     state = torch.random.get_rng_state()
@@ -320,7 +334,9 @@ def inception_score_from_logits(logits, splits: int = 10) -> tuple[float, float]
     import torch
     from torchmetrics.image.inception import InceptionScore
 
-    metric = InceptionScore(feature=_passthrough(logits.shape[1]), splits=splits)
+    with warnings.catch_warnings():  # "will save all extracted features in buffer": intended here
+        warnings.simplefilter("ignore", UserWarning)
+        metric = InceptionScore(feature=_passthrough(logits.shape[1]), splits=splits)
     metric.update(logits)
     state = torch.random.get_rng_state()
     torch.manual_seed(0)  # torchmetrics shuffles before splitting

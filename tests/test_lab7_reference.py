@@ -82,7 +82,7 @@ def test_quality_helper_offline():
     assert (logits.argmax(1) == labels).float().mean() > 0.9
     out = quality.measure_quality(real, fake, kid_subsets=5, kid_subset_size=100, splits=3)
     assert math.isfinite(out["fid"]) and out["fid"] >= 0 and out["extractor"] == "offline-digits"
-    assert 1 <= out["inception_score"] <= 10 and abs(out["kid_mean"]) < 0.5
+    assert 1 <= out["inception_score"] <= 10 and math.isfinite(out["kid_mean"]) and out["kid_std"] >= 0
     assert "offline_digits_classifier.pt" in out["weights"]
 
 
