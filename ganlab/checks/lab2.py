@@ -61,7 +61,7 @@ HINT_ZERO_GRAD = ("Gradients accumulate in .grad: call opt_d.zero_grad() before 
 HINT_CLIP_G = ("The generator's weights were clipped: weight clipping constrains the critic (discriminator) only; "
                "clamp discriminator.parameters() after each discriminator step.")
 HINT_STEP_ARGS = "d_loss_fn takes (real_logits, fake_logits) in that order."
-HINT_ONE_D_STEP = ("Only one discriminator step was taken: run k = real_batches.shape[0] discriminator steps, step "
+HINT_ONE_D_STEP = ("Only one discriminator step was taken: run k discriminator steps (k is the length of real_batches), step "
                    "i using real_batches[i] and noise_batches[i], then the generator step with noise_batches[k].")
 HINT_COV_ONE_STD = "High quality means within 3 standard deviations of the nearest mode, not 1."
 HINT_COV_COUNT = "quality is the *fraction* of high-quality samples, a float in [0, 1]."
