@@ -240,8 +240,8 @@ def frechet_irrational(sub):
 
 def standin_statistics(features):
     """(column means, second-moment matrix X^T X / N) of a float tensor (N, d), float64."""
-    x = features.double()
-    return x.mean(dim=0), x.T @ x / x.shape[0]
+    rows = features.to(dtype=features.new_zeros(()).double().dtype)
+    return rows.mean(dim=0), rows.T @ rows / rows.shape[0]
 
 
 def standin_distance(mu1, sigma1, mu2, sigma2):

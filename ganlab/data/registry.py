@@ -1,0 +1,146 @@
+"""The dataset registry: where each dataset comes from, its checksums, licence and offline default."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_ENV = "GANLAB_DATA"
+OFFLINE_ENV = "GANLAB_OFFLINE"  # set to 1 to never touch the network
+
+
+class DatasetUnavailable(RuntimeError):
+    """The real data is neither on disk nor downloadable; the message names the offline default."""
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    urls: tuple[str, ...]
+    checksum: str  # "md5:<hex>" or "sha256:<hex>"
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    title: str
+    files: tuple[FileSpec, ...]
+    licence: str
+    citation: str
+    offline_default: str  # what is used instead, e.g. "ganlab.data.offline_digits"
+    readme: str  # path under datasets/
+    manual: str = ""  # how to get the data by hand when no download is allowed
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+DATASETS: dict[str, DatasetSpec] = {
+    "mnist": DatasetSpec(
+        name="mnist",
+        title="MNIST handwritten digits (LeCun, Cortes, Burges)",
+        files=tuple(
+            FileSpec(fname, (f"https://ossci-datasets.s3.amazonaws.com/mnist/{fname}",
+                             f"http://yann.lecun.com/exdb/mnist/{fname}"), f"md5:{md5}", size)
+            for fname, md5, size in [
+                ("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873", 9912422),
+                ("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432", 28881),
+                ("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3", 1648877),
+                ("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c", 4542),
+            ]
+        ),
+        licence="CC BY-SA 3.0 (as distributed by Y. LeCun and C. Cortes)",
+        citation="Y. LeCun, L. Bottou, Y. Bengio, P. Haffner. Gradient-based learning applied to document "
+                 "recognition. Proc. IEEE 86(11), 1998.",
+        offline_default="ganlab.data.offline_digits (procedural digits made by the project)",
+        readme="datasets/mnist.md",
+        manual="Download the four .gz files named in datasets/mnist.md into $GANLAB_DATA/mnist/.",
+    ),
+}
+
+
+def cache_dir(name: str | None = None) -> Path:
+    root = Path(os.environ.get(DATA_ENV) or Path.home() / ".cache" / "ganlab").expanduser()
+    return root / name if name else root
+
+
+def _digest(path: Path, algorithm: str) -> str:
+    h = hashlib.new(algorithm)
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify(path: Path, checksum: str) -> bool:
+    algorithm, _, expected = checksum.partition(":")
+    return path.is_file() and _digest(path, algorithm) == expected.lower()
+
+
+def locate(spec: DatasetSpec, root: str | Path | None = None) -> Path | None:
+    """The folder holding every file of ``spec`` with the right checksum, or ``None``."""
+    folder = Path(root) if root else cache_dir(spec.name)
+    return folder if all(verify(folder / f.name, f.checksum) for f in spec.files) else None
+
+
+def _download(url: str, target: Path, checksum: str, progress: bool) -> None:
+    tmp_fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(tmp_fd, "wb") as out, urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310
+            total = int(resp.headers.get("Content-Length") or 0) or None
+            bar = None
+            if progress:
+                from tqdm.auto import tqdm
+
+                bar = tqdm(total=total, unit="B", unit_scale=True, desc=target.name)
+            for chunk in iter(lambda: resp.read(1 << 16), b""):
+                out.write(chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
+            if bar is not None:
+                bar.close()
+        if not verify(tmp, checksum):
+            raise DatasetUnavailable(f"{target.name} from {url} failed its checksum ({checksum}); not used")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def fetch(spec: DatasetSpec | str, root: str | Path | None = None, download: bool = True,
+          progress: bool = True) -> Path:
+    """Return the folder of a verified copy of ``spec``, downloading missing files when allowed.
+
+    Raises :class:`DatasetUnavailable` (naming the offline default) when the data cannot be had.
+    """
+    spec = DATASETS[spec] if isinstance(spec, str) else spec
+    folder = Path(root) if root else cache_dir(spec.name)
+    found = locate(spec, folder)
+    if found:
+        return found
+    offline = os.environ.get(OFFLINE_ENV, "") not in ("", "0")
+    if not download or offline:
+        raise DatasetUnavailable(
+            f"{spec.title} is not in {folder} and downloading is off. {spec.manual} "
+            f"Offline default: {spec.offline_default}.")
+    folder.mkdir(parents=True, exist_ok=True)
+    errors = []
+    for f in spec.files:
+        target = folder / f.name
+        if verify(target, f.checksum):
+            continue
+        for url in f.urls:
+            try:
+                _download(url, target, f.checksum, progress)
+                break
+            except (urllib.error.URLError, OSError, DatasetUnavailable, TimeoutError) as exc:
+                errors.append(f"{url}: {exc}")
+        else:
+            raise DatasetUnavailable(
+                f"could not download {spec.title} ({'; '.join(errors[-2:])}). {spec.manual} "
+                f"Offline default: {spec.offline_default}.")
+    return folder
