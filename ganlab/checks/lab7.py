@@ -240,7 +240,9 @@ def frechet_irrational(sub):
 
 def standin_statistics(features):
     """(column means, second-moment matrix X^T X / N) of a float tensor (N, d), float64."""
-    rows = features.to(dtype=features.new_zeros(()).double().dtype)
+    import torch
+
+    rows = features.to(torch.float64)
     return rows.mean(dim=0), rows.T @ rows / rows.shape[0]
 
 
