@@ -36,11 +36,15 @@ def test_reference_scores_full_and_student_version_zero(lab_id, tmp_path):
     assert "not implemented yet" in r.stdout
 
 
-def test_no_argument_grades_every_reference():
-    r = run_cli()
+def test_no_argument_grades_every_reference(tmp_path):
+    r = run_cli("--json", tmp_path / "all.json")
     assert r.returncode == 0, r.stderr
-    for lab in labs.LABS.values():
-        assert lab.title in r.stdout
+    report = json.loads((tmp_path / "all.json").read_text())
+    graded = report["submissions"] if len(labs.LABS) > 1 else [report]
+    assert sorted(d["lab"] for d in graded) == sorted(labs.LABS)
+    assert all(d["score"] == d["max_score"] > 0 for d in graded)
+    for lab_id in labs.LABS:
+        assert lab_id in r.stdout
 
 
 def test_unusable_arguments_exit_2(tmp_path):
