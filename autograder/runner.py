@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ganlab.data.registry import file_digest
 from ganlab.testing import CheckFailure, TestResult, exercises_for, run_tests
 
 from autograder import labs
@@ -71,11 +71,7 @@ def _missing_message(name: str, plan: Plan, session: WorkerSession) -> str:
 
 
 def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return file_digest(path, "sha256")
 
 
 def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = None,

@@ -26,7 +26,6 @@ Importing this module has no side effects: networks and weights load on first us
 
 from __future__ import annotations
 
-import hashlib
 import os
 import warnings
 import urllib.error
@@ -121,11 +120,9 @@ def digits_classifier(pretrained: bool = True):
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    from ganlab.data.registry import file_digest
+
+    return file_digest(path, "sha256")
 
 
 # -- the FID Inception network -------------------------------------------------------------------

@@ -68,7 +68,8 @@ def cache_dir(name: str | None = None) -> Path:
     return root / name if name else root
 
 
-def _digest(path: Path, algorithm: str) -> str:
+def file_digest(path: str | Path, algorithm: str = "sha256") -> str:
+    """Hex digest of a file, read in 1 MiB chunks (the one file hasher of the project)."""
     h = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -78,7 +79,7 @@ def _digest(path: Path, algorithm: str) -> str:
 
 def verify(path: Path, checksum: str) -> bool:
     algorithm, _, expected = checksum.partition(":")
-    return path.is_file() and _digest(path, algorithm) == expected.lower()
+    return path.is_file() and file_digest(path, algorithm) == expected.lower()
 
 
 def locate(spec: DatasetSpec, root: str | Path | None = None) -> Path | None:
