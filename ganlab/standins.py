@@ -32,20 +32,20 @@ def set_grad(tensor, value):
 # -- Lab 2: small networks and losses with known behaviour --------------------------------------
 
 
-def tiny_mlp(in_dim, out_dim, seed, hidden=5):
-    """A deterministic float64 MLP (Linear, Tanh, Linear) whose weights depend only on ``seed``."""
+def tiny_mlp(in_dim, out_dim, seed, hidden=5, dtype="float64"):
+    """A deterministic MLP (Linear, Tanh, Linear) whose weights depend only on ``seed`` (float64 by default)."""
     import torch
 
     gen = torch.Generator().manual_seed(int(seed))
     net = torch.nn.Sequential(torch.nn.Linear(in_dim, hidden), torch.nn.Tanh(), torch.nn.Linear(hidden, out_dim))
-    net = net.double()
+    net = net.to(getattr(torch, dtype))
     with torch.no_grad():
         for p in net.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen, dtype=torch.float64) * 0.8)
+            p.copy_((torch.randn(p.shape, generator=gen, dtype=torch.float64) * 0.8).to(p.dtype))
     return net
 
 
-def probe_generator(latent_dim, data_dim, seed):
+def probe_generator(latent_dim, data_dim, seed, dtype="float64"):
     """A :func:`tiny_mlp` generator that counts backward passes through its output (``backward_count``).
 
     A gradient reaches the generator's output only when a loss was built from a fake batch that
@@ -56,7 +56,7 @@ def probe_generator(latent_dim, data_dim, seed):
     class ProbeGenerator(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.net = tiny_mlp(latent_dim, data_dim, seed)
+            self.net = tiny_mlp(latent_dim, data_dim, seed, dtype=dtype)
             self.backward_count = 0
 
         def forward(self, noise):
@@ -130,3 +130,53 @@ def backward_sum(module, inputs):
     """Run ``module(inputs).sum().backward()`` (so a test can see which parameters receive a gradient)."""
     module(inputs).sum().backward()
     return None
+
+
+# -- Lab 3: DCGAN pieces with known behaviour ------------------------------------------------------
+
+
+def flat_discriminator(data_dim, seed):
+    """A float32 :func:`tiny_mlp` discriminator returning one logit per sample, shape ``(B,)`` (as DCGAN's does)."""
+    import torch
+
+    class FlatDiscriminator(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = tiny_mlp(data_dim, 1, seed, dtype="float32")
+
+        def forward(self, x):
+            return self.net(x).view(-1)
+
+    return FlatDiscriminator()
+
+
+def batchnorm_generator(latent_dim, data_dim, seed):
+    """A float32 generator Linear -> BatchNorm1d -> Tanh: its output and running statistics depend on the mode.
+
+    In training mode BatchNorm normalises with the batch's statistics and updates its running
+    averages; in evaluation mode it uses the running averages and changes nothing.
+    """
+    import torch
+
+    gen = torch.Generator().manual_seed(int(seed))
+    net = torch.nn.Sequential(torch.nn.Linear(latent_dim, data_dim), torch.nn.BatchNorm1d(data_dim), torch.nn.Tanh())
+    with torch.no_grad():
+        for p in net.parameters():
+            p.copy_(torch.randn(p.shape, generator=gen) * 0.8 + (1.0 if p.dim() == 1 else 0.0))
+        # running statistics unlike a fresh batch's, so evaluation mode gives visibly different output
+        net[1].running_mean.copy_(torch.randn(data_dim, generator=gen))
+        net[1].running_var.copy_(torch.rand(data_dim, generator=gen) * 3 + 0.5)
+    return net
+
+
+def init_probe_network():
+    """The layer types DCGAN initialises, large enough for tight statistics (PyTorch's default init)."""
+    import torch
+
+    torch.manual_seed(0)
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(64, 128, 4, 2, 1, bias=False),
+        torch.nn.BatchNorm2d(2048),
+        torch.nn.Sequential(torch.nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), torch.nn.BatchNorm2d(1024)),
+        torch.nn.LeakyReLU(0.2),
+    )
