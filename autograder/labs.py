@@ -29,6 +29,7 @@ class Lab:
 LABS: dict[str, Lab] = {
     "lab1": Lab("lab1", "lab1_minimax", "The minimax game V(x, y) = xy"),
     "lab2": Lab("lab2", "lab2_vanilla_gan", "The vanilla GAN"),
+    "lab3": Lab("lab3", "lab3_dcgan", "DCGAN for manga faces"),
     "lab7": Lab("lab7", "lab7_is_fid", "Inception Score and FID"),
 }
 

@@ -39,3 +39,15 @@ def submit(root: Path, student: str, assignment: str, content: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)
     return target
+
+
+def reference_namespace(notebook: Path, name: str) -> dict:
+    """Execute a solution notebook's definitions (imports, defs, classes, plain assignments), as the grader reads them."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from autograder.notebook import load
+
+    namespace: dict = {"__name__": name}
+    for statement in load(notebook).statements:
+        exec(compile(statement.code, f"<{name} cell {statement.cell}>", "exec"), namespace)
+    return namespace

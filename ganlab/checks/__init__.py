@@ -17,7 +17,7 @@ import importlib
 
 from ganlab.testing import LocalSubmission, exercises_for, run_tests, tests_for
 
-LABS = ("lab1", "lab2", "lab7")
+LABS = ("lab1", "lab2", "lab3", "lab7")
 
 
 def load_public(lab: str) -> None:
