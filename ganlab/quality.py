@@ -13,6 +13,12 @@ Extractors (``EXTRACTORS``; add one with :func:`register_extractor`):
 - ``"offline-digits"`` (the default, works offline): a small CNN the project trained on its procedural
   digits (``tools/train_feature_extractor.py``), 10 classes, 64-d penultimate features. Numbers made
   with it are comparable only with numbers made with the same weights file (named in ``weights``).
+- ``"offline-faces"`` (works offline; for Lab 3's faces and Lab 7): a small CNN the project trained on its
+  procedural manga faces (``tools/train_feature_extractor.py --dataset faces``). Inputs of any size are
+  resized to 32 x 32; 128-d penultimate features for FID / KID; its IS classes are the 8 hair colours of
+  ``ganlab.data.FACE_ATTRIBUTES``, and ``attribute_logits(images)`` classifies every face attribute (for
+  latent arithmetic). Numbers on real anime faces measure distance in this classifier's feature space,
+  which was never trained on them: compare them only with numbers made with the same weights.
 - ``"inception-v3-fid"``: the Inception-v3 network of TensorFlow's FID code as ported by pytorch-fid
   (``pt_inception-2015-12-05-6726825d.pth``; 2048-d pool features, 1008 logits), downloaded once and
   checked against the SHA-256 prefix in its file name. Needs the network and ``pytorch-fid``; otherwise it
@@ -20,7 +26,6 @@ Extractors (``EXTRACTORS``; add one with :func:`register_extractor`):
   weights are comparable with published FIDs (Heusel et al. 2017); torchvision's ImageNet Inception
   weights give different numbers.
 
-A faces extractor (for the manga faces of Lab 3) is registered the same way once those data exist.
 Importing this module has no side effects: networks and weights load on first use.
 """
 
@@ -35,6 +40,7 @@ from typing import Callable
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 OFFLINE_DIGITS_WEIGHTS = ASSETS / "offline_digits_classifier.pt"
+OFFLINE_FACES_WEIGHTS = ASSETS / "offline_faces_classifier.pt"
 
 #: pytorch-fid's port of the TensorFlow FID Inception weights. torch.hub's naming convention: the
 #: part of the file name after the last '-' is the first 8 hex digits of the file's SHA-256.
@@ -105,17 +111,103 @@ def _digits_classifier_class():
     return DigitsClassifier
 
 
-def digits_classifier(pretrained: bool = True):
-    """The offline digits classifier (eval mode); ``pretrained`` loads the shipped weights."""
+def _load_weights(model, path: Path, command: str) -> None:
+    """Load the state dict at ``path`` into ``model`` (tensors only: ``weights_only=True``)."""
     import torch
 
+    if not path.exists():
+        raise ExtractorUnavailable(f"{path} is missing; run `{command}` to make it.")
+    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+
+
+def digits_classifier(pretrained: bool = True):
+    """The offline digits classifier (eval mode); ``pretrained`` loads the shipped weights."""
     model = _digits_classifier_class()()
     if pretrained:
-        if not OFFLINE_DIGITS_WEIGHTS.exists():
-            raise ExtractorUnavailable(f"{OFFLINE_DIGITS_WEIGHTS} is missing; run "
-                                       "`python tools/train_feature_extractor.py` to make it.")
-        state = torch.load(OFFLINE_DIGITS_WEIGHTS, map_location="cpu", weights_only=True)
-        model.load_state_dict(state)
+        _load_weights(model, OFFLINE_DIGITS_WEIGHTS, "python tools/train_feature_extractor.py")
+    return model.eval().requires_grad_(False)
+
+
+# -- the offline faces classifier ----------------------------------------------------------------
+
+
+def _faces_classifier_class():
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    from ganlab.data.faces import FACE_ATTRIBUTES
+
+    def block(c_in, c_out):
+        return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()]
+
+    class FacesClassifier(nn.Module):
+        """Small CNN for RGB faces in [-1, 1]: 128-d features and one logit head per face attribute.
+
+        Any input size is resized to 32 x 32 first (antialiased), so 32 x 32 and 64 x 64 images are seen
+        at the same resolution. ``logits`` are the hair-colour classes (the Inception Score's classes).
+        """
+
+        num_features = 128
+        resolution = 32
+        heads = dict((name, len(values)) for name, values in FACE_ATTRIBUTES.items())
+        num_classes = heads["hair_colour"]
+
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(
+                *block(3, 32), nn.MaxPool2d(2),                     # 16 x 16
+                *block(32, 64), *block(64, 64), nn.MaxPool2d(2),    # 8 x 8
+                *block(64, 128),
+                nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                nn.Linear(128, 128), nn.ReLU(),                      # penultimate features
+            )
+            self.head = nn.Linear(128, sum(self.heads.values()))
+            # Set by the training script so that |features|^2 / d is about 1 on offline faces (the KID
+            # kernel (x.y / d + 1)^3 expects features of order 1); a buffer, so it ships with the weights.
+            self.register_buffer("feature_scale", torch.ones(()))
+
+        @classmethod
+        def prepare(cls, images):
+            """(N, 3, H, W) in [-1, 1] -> (N, 3, 32, 32); grey (N, 1, H, W) inputs are repeated to RGB."""
+            images = images.float()
+            if images.shape[1] == 1:
+                images = images.expand(-1, 3, -1, -1)
+            if images.shape[-2:] != (cls.resolution, cls.resolution):
+                images = F.interpolate(images, size=(cls.resolution, cls.resolution), mode="bilinear",
+                                       align_corners=False, antialias=True)
+            return images
+
+        def hidden(self, images):
+            """Penultimate activations (N, 128), before ``feature_scale``."""
+            return self.body(self.prepare(images))
+
+        def attribute_logits(self, images, hidden=None):
+            """``name -> (N, K_name)`` logits for every attribute of ``FACE_ATTRIBUTES``."""
+            out = self.head(self.hidden(images) if hidden is None else hidden)
+            return dict(zip(self.heads, out.split(list(self.heads.values()), dim=1)))
+
+        def features_and_logits(self, images):
+            hidden = self.hidden(images)
+            return hidden * self.feature_scale, self.attribute_logits(images, hidden)["hair_colour"]
+
+        def features(self, images):
+            return self.hidden(images) * self.feature_scale
+
+        def logits(self, images):
+            return self.attribute_logits(images)["hair_colour"]
+
+        def forward(self, images):
+            return self.logits(images)
+
+    return FacesClassifier
+
+
+def faces_classifier(pretrained: bool = True):
+    """The offline faces classifier (eval mode); ``pretrained`` loads the shipped weights."""
+    model = _faces_classifier_class()()
+    if pretrained:
+        _load_weights(model, OFFLINE_FACES_WEIGHTS, "python tools/train_feature_extractor.py --dataset faces")
     return model.eval().requires_grad_(False)
 
 
@@ -235,7 +327,7 @@ EXTRACTORS: dict[str, ExtractorSpec] = {}
 
 
 def register_extractor(spec: ExtractorSpec) -> None:
-    """Add (or replace) an extractor, e.g. a faces classifier once Lab 3's procedural faces exist."""
+    """Add (or replace) an extractor."""
     EXTRACTORS[spec.name] = spec
 
 
@@ -244,6 +336,11 @@ register_extractor(ExtractorSpec(
     "(N, 1 or 3, H, W) in [-1, 1]; resized to 28 x 28 grey",
     "ganlab/assets/offline_digits_classifier.pt (tools/train_feature_extractor.py, trained on "
     "ganlab.data.offline_digits)"))
+register_extractor(ExtractorSpec(
+    "offline-faces", faces_classifier, 128, 8,
+    "(N, 3, H, W) in [-1, 1]; resized to 32 x 32 RGB",
+    "ganlab/assets/offline_faces_classifier.pt (tools/train_feature_extractor.py --dataset faces, trained "
+    "on ganlab.data.offline_faces; IS classes: the 8 hair colours)"))
 register_extractor(ExtractorSpec(
     "inception-v3-fid", fid_inception, 2048, 1008,
     "(N, 1 or 3, H, W) in [-1, 1]; resized to 299 x 299",

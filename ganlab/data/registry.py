@@ -37,6 +37,9 @@ class DatasetSpec:
     readme: str  # path under datasets/
     manual: str = ""  # how to get the data by hand when no download is allowed
     tags: tuple[str, ...] = field(default_factory=tuple)
+    #: For manual-only datasets (no ``files``: no stable URL or checksum exists): the folder counts as
+    #: present when some file below it matches one of these globs. Such data is never downloaded.
+    manual_patterns: tuple[str, ...] = ()
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -59,6 +62,27 @@ DATASETS: dict[str, DatasetSpec] = {
         offline_default="ganlab.data.offline_digits (procedural digits made by the project)",
         readme="datasets/mnist.md",
         manual="Download the four .gz files named in datasets/mnist.md into $GANLAB_DATA/mnist/.",
+    ),
+    # No file list: the public anime-face sets sit behind a Kaggle login or on mirrors without stable
+    # URLs, so there is nothing to download or checksum; the user places the images by hand.
+    "anime-faces": DatasetSpec(
+        name="anime-faces",
+        title="Anime faces (crops of getchu.com character art, Mckinsey666 / bchao1)",
+        files=(),
+        licence="unclear: scraped from getchu.com; the source says educational/research use only",
+        citation="Anime-Face-Dataset, https://github.com/bchao1/Anime-Face-Dataset (faces cropped with "
+                 "https://github.com/nagadomi/lbpcascade_animeface).",
+        offline_default="ganlab.data.offline_faces (procedural manga faces made by the project)",
+        readme="datasets/anime_faces.md",
+        manual=("Anime faces cannot be downloaded automatically (the sets need a Kaggle account or have no "
+                "stable URL). Get either the 63,632-image 'Anime Face Dataset' "
+                "(https://www.kaggle.com/datasets/splcher/animefacedataset) or the 21,551-image 64 x 64 "
+                "'Anime Faces' (https://www.kaggle.com/datasets/soumikrakshit/anime-faces, mirrored at "
+                "https://huggingface.co/datasets/huggan/anime-faces), unpack it and put the image files "
+                "(.png/.jpg/.jpeg/.webp, any sub-folders) under $GANLAB_DATA/anime-faces/ (default "
+                "~/.cache/ganlab/anime-faces/) or pass root= / --root. Licence unclear (scraped from "
+                "getchu.com): educational/research use only. See datasets/anime_faces.md."),
+        manual_patterns=("*.png", "*.jpg", "*.jpeg", "*.webp", "*.PNG", "*.JPG", "*.JPEG", "*.WEBP"),
     ),
 }
 
@@ -83,8 +107,14 @@ def verify(path: Path, checksum: str) -> bool:
 
 
 def locate(spec: DatasetSpec, root: str | Path | None = None) -> Path | None:
-    """The folder holding every file of ``spec`` with the right checksum, or ``None``."""
+    """The folder holding every file of ``spec`` with the right checksum, or ``None``.
+
+    A manual-only spec (no ``files``) is present when a file below the folder matches its patterns.
+    """
     folder = Path(root) if root else cache_dir(spec.name)
+    if not spec.files:
+        found = folder.is_dir() and any(next(folder.rglob(p), None) for p in spec.manual_patterns)
+        return folder if found else None
     return folder if all(verify(folder / f.name, f.checksum) for f in spec.files) else None
 
 
@@ -123,6 +153,10 @@ def fetch(spec: DatasetSpec | str, root: str | Path | None = None, download: boo
     found = locate(spec, folder)
     if found:
         return found
+    if not spec.files:
+        what = "holds no matching files" if folder.is_dir() else "does not exist"
+        raise DatasetUnavailable(f"{spec.title}: {folder} {what}. {spec.manual} "
+                                 f"Offline default: {spec.offline_default}.")
     offline = os.environ.get(OFFLINE_ENV, "") not in ("", "0")
     if not download or offline:
         raise DatasetUnavailable(
