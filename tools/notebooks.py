@@ -27,7 +27,7 @@ def kernel_env(fast: bool) -> dict:
     return env
 
 
-def execute(path: Path, fast: bool = True, timeout: int = 600, write: bool = False):
+def execute(path: Path, fast: bool = True, timeout: int | None = None, write: bool = False):
     """Run a notebook top to bottom in a fresh kernel; returns ``(notebook, seconds)``; raises on a cell error."""
     import nbformat
     from nbclient import NotebookClient
@@ -36,6 +36,8 @@ def execute(path: Path, fast: bool = True, timeout: int = 600, write: bool = Fal
     saved = dict(os.environ)
     os.environ.update(kernel_env(fast))  # the kernel inherits this process's environment
     try:
+        if timeout is None:  # per cell: a full-mode training cell may run for many minutes on a CPU
+            timeout = 600 if fast else 7200
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}})
         start = time.perf_counter()
