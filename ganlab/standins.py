@@ -145,7 +145,7 @@ def flat_discriminator(data_dim, seed):
             self.net = tiny_mlp(data_dim, 1, seed, dtype="float32")
 
         def forward(self, x):
-            return self.net(x).view(-1)
+            return self.net(x)[:, 0]  # (B, 1) -> (B,)
 
     return FlatDiscriminator()
 
