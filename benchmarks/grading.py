@@ -7,6 +7,7 @@ Goal (issue: foundation): a lab graded in at most 20 s on the 2-core machine.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -18,7 +19,13 @@ from benchmarks.common import REPO, machine, nbgrader_course, submit, timed  # n
 
 
 def main(argv=None) -> int:
-    ids = (argv if argv is not None else sys.argv[1:]) or list(labs.LABS)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labs", nargs="*", metavar="LAB",
+                        help=f"labs to time (default: all of {', '.join(labs.LABS)})")
+    ids = parser.parse_args(argv).labs or list(labs.LABS)
+    unknown = [lab_id for lab_id in ids if lab_id not in labs.LABS]
+    if unknown:
+        parser.error(f"unknown lab {', '.join(unknown)}; known: {', '.join(labs.LABS)}")
     print(f"grading benchmark on {machine()}")
     print(f"{'lab':6s} {'standalone (s)':>15s} {'nbgrader autograde (s)':>23s}  score")
     for lab_id in ids:

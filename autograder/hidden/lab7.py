@@ -2,8 +2,9 @@
 
 Reference formulas live here (hidden). Every test accepts any correct implementation (float64 or
 float32-then-cast where the tolerance allows; eigenvalue- or sqrtm-based trace terms) and is built so a
-mistake in one exercise does not cost points in another: the FID tests use commuting covariances, where
-every trace formula a student might call agrees.
+mistake in one exercise does not cost points in another: the closed-form FID tests use commuting covariances,
+where every trace formula a student might call agrees, and the one on full covariances also accepts the value
+implied by the submission's own trace_sqrt_product.
 """
 
 from __future__ import annotations
@@ -248,20 +249,49 @@ def frechet_closed_forms(sub):
                   nan_hint=HINT_NAN, diagnoses=[(expected + float((a * b).sqrt().sum()), HINT_FACTOR_2)])
 
 
+def _students_trace(sub, s1, s2):
+    """The submission's own trace_sqrt_product(s1, s2), or None when it fails (a stub, a crash)."""
+    from ganlab.testing import CheckFailure, SubmissionError
+
+    try:
+        value = scalar(sub.call("trace_sqrt_product", s1, s2), "trace_sqrt_product")
+    except (SubmissionError, CheckFailure):
+        return None
+    return value if math.isfinite(value) else None
+
+
 @register(FRECHET, points=1, hidden=True)
 def frechet_symmetric_and_nonnegative(sub):
-    """FID(a, b) = FID(b, a) >= 0 for random full-rank 12-d statistics; 0 for identical ones."""
+    """Random full-rank 12-d statistics (non-commuting covariances): the value, FID(a, b) = FID(b, a) > 0, 0 for a = b.
+
+    The value is accepted when it is right, or when it is right *given the submission's own* trace_sqrt_product
+    (frechet_distance calling a wrong trace_sqrt_product costs the trace exercise's points, not these), so only a
+    Fréchet distance that computes its trace term some other, wrong way (tr(sqrt(Sigma1) sqrt(Sigma2)), an
+    elementwise square root, ...) fails here.
+    """
     s1, s2 = _random_cov(400, 12, 82), _random_cov(400, 12, 83)
     g = _gen(84)
     mu1, mu2 = torch.randn(12, generator=g, dtype=torch.float64), torch.randn(12, generator=g, dtype=torch.float64)
     ab = scalar(sub.call("frechet_distance", mu1, s1, mu2, s2), "frechet_distance(a, b)")
+    base = float(((mu1 - mu2) ** 2).sum() + torch.trace(s1) + torch.trace(s2))
+    expected = base - 2 * _trace_term(s1, s2)
+    own = _students_trace(sub, s1, s2)
+    if own is None or not math.isclose(ab, base - 2 * own, rel_tol=1e-6, abs_tol=1e-9):
+        sqrt_sqrt = base - 2 * float(torch.trace(_sqrt_psd(s1) @ _sqrt_psd(s2)))
+        expect_scalar(ab, expected, "frechet_distance of 12-d Gaussians with full, non-commuting covariances",
+                      rtol=1e-6, nan_hint=HINT_NAN,
+                      diagnoses=[(sqrt_sqrt, HINT_SQRT_SQRT), (base - _trace_term(s1, s2), HINT_FACTOR_2),
+                                 (expected - float(((mu1 - mu2) ** 2).sum()), HINT_NO_MEAN)])
     ba = scalar(sub.call("frechet_distance", mu2, s2, mu1, s1), "frechet_distance(b, a)")
     expect_true(math.isfinite(ab) and ab > 0, f"frechet_distance(a, b) = {ab} should be positive for different "
                                               "Gaussians.")
     expect_close(ba, ab, "frechet_distance(b, a) compared with frechet_distance(a, b)", rtol=1e-6)
     same = scalar(sub.call("frechet_distance", mu1, s1, mu1, s1), "frechet_distance(a, a)")
-    expect_scalar(same, 0.0, "frechet_distance of identical random statistics", atol=1e-7,
-                  diagnoses=[(float(torch.trace(s1)), HINT_FACTOR_2)])
+    own_same = _students_trace(sub, s1, s1)
+    if own_same is None or not math.isclose(same, max(2 * float(torch.trace(s1)) - 2 * own_same, 0.0),
+                                            rel_tol=1e-6, abs_tol=1e-7):
+        expect_scalar(same, 0.0, "frechet_distance of identical random statistics", atol=1e-7,
+                      diagnoses=[(float(torch.trace(s1)), HINT_FACTOR_2)])
 
 
 # -- FID from features -----------------------------------------------------------------------------------------------
