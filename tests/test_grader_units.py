@@ -70,6 +70,8 @@ def test_cell_source_as_string_or_list_and_junk_cells(tmp_path):
     assert [s.defines for s in load(path).statements] == [["a"], ["b"]]
 
 
+# torch warns about the hand-made pickle's protocol before refusing it; the refusal is what is tested.
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 def test_wire_refuses_pickled_objects():
     class Evil:
         def __reduce__(self):
