@@ -92,17 +92,22 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.notebooks")
     sub = parser.add_subparsers(dest="cmd", required=True)
     ex = sub.add_parser("execute", help="execute solution notebooks in place (keeps outputs)")
-    ex.add_argument("labs", nargs="*", default=list(labs.LABS))
-    ex.add_argument("--fast", action="store_true")
-    sub.add_parser("release", help="regenerate labs/ from solutions/ with nbgrader")
+    ex.add_argument("labs", nargs="*", metavar="LAB", help=f"default: all of {', '.join(labs.LABS)}")
+    ex.add_argument("--fast", action="store_true", help="fast mode (what CI runs) instead of full mode")
+    rel = sub.add_parser("release", help="regenerate labs/ from solutions/ with nbgrader")
+    rel.add_argument("labs", nargs="*", metavar="LAB", help=f"default: all of {', '.join(labs.LABS)}")
     args = parser.parse_args(argv)
+    unknown = [lab_id for lab_id in args.labs if lab_id not in labs.LABS]
+    if unknown:
+        parser.error(f"unknown lab {', '.join(unknown)}; known: {', '.join(labs.LABS)}")
+    args.labs = args.labs or list(labs.LABS)
     if args.cmd == "execute":
         for lab_id in args.labs:
             lab = labs.LABS[lab_id]
             _, seconds = execute(lab.solution, fast=args.fast, write=True)
             print(f"{lab_id}: executed in {seconds:.1f} s ({'fast' if args.fast else 'full'} mode)")
     else:
-        for lab in labs.LABS.values():
+        for lab in (labs.LABS[lab_id] for lab_id in args.labs):
             generate_release(REPO_ROOT, lab.assignment)
             print(f"{lab.id}: {lab.release.relative_to(REPO_ROOT)} regenerated")
     return 0
