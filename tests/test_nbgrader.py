@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,33 @@ def partial_submission(lab_id: str) -> dict:
     return catalog.build(lab_id, picked)
 
 
+#: One nbgrader run of a lab takes 20-90 s on the 2-core machine; a run past this is a hang, not slowness.
+ATTEMPT_SECONDS = 300
+
+
+def run_nbgrader(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
+    """``python -m nbgrader ARGS``, retried once if it hangs.
+
+    Now and then (3 of about 17 autograde runs on the 2-core machine, with ipykernel 7.4 and with 6.31) nbclient
+    waits forever for an execute reply while the kernel sits idle, its last cell finished; nothing in the notebook
+    is running then. That is the Jupyter stack, not the workbook, so a hung run is killed (its kernel exits with
+    its parent) and run again once; a second hang fails the test. The standalone grader uses no Jupyter kernel.
+    """
+    for attempt in (1, 2):
+        proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=ATTEMPT_SECONDS)
+            return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # nbgrader and the kernel it started
+            proc.communicate()
+            if attempt == 2:
+                pytest.fail(f"nbgrader {' '.join(args)} hung twice (over {ATTEMPT_SECONDS} s each)")
+            print(f"nbgrader {' '.join(args)} hung for {ATTEMPT_SECONDS} s; running it again")
+    raise AssertionError("unreachable")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lab_id", list(labs.LABS))
 def test_nbgrader_autograde_matches_standalone_grader(lab_id, tmp_path):
@@ -46,8 +74,7 @@ def test_nbgrader_autograde_matches_standalone_grader(lab_id, tmp_path):
 
     env = dict(os.environ, PYTHONPATH=str(REPO))  # hidden tests for the autograde kernel
     for args in (["generate_assignment", lab.assignment, "--force"], ["autograde", lab.assignment, "--force"]):
-        r = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=tmp_path, env=env,
-                           capture_output=True, text=True, timeout=600)
+        r = run_nbgrader(args, tmp_path, env)
         assert r.returncode == 0, r.stdout + r.stderr
 
     from nbgrader.api import Gradebook
