@@ -34,6 +34,18 @@ LABS: dict[str, Lab] = {
 }
 
 
+def selected(lab_ids: list[str]) -> list[str]:
+    """The labs a command-line tool was asked for: all of them when none is named.
+
+    Raises ValueError naming the known labs for an unknown id (argparse's ``choices`` cannot express this for
+    an optional positional list on Python 3.11, where it rejects the empty default).
+    """
+    unknown = [lab_id for lab_id in lab_ids if lab_id not in LABS]
+    if unknown:
+        raise ValueError(f"unknown lab {', '.join(unknown)}; known: {', '.join(LABS)}")
+    return list(lab_ids) or list(LABS)
+
+
 def load_tests(lab_id: str) -> list[TestSpec]:
     """Public and hidden tests of a lab, in registration order (public first)."""
     load_public(lab_id)

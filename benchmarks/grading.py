@@ -22,10 +22,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labs", nargs="*", metavar="LAB",
                         help=f"labs to time (default: all of {', '.join(labs.LABS)})")
-    ids = parser.parse_args(argv).labs or list(labs.LABS)
-    unknown = [lab_id for lab_id in ids if lab_id not in labs.LABS]
-    if unknown:
-        parser.error(f"unknown lab {', '.join(unknown)}; known: {', '.join(labs.LABS)}")
+    try:
+        ids = labs.selected(parser.parse_args(argv).labs)
+    except ValueError as exc:
+        parser.error(str(exc))
     print(f"grading benchmark on {machine()}")
     print(f"{'lab':6s} {'standalone (s)':>15s} {'nbgrader autograde (s)':>23s}  score")
     for lab_id in ids:

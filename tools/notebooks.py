@@ -97,10 +97,10 @@ def main(argv=None) -> int:
     rel = sub.add_parser("release", help="regenerate labs/ from solutions/ with nbgrader")
     rel.add_argument("labs", nargs="*", metavar="LAB", help=f"default: all of {', '.join(labs.LABS)}")
     args = parser.parse_args(argv)
-    unknown = [lab_id for lab_id in args.labs if lab_id not in labs.LABS]
-    if unknown:
-        parser.error(f"unknown lab {', '.join(unknown)}; known: {', '.join(labs.LABS)}")
-    args.labs = args.labs or list(labs.LABS)
+    try:
+        args.labs = labs.selected(args.labs)
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.cmd == "execute":
         for lab_id in args.labs:
             lab = labs.LABS[lab_id]
