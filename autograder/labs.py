@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ganlab.checks import load_public
-from ganlab.testing import TestSpec, exercises_for, tests_for
+from ganlab.grading.testing import TestSpec, exercises_for, tests_for
 
 
 @dataclass(frozen=True)

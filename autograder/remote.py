@@ -14,8 +14,8 @@ import struct
 import time
 from dataclasses import dataclass, field
 
-from ganlab import wire
-from ganlab.testing import Global, Ref, Submission, SubmissionError, Trusted, describe_error
+from ganlab.grading import wire
+from ganlab.grading.testing import Global, Ref, Submission, SubmissionError, Trusted, describe_error
 
 from autograder.notebook import Plan
 from autograder.sandbox import Limits, SandboxConfig, Stage, spawn

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ganlab.data.registry import file_digest
-from ganlab.testing import CheckFailure, TestResult, exercises_for, run_tests
+from ganlab.grading.testing import CheckFailure, TestResult, exercises_for, run_tests
 
 from autograder import labs
 from autograder.notebook import NotebookError, Plan, load

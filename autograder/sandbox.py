@@ -113,7 +113,7 @@ def _masked_paths(config: SandboxConfig) -> list[Path]:
 def command(stage: Stage, limits: Limits, config: SandboxConfig, req_fd: int, rep_fd: int) -> tuple[list[str], str]:
     """The argv that starts a worker, and the sandbox mode used."""
     boot = (f"import sys; sys.path.insert(0, {str(stage.site)!r}); "
-            "from ganlab.worker import main; main()")
+            "from ganlab.grading.worker import main; main()")
     py = [sys.executable, "-I", "-c", boot, str(req_fd), str(rep_fd)]
     mode = resolve_mode(config)
     if mode == "plain":

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from autograder.notebook import NotebookError, load, plan, strip_magics
-from ganlab import wire
-from ganlab.testing import CheckFailure, LocalSubmission, expect_close
+from ganlab.grading import wire
+from ganlab.grading.testing import CheckFailure, LocalSubmission, expect_close
 
 
 def _cells(*sources):

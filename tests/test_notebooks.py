@@ -107,7 +107,7 @@ def test_installable_package_holds_no_solution_and_no_hidden_test():
 @pytest.mark.parametrize("lab_id", LAB_IDS)
 def test_check_cell_points_match_the_graders(lab_id):
     """nbgrader's points per check cell equal the points of that exercise's tests (so both totals agree)."""
-    from ganlab.testing import exercises_for
+    from ganlab.grading.testing import exercises_for
 
     specs = labs.load_tests(lab_id)
     nb = _json(labs.LABS[lab_id].solution)

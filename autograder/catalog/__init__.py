@@ -2,12 +2,18 @@
 
 ``build(lab, {exercise: source})`` returns notebook JSON in which each named
 exercise's cell (found by its nbgrader ``grade_id``) holds the given source.
+
+An entry is either a whole cell (the file's code after its constants) or, when it sets ``EDIT``, a small
+edit of the reference cell: ``EDIT = [(old, new), ...]`` replaces each ``old`` text, which must occur
+exactly once in the reference cell, with ``new``. Edits keep one-line mistakes from repeating the whole
+reference cell.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +31,11 @@ class Entry:
     expect: str
     doc: str
     source: str
+    edit: tuple = ()
+
+
+class CatalogError(ValueError):
+    """A catalog entry that cannot be built (an edit whose text is not in the reference cell)."""
 
 
 def entries(lab_id: str) -> list[Entry]:
@@ -43,12 +54,39 @@ def entries(lab_id: str) -> list[Entry]:
                     pass
         kind = "wrong" if p.name.startswith("wrong_") else "right"
         exercises = [consts["EXERCISE"]] if kind == "wrong" else list(consts["EXERCISES"])
-        out.append(Entry(p, kind, exercises, consts.get("EXPECT", ""), ast.get_docstring(tree) or "", source))
+        edit = tuple(tuple(pair) for pair in consts.get("EDIT", ()))
+        if edit:
+            source = apply_edit(reference_cell(lab_id, exercises[0]), edit, p.name)
+        out.append(Entry(p, kind, exercises, consts.get("EXPECT", ""), ast.get_docstring(tree) or "", source, edit))
     return out
 
 
+def reference_cell(lab_id: str, exercise: str) -> str:
+    """The reference solution's source of ``exercise``'s cell."""
+    for cell in reference(lab_id)["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == exercise:
+            src = cell["source"]
+            return src if isinstance(src, str) else "".join(src)
+    raise CatalogError(f"no exercise cell {exercise!r} in {lab_id}")
+
+
+def apply_edit(source: str, edit, name: str = "edit") -> str:
+    """``source`` with each ``(old, new)`` of ``edit`` applied; each ``old`` must occur exactly once."""
+    for old, new in edit:
+        count = source.count(old)
+        if count != 1:
+            raise CatalogError(f"{name}: {old!r} occurs {count} times in the reference cell (must be once)")
+        source = source.replace(old, new)
+    return source
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_text(lab_id: str) -> str:
+    return labs.LABS[lab_id].solution.read_text(encoding="utf-8")
+
+
 def reference(lab_id: str) -> dict:
-    return json.loads(labs.LABS[lab_id].solution.read_text(encoding="utf-8"))
+    return json.loads(_reference_text(lab_id))
 
 
 def build(lab_id: str, replacements: dict[str, str], base: dict | None = None) -> dict:

@@ -11,7 +11,7 @@ from ganlab.checks.lab1 import (
     HINT_OGDA_COEF, HINT_OGDA_SWAPPED, HINT_SIM_AS_ALT, HINT_SWAPPED, HINT_WRONG_OPTIMIZER, INVARIANT, OPTIMISTIC,
     SIMULTANEOUS, TRAJECTORY, expect_step, make_players, read_players,
 )
-from ganlab.testing import SubmissionError, Trusted, expect_close, expect_true, fail, register
+from ganlab.grading.testing import SubmissionError, Trusted, expect_close, expect_true, fail, register
 
 
 def _points(seed, n=5):
@@ -95,7 +95,7 @@ def optimistic_random_tensors(sub):
 @register(TRAJECTORY, points=1, hidden=True)
 def trajectory_passes_history(sub):
     """With uses_history=True the runner passes the true previous point (the start at t = 0)."""
-    out = sub.call("run_trajectory", Trusted("ganlab.standins.history_probe_step"), 2.0, 1.0, 1.0, 4,
+    out = sub.call("run_trajectory", Trusted("ganlab.grading.standins.history_probe_step"), 2.0, 1.0, 1.0, 4,
                    uses_history=True)
     rows = [(2.0, 1.0)]
     prev = (2.0, 1.0)
@@ -118,7 +118,7 @@ def trajectory_passes_history(sub):
 @register(TRAJECTORY, points=1, hidden=True)
 def trajectory_zero_steps_and_dtype(sub):
     """num_steps = 0 gives just the start, shape (1, 2), float64."""
-    out = sub.call("run_trajectory", Trusted("ganlab.standins.shift_step"), 3.0, -1.0, 0.5, 0)
+    out = sub.call("run_trajectory", Trusted("ganlab.grading.standins.shift_step"), 3.0, -1.0, 0.5, 0)
     if not isinstance(out, torch.Tensor):
         fail(f"run_trajectory should return a tensor, got {type(out).__name__}.")
     expect_true(out.dtype == torch.float64, f"run_trajectory should return float64, got {out.dtype}.")
@@ -219,8 +219,8 @@ def autograd_ignores_stale_gradients(sub):
         clean = make_players(sub, 0.7, -0.4, 0.1, 0.2)
         sub.call("autograd_gda_step", *clean, alternating=alternating)
         stale = make_players(sub, 0.7, -0.4, 0.1, 0.2)
-        sub.trusted("ganlab.standins.set_grad", stale[0], 5.0, keep=False)
-        sub.trusted("ganlab.standins.set_grad", stale[1], -3.0, keep=False)
+        sub.trusted("ganlab.grading.standins.set_grad", stale[0], 5.0, keep=False)
+        sub.trusted("ganlab.grading.standins.set_grad", stale[1], -3.0, keep=False)
         sub.call("autograd_gda_step", *stale, alternating=alternating)
         got_clean = read_players(sub, *clean[:2])
         got_stale = read_players(sub, *stale[:2])

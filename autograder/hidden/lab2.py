@@ -7,7 +7,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from ganlab import standins
+from ganlab.grading import standins
 from ganlab.checks.lab2 import (
     COVERAGE, D_LOSS, D_STAR, DISC, G_GRAD, G_LOSS, GEN, GP, HINGE, HINT_CLIP_G, HINT_COV_ALL_MODES,
     HINT_COV_COUNT, HINT_COV_ONE_STD, HINT_CREATE_GRAPH, HINT_D_POOLED, HINT_D_STEPS_G, HINT_D_SWAPPED, HINT_DETACH,
@@ -17,7 +17,7 @@ from ganlab.checks.lab2 import (
     HINT_STEP_ARGS, HINT_W_SIGN, HINT_ZERO_GRAD, JSD, LSGAN, RING, STEP, WGAN, _finite_or_fail, _number, _pair,
     build_step_inputs, call_step, check_ring, count_params, forward, params_of, penalty_ref,
 )
-from ganlab.testing import SubmissionError, Trusted, as_float_tensor, expect_close, expect_true, fail, register
+from ganlab.grading.testing import SubmissionError, Trusted, as_float_tensor, expect_close, expect_true, fail, register
 
 
 def _randn(seed, *shape, scale=1.0, dtype=torch.float32):
@@ -155,12 +155,12 @@ def generator_defaults_linear_output_and_gradients(sub):
     expect_true(n == 33666, f"Generator() has {n} parameters, expected 33666 (latent_dim=2, hidden_dim=128, "
                             "data_dim=2, three hidden layers).")
     noise = _randn(20, 64, 2)
-    sub.trusted("ganlab.standins.scale_parameters", gen, 4.0, keep=False)
+    sub.trusted("ganlab.grading.standins.scale_parameters", gen, 4.0, keep=False)
     out = forward(sub, gen, noise)
     expect_true(out.shape == (64, 2), f"Generator() on (64, 2) noise gave shape {tuple(out.shape)}.")
     expect_true(float(out.abs().max()) > 1.0, "the generator's output looks bounded to [-1, 1]: the toy data are not "
                                               "bounded, so the last layer must be linear (no tanh/sigmoid).")
-    sub.trusted("ganlab.standins.backward_sum", gen, noise, keep=False)
+    sub.trusted("ganlab.grading.standins.backward_sum", gen, noise, keep=False)
     grads = sub.state(gen)["grads"]
     missing = [name for name, g in grads.items() if g is None]
     expect_true(not missing, f"these generator parameters received no gradient: {missing[:4]}")
@@ -174,7 +174,7 @@ def discriminator_defaults_returns_logits(sub):
     n = count_params(sub, disc)
     expect_true(n == 33537, f"Discriminator() has {n} parameters, expected 33537 (hidden_dim=128, data_dim=2).")
     points = _randn(21, 64, 2, scale=2)
-    sub.trusted("ganlab.standins.scale_parameters", disc, 4.0, keep=False)
+    sub.trusted("ganlab.grading.standins.scale_parameters", disc, 4.0, keep=False)
     out = forward(sub, disc, points)
     expect_true(out.shape == (64, 1), f"Discriminator() on (64, 2) points gave shape {tuple(out.shape)}, expected "
                                       "(64, 1).")
@@ -234,14 +234,14 @@ def flat(params: dict):
 def run_remote(sub, seed, k, calls, stale=False, **kwargs):
     gen, disc, opt_g, opt_d, _, _ = build_step_inputs(sub, seed, k)
     if stale:
-        sub.trusted("ganlab.standins.fill_grads", gen, 5.0, keep=False)
-        sub.trusted("ganlab.standins.fill_grads", disc, -3.0, keep=False)
+        sub.trusted("ganlab.grading.standins.fill_grads", gen, 5.0, keep=False)
+        sub.trusted("ganlab.grading.standins.fill_grads", disc, -3.0, keep=False)
     losses = None
     for call in range(calls):
         g = torch.Generator().manual_seed(100 + seed + 17 * call)
         real = torch.randn(k, 4, 2, generator=g, dtype=torch.float64) + 1.0
         noise = torch.randn(k + 1, 4, 3, generator=g, dtype=torch.float64)
-        penalty = Trusted("ganlab.standins.odd_penalty") if kwargs.get("penalty") else None
+        penalty = Trusted("ganlab.grading.standins.odd_penalty") if kwargs.get("penalty") else None
         extra = {"penalty": penalty} if penalty is not None else {}
         if kwargs.get("clip") is not None:
             extra["clip"] = kwargs["clip"]
@@ -421,7 +421,7 @@ def penalty_random_interpolates(sub):
     real, fake = _randn(52, 6, 3, dtype=torch.float64), _randn(53, 6, 3, dtype=torch.float64)
     eps = torch.rand(6, 1, generator=torch.Generator().manual_seed(54), dtype=torch.float64)
     for lam in (10.0, 2.5):
-        critic = sub.trusted("ganlab.standins.quadratic_critic", weights, shift)
+        critic = sub.trusted("ganlab.grading.standins.quadratic_critic", weights, shift)
         ref, value = penalty_ref(sub, critic, real, fake, eps, lambda_gp=lam)
         expected, expected_grad = _gp(weights, shift, real, fake, eps, lam)
         wrong = [(_gp(weights, shift, real, fake, eps, lam, where="real")[0], HINT_GP_REAL),
@@ -447,12 +447,12 @@ def penalty_random_interpolates(sub):
 @register(GP, points=1, hidden=True)
 def penalty_default_eps_is_uniform(sub):
     """With eps=None the interpolates lie between the batches: a linear critic with |w| = 1 gives exactly 0."""
-    critic = sub.trusted("ganlab.standins.quadratic_critic", [0.0, 0.0], [0.6, 0.8])
+    critic = sub.trusted("ganlab.grading.standins.quadratic_critic", [0.0, 0.0], [0.6, 0.8])
     real, fake = _randn(60, 8, 2, dtype=torch.float64), _randn(61, 8, 2, dtype=torch.float64)
     out = sub.call("gradient_penalty", critic, real, fake)
     expect_close(_number(out, "gradient_penalty(linear critic)"), 0.0, "gradient_penalty with a linear critic of "
                  "slope 1 and eps=None", atol=1e-9)
-    critic = sub.trusted("ganlab.standins.quadratic_critic", [0.0, 0.0], [1.2, 1.6])
+    critic = sub.trusted("ganlab.grading.standins.quadratic_critic", [0.0, 0.0], [1.2, 1.6])
     out = sub.call("gradient_penalty", critic, real, fake)
     expect_close(_number(out, "gradient_penalty(linear critic)"), 10.0, "gradient_penalty with a linear critic of "
                  "slope 2 and eps=None (10 * (2 - 1)^2)", rtol=1e-7, diagnoses=[(1.0, HINT_GP_LAMBDA)])

@@ -7,7 +7,7 @@ import copy
 import torch
 import torch.nn.functional as F
 
-from ganlab import standins
+from ganlab.grading import standins
 from ganlab.checks.lab3 import (
     ARITH, DISC, GEN, HINT_ARITH_SIGNS, HINT_ARITH_SUM, HINT_BN_DEFAULT, HINT_BN_MEAN_0, HINT_D_STEP_MOVES_G,
     HINT_G_SATURATING, HINT_LABELS_SWAPPED, HINT_LERP, HINT_OLD_D, HINT_TRAIN_MODE, HINT_ZERO_GRAD, INIT, NAIVE,
@@ -15,7 +15,7 @@ from ganlab.checks.lab3 import (
     compare_with_torch, count_params, expect_image_shape, generator_output_range, images_from, init_statistics,
     logits_from, params_of, remote_step_setup, slerp_call, step_inputs,
 )
-from ganlab.testing import SubmissionError, expect_close, expect_true, fail, register
+from ganlab.grading.testing import SubmissionError, expect_close, expect_true, fail, register
 
 
 # -- convolution arithmetic ----------------------------------------------------------------------------------
@@ -184,8 +184,8 @@ def step_matches_reference(sub):
     seed = 3
     calls = [step_inputs(10), step_inputs(11)]
     gen, disc, opt_g, opt_d = remote_step_setup(sub, seed)
-    sub.trusted("ganlab.standins.fill_grads", gen, 0.5, keep=False)
-    sub.trusted("ganlab.standins.fill_grads", disc, -0.5, keep=False)
+    sub.trusted("ganlab.grading.standins.fill_grads", gen, 0.5, keep=False)
+    sub.trusted("ganlab.grading.standins.fill_grads", disc, -0.5, keep=False)
     for x_real, z in calls:
         call_step(sub, gen, disc, opt_g, opt_d, x_real, z)
     got_g, got_d = params_of(sub, gen), params_of(sub, disc)

@@ -21,7 +21,7 @@ from ganlab.checks.lab7 import (
     HINT_SETS_SWAPPED, INCEPTION_SCORE, KID, STATISTICS, TRACE, call_trace, expect_scalar, pair, scalar, standin_distance,
     standin_statistics,
 )
-from ganlab.testing import Trusted, expect_close, expect_true, fail, register
+from ganlab.grading.testing import Trusted, expect_close, expect_true, fail, register
 
 
 def _gen(seed):
@@ -251,7 +251,7 @@ def frechet_closed_forms(sub):
 
 def _students_trace(sub, s1, s2):
     """The submission's own trace_sqrt_product(s1, s2), or None when it fails (a stub, a crash)."""
-    from ganlab.testing import CheckFailure, SubmissionError
+    from ganlab.grading.testing import CheckFailure, SubmissionError
 
     try:
         value = scalar(call_trace(sub, s1, s2), "trace_sqrt_product")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-from ganlab.testing import LocalSubmission, exercises_for, run_tests, tests_for
+from ganlab.grading.testing import LocalSubmission, exercises_for, run_tests, tests_for
 
 LABS = ("lab1", "lab2", "lab3", "lab7")
 

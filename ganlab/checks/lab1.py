@@ -7,7 +7,7 @@ The hidden tests (instructor side) use random inputs and closed forms.
 
 from __future__ import annotations
 
-from ganlab.testing import Trusted, as_float_tensor, exercise, expect_close, expect_true, fail, register
+from ganlab.grading.testing import Trusted, as_float_tensor, exercise, expect_close, expect_true, fail, register
 
 LAB = "lab1"
 
@@ -118,7 +118,7 @@ def _check_trajectory(out, expected_rows, what):
 @register(TRAJECTORY, points=1)
 def trajectory_with_stand_in_step(sub):
     """With a stand-in step (x + eta, 2y) from (0, 1), eta = 0.5 and 3 steps the table is exact."""
-    out = sub.call("run_trajectory", Trusted("ganlab.standins.shift_step"), 0.0, 1.0, 0.5, 3)
+    out = sub.call("run_trajectory", Trusted("ganlab.grading.standins.shift_step"), 0.0, 1.0, 0.5, 3)
     _check_trajectory(out, [[0, 1], [0.5, 2], [1.0, 4], [1.5, 8]], "run_trajectory(shift_step, 0, 1, 0.5, 3)")
 
 

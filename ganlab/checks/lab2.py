@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ganlab.testing import Trusted, as_float_tensor, exercise, expect_close, expect_true, fail, register
+from ganlab.grading.testing import Trusted, as_float_tensor, exercise, expect_close, expect_true, fail, register
 
 LAB = "lab2"
 
@@ -320,8 +320,8 @@ def build_step_inputs(sub, seed, k, batch=4, latent=3, data=2, lr=0.1):
     """Stand-in networks (float64, deterministic), SGD optimizers and batches, built in the submission's process."""
     import torch
 
-    gen = sub.trusted("ganlab.standins.probe_generator", latent, data, seed)
-    disc = sub.trusted("ganlab.standins.tiny_mlp", data, 1, seed + 1)
+    gen = sub.trusted("ganlab.grading.standins.probe_generator", latent, data, seed)
+    disc = sub.trusted("ganlab.grading.standins.tiny_mlp", data, 1, seed + 1)
     g_params = sub.method(gen, "parameters", keep=True)
     d_params = sub.method(disc, "parameters", keep=True)
     opt_g = sub.trusted("torch.optim.SGD", g_params, lr=lr)
@@ -333,8 +333,8 @@ def build_step_inputs(sub, seed, k, batch=4, latent=3, data=2, lr=0.1):
 
 
 def call_step(sub, gen, disc, opt_g, opt_d, real, noise, **kwargs):
-    out = sub.call("train_step", gen, disc, opt_g, opt_d, real, noise, Trusted("ganlab.standins.odd_d_loss"),
-                   Trusted("ganlab.standins.odd_g_loss"), **kwargs)
+    out = sub.call("train_step", gen, disc, opt_g, opt_d, real, noise, Trusted("ganlab.grading.standins.odd_d_loss"),
+                   Trusted("ganlab.grading.standins.odd_g_loss"), **kwargs)
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         fail(f"train_step should return (d_loss, g_loss) as two floats, got {type(out).__name__}.")
     d_loss, g_loss = (_number(v, "a loss returned by train_step") for v in out)
@@ -445,7 +445,7 @@ def penalty_hand_worked(sub):
     """Critic 0.5*(x1^2 + 2 x2^2) + 0.5 x1 at x_hat = (0, 0), (0, 0.5): grads (0.5, 0), (0.5, 1); 10*mean((n-1)^2) = 1.319660."""
     import torch
 
-    critic = sub.trusted("ganlab.standins.quadratic_critic", GP_WEIGHTS, GP_SHIFT)
+    critic = sub.trusted("ganlab.grading.standins.quadratic_critic", GP_WEIGHTS, GP_SHIFT)
     as64 = lambda v: torch.tensor(v, dtype=torch.float64)  # noqa: E731
     _, value = penalty_ref(sub, critic, as64(GP_REAL), as64(GP_FAKE), as64(GP_EPS))
     expect_close(value, 1.3196601, "gradient_penalty(critic, x_real, x_fake, eps=0.5)", rtol=1e-6,
@@ -458,9 +458,9 @@ def penalty_reaches_the_critic(sub):
     """Backpropagating the penalty gives the critic's parameters a non-zero gradient (create_graph=True)."""
     import torch
 
-    from ganlab.testing import SubmissionError
+    from ganlab.grading.testing import SubmissionError
 
-    critic = sub.trusted("ganlab.standins.quadratic_critic", GP_WEIGHTS, GP_SHIFT)
+    critic = sub.trusted("ganlab.grading.standins.quadratic_critic", GP_WEIGHTS, GP_SHIFT)
     as64 = lambda v: torch.tensor(v, dtype=torch.float64)  # noqa: E731
     ref, _ = penalty_ref(sub, critic, as64(GP_REAL), as64(GP_FAKE), as64(GP_EPS))
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ganlab.testing import Trusted, as_float_tensor, exercise, expect_close, expect_true, fail, register
+from ganlab.grading.testing import Trusted, as_float_tensor, exercise, expect_close, expect_true, fail, register
 
 LAB = "lab3"
 
@@ -228,7 +228,7 @@ def expect_image_shape(out, expected, what):
 
 def generator_output_range(sub, gen, z, what):
     """Scale the parameters up (so pre-activations are large) and check the output is a Tanh's: in [-1, 1], both signs."""
-    sub.trusted("ganlab.standins.scale_parameters", gen, 3.0, keep=False)
+    sub.trusted("ganlab.grading.standins.scale_parameters", gen, 3.0, keep=False)
     out = images_from(sub, gen, z, what)
     low, high = float(out.min()), float(out.max())
     if high > 1.0 + 1e-5 or low < -1.0 - 1e-5:
@@ -298,7 +298,7 @@ def discriminator_32_returns_logits(sub):
 
     sub.trusted("torch.manual_seed", 2, keep=False)
     disc = sub.new("Discriminator", base_channels=8, image_size=32)
-    sub.trusted("ganlab.standins.scale_parameters", disc, 3.0, keep=False)
+    sub.trusted("ganlab.grading.standins.scale_parameters", disc, 3.0, keep=False)
     x = torch.rand(16, 3, 32, 32, generator=torch.Generator().manual_seed(2)) * 2 - 1
     out = logits_from(sub, disc, x, 16, "Discriminator(8, 32)(x (16, 3, 32, 32))")
     if bool(((out > 0) & (out < 1)).all()):
@@ -311,9 +311,9 @@ def discriminator_32_returns_logits(sub):
 def init_statistics(sub, seed):
     """Apply the submission's init_weights to a trusted network; return its parameters by name."""
     sub.trusted("torch.manual_seed", seed, keep=False)
-    net = sub.trusted("ganlab.standins.init_probe_network")
+    net = sub.trusted("ganlab.grading.standins.init_probe_network")
     sub.trusted("torch.manual_seed", seed, keep=False)
-    from ganlab.testing import Global, SubmissionError
+    from ganlab.grading.testing import Global, SubmissionError
 
     try:
         sub.method(net, "apply", Global("init_weights"), keep=True)
@@ -355,8 +355,8 @@ def step_inputs(seed):
 
 def remote_step_setup(sub, seed, lr=0.1):
     """Stand-in generator (counts backward passes) and discriminator with SGD optimizers, in the submission's process."""
-    gen = sub.trusted("ganlab.standins.probe_generator", STEP_LATENT, STEP_DATA, seed, dtype="float32")
-    disc = sub.trusted("ganlab.standins.flat_discriminator", STEP_DATA, seed + 1)
+    gen = sub.trusted("ganlab.grading.standins.probe_generator", STEP_LATENT, STEP_DATA, seed, dtype="float32")
+    disc = sub.trusted("ganlab.grading.standins.flat_discriminator", STEP_DATA, seed + 1)
     opt_g = sub.trusted("torch.optim.SGD", sub.method(gen, "parameters", keep=True), lr=lr)
     opt_d = sub.trusted("torch.optim.SGD", sub.method(disc, "parameters", keep=True), lr=lr)
     return gen, disc, opt_g, opt_d
@@ -382,7 +382,7 @@ def step_losses_and_detach(sub):
     import torch
     import torch.nn.functional as F
 
-    from ganlab import standins
+    from ganlab.grading import standins
 
     x_real, z = step_inputs(0)
     gen, disc, opt_g, opt_d = remote_step_setup(sub, 0)
@@ -433,9 +433,9 @@ def check_sample(sub, seed, batch, train_mode):
     """Sample from a batch-norm stand-in generator; compare with its evaluation-mode output computed here."""
     import torch
 
-    from ganlab import standins
+    from ganlab.grading import standins
 
-    gen = sub.trusted("ganlab.standins.batchnorm_generator", SAMPLE_LATENT, SAMPLE_DATA, seed)
+    gen = sub.trusted("ganlab.grading.standins.batchnorm_generator", SAMPLE_LATENT, SAMPLE_DATA, seed)
     local = standins.batchnorm_generator(SAMPLE_LATENT, SAMPLE_DATA, seed)
     if not train_mode:
         sub.method(gen, "eval", keep=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ganlab.testing import Ref, as_float_tensor, exercise, expect_close, expect_true, fail, register
+from ganlab.grading.testing import Ref, as_float_tensor, exercise, expect_close, expect_true, fail, register
 
 LAB = "lab7"
 
@@ -78,7 +78,7 @@ def expect_scalar(value, expected, what, diagnoses=(), rtol=1e-6, atol=1e-9, nan
 
 def call_trace(sub, sigma1, sigma2):
     """``trace_sqrt_product(sigma1, sigma2)``; a linear-algebra failure (NaN inside eigh) gets the NaN hint."""
-    from ganlab.testing import SubmissionError
+    from ganlab.grading.testing import SubmissionError
 
     try:
         return sub.call("trace_sqrt_product", sigma1, sigma2)
@@ -262,7 +262,7 @@ HINT_STANDINS_IGNORED = ("The statistics/distance arguments were not used: call 
 @register(FID_FEATURES, points=1)
 def fid_features_composition(sub):
     """With stand-ins: statistics (mean, X^T X / N) and distance ||dmu||^2 + 10 tr(s1) + 100 tr(s2) give 588.33."""
-    from ganlab.testing import Trusted
+    from ganlab.grading.testing import Trusted
 
     x = tensor([[1, 2], [3, 4], [5, 0]])   # mean (3, 2), diag of X^T X / 3 = (35/3, 20/3): trace 55/3
     y = tensor([[0, 0], [2, 2]])           # mean (1, 1), diag of X^T X / 2 = (2, 2): trace 4

@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from ganlab import wire
-from ganlab.wire import Global, Ref, Trusted
+from ganlab.grading import wire
+from ganlab.grading.wire import Global, Ref, Trusted
 
 __all__ = [
     "CheckFailure", "SubmissionError", "Exercise", "TestSpec", "exercise", "register",
@@ -126,7 +126,7 @@ def tests_for(lab: str, exercise_name: str | None = None, hidden: bool | None = 
 
 
 class Submission:
-    """What a test may do with a submission. Values come back in wire form (see ``ganlab.wire``)."""
+    """What a test may do with a submission. Values come back in wire form (see ``ganlab.grading.wire``)."""
 
     def has(self, name: str) -> bool:
         raise NotImplementedError
@@ -241,7 +241,7 @@ class LocalSubmission(Submission):
         return self.store.keep(value) if keep else _roundtrip(value, self.store)
 
     def state(self, ref):
-        from ganlab.worker import Worker
+        from ganlab.grading.worker import Worker
 
         # Reuse the worker's snapshot logic on a local object store so both paths agree.
         w = Worker.__new__(Worker)
@@ -252,7 +252,7 @@ class LocalSubmission(Submission):
 
 
 def _import_trusted(qualname: str):
-    from ganlab.worker import import_trusted
+    from ganlab.grading.worker import import_trusted
 
     return import_trusted(qualname)
 

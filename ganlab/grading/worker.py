@@ -3,7 +3,7 @@
 It is started by the grader (``autograder.sandbox``) inside a sandbox, with two
 pipe file descriptors for requests and replies. It executes the statements it is
 sent, then answers calls. It never decides a grade: it returns raw values (see
-``ganlab.wire``) and the grader judges them in its own process.
+``ganlab.grading.wire``) and the grader judges them in its own process.
 
 This module is public on purpose: it holds no test and no solution.
 """
@@ -18,14 +18,14 @@ import struct
 import sys
 import traceback
 
-from ganlab import wire
+from ganlab.grading import wire
 
 TRUSTED_ROOTS = ("torch", "ganlab", "math", "numpy", "collections", "functools")
 _CELL_PREFIX = "<cell "
 
 
 def import_trusted(qualname: str):
-    """Resolve a dotted name inside a trusted package (``torch.optim.SGD``, ``ganlab.standins.set_grad``)."""
+    """Resolve a dotted name inside a trusted package (``torch.optim.SGD``, ``ganlab.grading.standins.set_grad``)."""
     parts = qualname.split(".")
     if parts[0] not in TRUSTED_ROOTS:
         raise PermissionError(f"{qualname} is not a trusted callable")

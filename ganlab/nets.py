@@ -1,0 +1,132 @@
+"""Networks shared by several labs, in one place (never copied between notebooks or modules).
+
+- :class:`DigitsClassifier`: the offline digits classifier behind ``ganlab.quality`` (Labs 2, 4, 7): class
+  logits and features for IS, FID and KID on 28 x 28 digits.
+- :class:`FacesClassifier`: the offline faces classifier (Labs 3, 4, 7): hair-colour logits, one head per face
+  attribute, and features.
+
+Networks that students write in an exercise are not here: a later lab imports them from here only once the
+lab that teaches them has been graded (see docs/AUTHORING.md).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ganlab.data.faces import FACE_ATTRIBUTES
+
+__all__ = ["DigitsClassifier", "FacesClassifier"]
+
+
+class DigitsClassifier(nn.Module):
+    """Small CNN for 28 x 28 grey digits in [-1, 1]: 10-class logits and 64-d penultimate features."""
+
+    num_features = 64
+    num_classes = 10
+    #: Features are the penultimate activations times this constant, so that |x|^2 / d is about 1 on
+    #: real digits (the KID kernel (x.y / d + 1)^3 expects features of order 1). Logits are unaffected.
+    feature_scale = 0.15
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(),
+            nn.MaxPool2d(2),                                   # 14 x 14
+            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+            nn.MaxPool2d(2),                                   # 7 x 7
+            nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+            nn.Linear(64, 64), nn.ReLU(),                      # penultimate features
+        )
+        self.head = nn.Linear(64, 10)
+
+    @staticmethod
+    def prepare(images):
+        """Any (N, C, H, W) images in [-1, 1] -> (N, 1, 28, 28): channel mean, bilinear resize."""
+        if images.dim() == 3:
+            images = images.unsqueeze(1)
+        images = images.float()
+        if images.shape[1] != 1:
+            images = images.mean(dim=1, keepdim=True)
+        if images.shape[-2:] != (28, 28):
+            images = torch.nn.functional.interpolate(images, size=(28, 28), mode="bilinear",
+                                                     align_corners=False, antialias=True)
+        return images
+
+    def features_and_logits(self, images):
+        hidden = self.body(self.prepare(images))
+        return hidden * self.feature_scale, self.head(hidden)
+
+    def features(self, images):
+        return self.features_and_logits(images)[0]
+
+    def logits(self, images):
+        return self.features_and_logits(images)[1]
+
+    def forward(self, images):
+        return self.logits(images)
+
+
+def _conv_bn_relu(c_in, c_out):
+    return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()]
+
+class FacesClassifier(nn.Module):
+    """Small CNN for RGB faces in [-1, 1]: 128-d features and one logit head per face attribute.
+
+    Any input size is resized to 32 x 32 first (antialiased), so 32 x 32 and 64 x 64 images are seen
+    at the same resolution. ``logits`` are the hair-colour classes (the Inception Score's classes).
+    """
+
+    num_features = 128
+    resolution = 32
+    heads = dict((name, len(values)) for name, values in FACE_ATTRIBUTES.items())
+    num_classes = heads["hair_colour"]
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(
+            *_conv_bn_relu(3, 32), nn.MaxPool2d(2),                     # 16 x 16
+            *_conv_bn_relu(32, 64), *_conv_bn_relu(64, 64), nn.MaxPool2d(2),    # 8 x 8
+            *_conv_bn_relu(64, 128),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+            nn.Linear(128, 128), nn.ReLU(),                      # penultimate features
+        )
+        self.head = nn.Linear(128, sum(self.heads.values()))
+        # Set by the training script so that |features|^2 / d is about 1 on offline faces (the KID
+        # kernel (x.y / d + 1)^3 expects features of order 1); a buffer, so it ships with the weights.
+        self.register_buffer("feature_scale", torch.ones(()))
+
+    @classmethod
+    def prepare(cls, images):
+        """(N, 3, H, W) in [-1, 1] -> (N, 3, 32, 32); grey (N, 1, H, W) inputs are repeated to RGB."""
+        images = images.float()
+        if images.shape[1] == 1:
+            images = images.expand(-1, 3, -1, -1)
+        if images.shape[-2:] != (cls.resolution, cls.resolution):
+            images = F.interpolate(images, size=(cls.resolution, cls.resolution), mode="bilinear",
+                                   align_corners=False, antialias=True)
+        return images
+
+    def hidden(self, images):
+        """Penultimate activations (N, 128), before ``feature_scale``."""
+        return self.body(self.prepare(images))
+
+    def attribute_logits(self, images, hidden=None):
+        """``name -> (N, K_name)`` logits for every attribute of ``FACE_ATTRIBUTES``."""
+        out = self.head(self.hidden(images) if hidden is None else hidden)
+        return dict(zip(self.heads, out.split(list(self.heads.values()), dim=1)))
+
+    def features_and_logits(self, images):
+        hidden = self.hidden(images)
+        return hidden * self.feature_scale, self.attribute_logits(images, hidden)["hair_colour"]
+
+    def features(self, images):
+        return self.hidden(images) * self.feature_scale
+
+    def logits(self, images):
+        return self.attribute_logits(images)["hair_colour"]
+
+    def forward(self, images):
+        return self.logits(images)
