@@ -68,3 +68,38 @@ def test_structure_lists_layers_in_forward_order_and_probe_leaves_no_trace():
     expect_layers(layers, "net", "Linear", count=2)
     with pytest.raises(CheckFailure, match="bias=False"):
         expect_layers(layers, "net", "Linear", bias=True)
+
+
+def test_functional_compare_through_the_sandboxed_worker(tmp_path):
+    """The same comparison through the grader's worker: only plain values cross the wire."""
+    import json
+
+    from autograder.notebook import load
+    from autograder.remote import RemoteSubmission, WorkerSession
+
+    code = ("import torch\nfrom torch import nn\n"
+            "class Net(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.head = nn.Linear(6, 3)\n"
+            "        self.norm = nn.BatchNorm1d(6)\n"
+            "        self.proj = nn.Linear(4, 6, bias=False)\n"
+            "    def forward(self, x):\n"
+            "        return torch.sigmoid(self.head(nn.functional.leaky_relu(self.norm(self.proj(x)), 0.2)))\n")
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "code", "metadata": {}, "source": code, "outputs": [], "execution_count": None}]}
+    path = tmp_path / "net.ipynb"
+    path.write_text(json.dumps(nb))
+    session = WorkerSession(load(path))
+    try:
+        session.begin_test(30)
+        sub = RemoteSubmission(session)
+        ref = sub.new("Net")
+        x = torch.randn(3, 4, generator=torch.Generator().manual_seed(1))
+        layers = structure(sub, ref, x)
+        assert [layer["type"] for layer in layers] == ["Linear", "BatchNorm1d", "Linear"]
+        with pytest.raises(CheckFailure, match="Sigmoid"):
+            functional_compare(sub, ref, reference_net(), [x], "Net",
+                               diagnoses=[(lambda: reference_net(out=nn.Sigmoid()), "It ends with a Sigmoid.")])
+    finally:
+        session.close()
