@@ -1,23 +1,32 @@
-"""Hidden tests for Lab 2: random inputs, closed forms, seeded training steps and diagnoses of the common mistakes."""
+"""Hidden tests for Lab 2: random inputs, closed forms, networks compared with the architecture asked for, seeded
+training steps with several optimizers, and diagnoses of the common mistakes. Every failure carries a hint."""
 
 from __future__ import annotations
 
 import math
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 from ganlab.grading import standins
+from ganlab.grading.netcheck import functional_compare
 from ganlab.checks.lab2 import (
-    COVERAGE, D_LOSS, D_STAR, DISC, G_GRAD, G_LOSS, GEN, GP, HINGE, HINT_CLIP_G, HINT_COV_ALL_MODES,
-    HINT_COV_COUNT, HINT_COV_ONE_STD, HINT_CREATE_GRAPH, HINT_D_POOLED, HINT_D_STEPS_G, HINT_D_SWAPPED, HINT_DETACH,
-    HINT_DSTAR_FLIPPED, HINT_G_NONSAT_FOR_SAT, HINT_G_SATURATING, HINT_G_SIGN, HINT_GP_EPS, HINT_GP_LAMBDA,
-    HINT_GP_MEAN, HINT_GP_REAL, HINT_GP_SQUARED, HINT_GRAD_SIGN, HINT_GRAD_SWAPPED, HINT_HINGE_G, HINT_HINGE_SWAPPED,
-    HINT_JSD_LOG2, HINT_JSD_NO_HALF, HINT_LS_HALF, HINT_LS_TARGETS, HINT_ONE_D_STEP, HINT_SIGMOID_LOG,
-    HINT_STEP_ARGS, HINT_W_SIGN, HINT_ZERO_GRAD, JSD, LSGAN, RING, STEP, WGAN, _finite_or_fail, _number, _pair,
-    build_step_inputs, call_step, check_ring, count_params, forward, params_of, penalty_ref,
+    ABOUT_COVERAGE, ABOUT_D_LOSS, ABOUT_D_STAR, ABOUT_G_GRAD, ABOUT_G_LOSS, ABOUT_GP, ABOUT_HINGE, ABOUT_JSD, ABOUT_LSGAN,
+    ABOUT_RING, ABOUT_STEP, ABOUT_WGAN, HINT_NET_ACTIVATION,
+    COVERAGE, D_LOSS, D_STAR, DISC, G_GRAD, G_LOSS, GEN, GP, HINGE, HINT_BCE_CLAMP, HINT_CLIP_EACH, HINT_CLIP_G,
+    HINT_COV_ALL_MODES, HINT_COV_BOUNDARY, HINT_COV_COUNT, HINT_COV_ONE_STD, HINT_COV_SQUARED, HINT_COV_TYPES,
+    HINT_COV_VARIANCE, HINT_CREATE_GRAPH, HINT_D_POOLED, HINT_D_SIGMOID, HINT_D_STEPS_G, HINT_D_SWAPPED, HINT_DETACH,
+    HINT_DSTAR_EPS, HINT_DSTAR_FLIPPED, HINT_DTYPE_KEPT, HINT_G_LEAKY, HINT_G_NONSAT_FOR_SAT, HINT_G_SATURATING,
+    HINT_G_SIGN, HINT_G_TANH, HINT_GP_EPS, HINT_GP_GRAD_OF_MEAN, HINT_GP_GRAPH_FAKE, HINT_GP_LAMBDA, HINT_GP_MEAN,
+    HINT_GP_REAL, HINT_GP_SIDE_EFFECT, HINT_GP_SQUARED, HINT_GRAD_SIGN, HINT_GRAD_SWAPPED, HINT_HINGE_G,
+    HINT_HINGE_SWAPPED, HINT_JSD_COMMON_ZERO, HINT_JSD_KL_MEAN, HINT_JSD_LOG2, HINT_JSD_NO_HALF, HINT_LOSS_GRAD,
+    HINT_LS_HALF, HINT_LS_TARGETS, HINT_MUTATES, HINT_NO_GRAPH, HINT_ONE_D_STEP, HINT_SIGMOID_EXP, HINT_SIGMOID_LOG,
+    HINT_STEP_ARGS, HINT_STEP_FLOATS, HINT_STEP_INPUTS, HINT_W_SIGN, HINT_ZERO_GRAD, JSD, LSGAN, RING, STEP, WGAN,
+    _finite_or_fail, _number, _pair, backprop, build_step_inputs, call_step, check_ring, expect_grad, forward, graded,
+    params_of, penalty_ref, tensor, unchanged,
 )
-from ganlab.grading.testing import SubmissionError, Trusted, as_float_tensor, expect_close, expect_true, fail, register
+from ganlab.grading.testing import CheckFailure, SubmissionError, Trusted, as_float_tensor, expect_close, expect_true, fail
 
 
 def _randn(seed, *shape, scale=1.0, dtype=torch.float32):
@@ -25,36 +34,66 @@ def _randn(seed, *shape, scale=1.0, dtype=torch.float32):
     return (torch.randn(*shape, generator=g, dtype=torch.float64) * scale).to(dtype)
 
 
+def _autograd(fn, *inputs):
+    """(value, gradients) of ``fn`` at float64 copies of ``inputs`` (the trusted formula, in this process)."""
+    leaves = [x.detach().double().clone().requires_grad_(True) for x in inputs]
+    value = fn(*leaves)
+    grads = torch.autograd.grad(value, leaves, allow_unused=True)
+    return float(value.detach()), [torch.zeros_like(x) if g is None else g for x, g in zip(leaves, grads)]
+
+
+def _d_loss(r, f):
+    return F.softplus(-r).mean() + F.softplus(f).mean()
+
+
 # -- losses from logits ----------------------------------------------------------------------------------------
 
-@register(D_LOSS, points=1, hidden=True)
+@graded(D_LOSS, points=1, hidden=True, hint=ABOUT_D_LOSS)
 def d_loss_random_logits(sub):
-    """Random logits of shapes (7, 1) and (3, 1): mean softplus(-real) + mean softplus(fake)."""
+    """Random logits of two batch sizes and shapes: value and gradients with respect to both batches."""
     real, fake = _randn(1, 7, 1, scale=3), _randn(2, 3, 1, scale=3)
-    expected = F.softplus(-real.double()).mean() + F.softplus(fake.double()).mean()
-    pooled = torch.cat([F.softplus(-real.double()), F.softplus(fake.double())]).mean()
-    swapped = F.softplus(real.double()).mean() + F.softplus(-fake.double()).mean()
+    rd, fd = real.double(), fake.double()
+    expected = _d_loss(rd, fd)
+    pooled = torch.cat([F.softplus(-rd), F.softplus(fd)]).mean()
+    swapped = F.softplus(rd).mean() + F.softplus(-fd).mean()
     out = sub.call("discriminator_loss", real, fake)
-    expect_close(_number(out, "discriminator_loss"), expected, "discriminator_loss on random logits (7, 1), (3, 1)",
-                 rtol=1e-5, diagnoses=[(swapped, HINT_D_SWAPPED), (pooled, HINT_D_POOLED)])
+    expect_close(_number(out, "discriminator_loss"), expected, "discriminator_loss on random logits", rtol=1e-5,
+                 diagnoses=[(swapped, HINT_D_SWAPPED), (pooled, HINT_D_POOLED)])
+    real1, fake5 = _randn(3, 1, scale=2), _randn(4, 5, 1, scale=2)  # a batch of 1 (m,), fakes (n, 1)
+    _, (g_real, g_fake) = _autograd(_d_loss, real1, fake5)
+    _, (s_real, s_fake) = _autograd(lambda r, f: F.softplus(r).mean() + F.softplus(-f).mean(), real1, fake5)
+    _, grads = backprop(sub, "discriminator_loss", [real1.tolist(), fake5.tolist()])
+    expect_grad(grads[0], g_real, "one real logit", diagnoses=[(s_real, HINT_D_SWAPPED)])
+    expect_grad(grads[1], g_fake, "five fake logits", diagnoses=[(s_fake, HINT_D_SWAPPED)])
 
 
-@register(D_LOSS, points=1, hidden=True)
+@graded(D_LOSS, points=1, hidden=True, hint=ABOUT_D_LOSS)
 def d_loss_confident_discriminator(sub):
-    """Logits of size up to 200 in float32: finite and exact."""
+    """Logits of size up to 200, float32 and float64: finite and exact, and so are the gradients."""
     real, fake = _randn(3, 16, scale=80).clamp(-200, 200), _randn(4, 16, scale=80).clamp(-200, 200)
-    expected = F.softplus(-real.double()).mean() + F.softplus(fake.double()).mean()
+    expected = _d_loss(real.double(), fake.double())
     out = sub.call("discriminator_loss", real, fake)
-    value = _finite_or_fail(out, "discriminator_loss on logits of size up to 200", HINT_SIGMOID_LOG)
+    value = _finite_or_fail(out, "discriminator_loss on confident logits", HINT_SIGMOID_LOG)
     swapped = F.softplus(real.double()).mean() + F.softplus(-fake.double()).mean()
-    expect_close(value.reshape(()), expected, "discriminator_loss on logits of size up to 200", rtol=1e-5,
-                 diagnoses=[(swapped, HINT_D_SWAPPED)])
+    clamped = (F.binary_cross_entropy(torch.sigmoid(real), torch.ones_like(real))
+               + F.binary_cross_entropy(torch.sigmoid(fake), torch.zeros_like(fake)))
+    expect_close(value.reshape(()), expected, "discriminator_loss on confident logits", rtol=1e-5,
+                 diagnoses=[(swapped, HINT_D_SWAPPED), (clamped, HINT_BCE_CLAMP)])
+    real64, fake64 = torch.tensor([150.0, -150.0, 3.0], dtype=torch.float64), torch.tensor([-800.0, 800.0])
+    _, (g_real, g_fake) = _autograd(_d_loss, real64, fake64)
+    value, grads = backprop(sub, "discriminator_loss", [real64.tolist(), fake64.tolist()], dtype="float64")
+    _finite_or_fail(value, "discriminator_loss on float64 logits of size 800", HINT_SIGMOID_LOG)
+    expect_close(value, _d_loss(real64, fake64.double()), "discriminator_loss on float64 logits of size 800", rtol=1e-9)
+    for grad, want, what in ((grads[0], g_real, "confident real logits"), (grads[1], g_fake, "confident fake logits")):
+        if grad is not None:
+            _finite_or_fail(grad, f"the gradient with respect to {what}", HINT_SIGMOID_LOG)
+        expect_grad(grad, want, what, hint=ABOUT_D_LOSS)
 
 
-@register(G_LOSS, points=1, hidden=True)
+@graded(G_LOSS, points=1, hidden=True, hint=ABOUT_G_LOSS)
 def g_loss_random_logits(sub):
-    """Random logits (9, 1), both variants, including confident ones (|a| up to 60)."""
-    a = _randn(5, 9, 1, scale=20).clamp(-60, 60)
+    """Random logits (9, 1), both variants, including confident ones (|a| up to 150): values and gradients."""
+    a = _randn(5, 9, 1, scale=50).clamp(-150, 150)
     ns = F.softplus(-a.double()).mean()
     sat = -F.softplus(a.double()).mean()
     out = sub.call("generator_loss", a, saturating=False)
@@ -65,46 +104,65 @@ def g_loss_random_logits(sub):
     value = _finite_or_fail(out, "generator_loss(a, saturating=True)", HINT_SIGMOID_LOG)
     expect_close(value.reshape(()), sat, "generator_loss(a, saturating=True) on random logits", rtol=1e-5,
                  diagnoses=[(ns, HINT_G_NONSAT_FOR_SAT), (-sat, HINT_G_SIGN)])
+    b = _randn(15, 6, scale=3)
+    for saturating, fn in ((False, lambda x: F.softplus(-x).mean()), (True, lambda x: -F.softplus(x).mean())):
+        _, (want,) = _autograd(fn, b)
+        _, (grad,) = backprop(sub, "generator_loss", [b.tolist()], saturating=saturating)
+        expect_grad(grad, want, f"the logits (saturating={saturating})",
+                    diagnoses=[(-want, HINT_G_SIGN)], hint=ABOUT_G_LOSS)
 
 
-@register(G_LOSS, points=1, hidden=True)
+@graded(G_LOSS, points=1, hidden=True, hint=ABOUT_G_LOSS)
 def g_loss_default_is_non_saturating(sub):
-    """Called with logits only, generator_loss is the non-saturating loss."""
+    """Called with logits only, generator_loss is the non-saturating loss (also on one logit)."""
     a = _randn(6, 5, scale=2)
     out = sub.call("generator_loss", a)
     expect_close(_number(out, "generator_loss(a)"), F.softplus(-a.double()).mean(), "generator_loss(a) (default)",
                  rtol=1e-5, diagnoses=[(-F.softplus(a.double()).mean(), HINT_G_SATURATING)])
+    one = _randn(16, 1, 1, scale=2)
+    out = sub.call("generator_loss", one)
+    expect_close(_number(out, "generator_loss(one logit)"), F.softplus(-one.double()).mean(),
+                 "generator_loss on a batch of 1", rtol=1e-5,
+                 diagnoses=[(-F.softplus(one.double()).mean(), HINT_G_SATURATING)])
 
 
-@register(G_GRAD, points=2, hidden=True)
+@graded(G_GRAD, points=2, hidden=True, hint=ABOUT_G_GRAD)
 def logit_grad_matches_autograd(sub):
-    """On random float64 logits of shape (3, 4): equals autograd of the per-sample losses; dtype and shape kept."""
+    """On random float64 logits of shape (3, 4), some of size 800: equals autograd of the per-sample losses; dtype,
+    shape and input kept."""
     a = _randn(7, 3, 4, scale=4, dtype=torch.float64)
+    a[0, 0], a[2, 3] = 800.0, -800.0
     leaf = a.clone().requires_grad_(True)
     (sat,) = torch.autograd.grad((-F.softplus(leaf)).sum(), leaf)
     (ns,) = torch.autograd.grad(F.softplus(-leaf).sum(), leaf)
+    ref = tensor(sub, a.tolist(), "float64")
     for saturating, expected, other in ((True, sat, ns), (False, ns, sat)):
-        out = sub.call("generator_logit_grad", a, saturating=saturating)
+        out = sub.call("generator_logit_grad", ref, saturating=saturating)
         if not isinstance(out, torch.Tensor):
-            fail(f"generator_logit_grad should return a tensor, got {type(out).__name__}.")
+            fail(f"generator_logit_grad should return a tensor, got {type(out).__name__}.", HINT_DTYPE_KEPT)
         expect_true(out.dtype == torch.float64, f"generator_logit_grad should keep the input dtype (float64), "
-                                                f"got {out.dtype}.")
+                                                f"got {out.dtype}.", HINT_DTYPE_KEPT)
+        _finite_or_fail(out, "generator_logit_grad on logits of size 800", HINT_SIGMOID_EXP)
         expect_close(out, expected, f"generator_logit_grad(a, saturating={saturating}) on a (3, 4) tensor",
-                     rtol=1e-7, atol=1e-12, diagnoses=[(other, HINT_GRAD_SWAPPED), (-expected, HINT_GRAD_SIGN)])
+                     rtol=1e-7, atol=1e-12, diagnoses=[(other, HINT_GRAD_SWAPPED), (-expected, HINT_GRAD_SIGN),
+                                                       (expected / 12, "Per sample, not averaged: no mean.")])
+    unchanged(sub, [(ref, a)], "generator_logit_grad")
 
 
 # -- optimal discriminator and JSD ---------------------------------------------------------------------------
 
-@register(D_STAR, points=1, hidden=True)
+@graded(D_STAR, points=1, hidden=True, hint=ABOUT_D_STAR)
 def d_star_random_densities(sub):
-    """Random positive densities (2, 50): p_data / (p_data + p_g), and D* = 1/2 where p_g = p_data."""
+    """Random positive densities (2, 50) at several scales down to 1e-30: p_data / (p_data + p_g); 1/2 where equal."""
     p = _randn(8, 2, 50, dtype=torch.float64).exp()
     q = _randn(9, 2, 50, dtype=torch.float64).exp()
-    out = sub.call("optimal_discriminator", p, q)
-    expect_close(out, p / (p + q), "optimal_discriminator on random densities (2, 50)", rtol=1e-9,
-                 diagnoses=[(q / (p + q), HINT_DSTAR_FLIPPED)])
+    for scale in (1.0, 1e-30):
+        out = sub.call("optimal_discriminator", p * scale, q * scale)
+        _finite_or_fail(out, "optimal_discriminator on random densities", HINT_DSTAR_EPS)
+        expect_close(out, p / (p + q), "optimal_discriminator on random densities (2, 50)", rtol=1e-9,
+                     diagnoses=[(q / (p + q), HINT_DSTAR_FLIPPED)])
     out = sub.call("optimal_discriminator", p, p.clone())
-    expect_close(out, torch.full_like(p, 0.5), "optimal_discriminator(p, p)")
+    expect_close(out, torch.full_like(p, 0.5), "optimal_discriminator(p, p)", diagnoses=[])
 
 
 def _jsd(p, q):
@@ -113,111 +171,163 @@ def _jsd(p, q):
     return 0.5 * kl(p) + 0.5 * kl(q)
 
 
-@register(JSD, points=2, hidden=True)
+@graded(JSD, points=2, hidden=True, hint=ABOUT_JSD)
 def jsd_and_the_virtual_training_criterion(sub):
-    """On random distributions with zeros: JSD matches, and -log 4 + 2 JSD equals V(D*, G) summed."""
-    for seed in (10, 11, 12):
+    """On random distributions with zeros (some shared) and tiny entries: JSD matches, and -log 4 + 2 JSD equals
+    V(D*, G) summed."""
+    for seed, dtype in ((10, torch.float64), (11, torch.float64), (12, torch.float32)):
         p = _randn(seed, 40, dtype=torch.float64).exp()
         q = _randn(seed + 100, 40, dtype=torch.float64).exp()
         p[:5] = 0.0
         q[-3:] = 0.0
+        p[20], q[20] = 0.0, 0.0  # an entry where both are 0
+        p[7] = 1e-30 if dtype == torch.float64 else 1e-20
         p, q = p / p.sum(), q / q.sum()
-        out = sub.call("js_divergence", p, q)
-        value = _finite_or_fail(out, "js_divergence on distributions with zero entries",
-                                "Zero probabilities must contribute 0 (0 * log 0 = 0).")
+        p_in, q_in = p.to(dtype), q.to(dtype)
+        out = sub.call("js_divergence", p_in, q_in)
+        value = _finite_or_fail(out, "js_divergence on distributions with zero entries", HINT_JSD_COMMON_ZERO)
+        p, q = p_in.double(), q_in.double()
         expected = _jsd(p, q)
-        d_star = p / (p + q)
+        d_star = torch.where(p + q > 0, p / (p + q), torch.zeros_like(p))
         c_of_g = torch.xlogy(p, d_star).sum() + torch.xlogy(q, 1 - d_star).sum()
-        assert abs(float(c_of_g) - (-math.log(4) + 2 * float(expected))) < 1e-9
-        expect_close(value.reshape(()), expected, "js_divergence on random distributions (40,)", rtol=1e-7,
-                     diagnoses=[(2 * expected, HINT_JSD_NO_HALF), (expected / math.log(2), HINT_JSD_LOG2)])
+        assert abs(float(c_of_g) - (-math.log(4) + 2 * float(expected))) < 1e-6  # the identity the test relies on
+        rtol = 1e-7 if dtype == torch.float64 else 1e-4
+        expect_close(value.reshape(()), expected, "js_divergence on random distributions (40,)", rtol=rtol,
+                     diagnoses=[(2 * expected, HINT_JSD_NO_HALF), (expected / math.log(2), HINT_JSD_LOG2),
+                                (expected / 40, HINT_JSD_KL_MEAN)])
         expect_close(-math.log(4) + 2 * value.reshape(()), c_of_g, "-log 4 + 2 * js_divergence(p, q) against "
-                     "V(D*, G) computed directly", rtol=1e-7)
+                     "V(D*, G) computed directly", rtol=rtol)
+    values = p_in.tolist()
+    ref = tensor(sub, values)
+    sub.call("js_divergence", ref, q_in)
+    unchanged(sub, [(ref, values)], "js_divergence")
 
 
 # -- data --------------------------------------------------------------------------------------------------------
 
-@register(RING, points=1, hidden=True)
+@graded(RING, points=1, hidden=True, hint=ABOUT_RING)
 def ring_other_sizes(sub):
-    """ring_modes(5, 3.5) and ring_modes(12, 0.5): distinct centres at angles 2 pi k / n."""
+    """ring_modes for other numbers of modes and radii (by keyword too): distinct centres at angles 2 pi k / n."""
     check_ring(sub.call("ring_modes", 5, 3.5), 5, 3.5, "ring_modes(5, 3.5)")
     check_ring(sub.call("ring_modes", num_modes=12, radius=0.5), 12, 0.5, "ring_modes(num_modes=12, radius=0.5)")
+    check_ring(sub.call("ring_modes", 2, radius=0.75), 2, 0.75, "ring_modes(2, radius=0.75)")
 
 
 # -- networks ------------------------------------------------------------------------------------------------------
 
-@register(GEN, points=1, hidden=True)
-def generator_defaults_linear_output_and_gradients(sub):
-    """Generator() has 33,666 parameters, a linear (unbounded) output, and every parameter gets a gradient."""
-    sub.trusted("torch.manual_seed", 1, keep=False)
-    gen = sub.new("Generator")
-    n = count_params(sub, gen)
-    expect_true(n == 33666, f"Generator() has {n} parameters, expected 33666 (latent_dim=2, hidden_dim=128, "
-                            "data_dim=2, three hidden layers).")
-    noise = _randn(20, 64, 2)
-    sub.trusted("ganlab.grading.standins.scale_parameters", gen, 4.0, keep=False)
-    out = forward(sub, gen, noise)
-    expect_true(out.shape == (64, 2), f"Generator() on (64, 2) noise gave shape {tuple(out.shape)}.")
-    expect_true(float(out.abs().max()) > 1.0, "the generator's output looks bounded to [-1, 1]: the toy data are not "
-                                              "bounded, so the last layer must be linear (no tanh/sigmoid).")
-    sub.trusted("ganlab.grading.standins.backward_sum", gen, noise, keep=False)
-    grads = sub.state(gen)["grads"]
-    missing = [name for name, g in grads.items() if g is None]
-    expect_true(not missing, f"these generator parameters received no gradient: {missing[:4]}")
+def mlp(n_in, hidden, n_out, act=nn.ReLU, out=None):
+    """The MLP of the text: three hidden Linear layers with ``act`` after each, linear output (``out`` appended)."""
+    layers = [nn.Linear(n_in, hidden), act(), nn.Linear(hidden, hidden), act(), nn.Linear(hidden, hidden), act(),
+              nn.Linear(hidden, n_out)]
+    return nn.Sequential(*layers, *([out()] if out else []))
 
 
-@register(DISC, points=1, hidden=True)
-def discriminator_defaults_returns_logits(sub):
-    """Discriminator() has 33,537 parameters and returns logits (not probabilities) of shape (B, 1)."""
-    sub.trusted("torch.manual_seed", 2, keep=False)
-    disc = sub.new("Discriminator")
-    n = count_params(sub, disc)
-    expect_true(n == 33537, f"Discriminator() has {n} parameters, expected 33537 (hidden_dim=128, data_dim=2).")
-    points = _randn(21, 64, 2, scale=2)
-    sub.trusted("ganlab.grading.standins.scale_parameters", disc, 4.0, keep=False)
-    out = forward(sub, disc, points)
-    expect_true(out.shape == (64, 1), f"Discriminator() on (64, 2) points gave shape {tuple(out.shape)}, expected "
-                                      "(64, 1).")
-    inside = bool(((out >= 0) & (out <= 1)).all())
-    expect_true(not inside, "the discriminator's outputs all lie in [0, 1]: return logits (no sigmoid at the end); "
-                            "the losses apply the sigmoid implicitly through softplus.")
+def check_network(sub, name, args, kwargs, sizes, seed, wrong_out, wrong_hint):
+    """Build the submission's network, compare it with the trusted MLP (batch of 7 and batch of 1, train and eval),
+    then check that a backward pass reaches every parameter."""
+    sub.trusted("torch.manual_seed", seed, keep=False)
+    net = sub.new(name, *args, **kwargs)
+    label = f"{name}({', '.join([*map(repr, args), *(f'{k}={v!r}' for k, v in kwargs.items())])})"
+    diagnoses = [(lambda: mlp(*sizes, act=lambda: nn.LeakyReLU(0.2)), HINT_G_LEAKY),
+                 (lambda: mlp(*sizes, act=nn.LeakyReLU), HINT_G_LEAKY),
+                 (lambda: mlp(*sizes, out=wrong_out), wrong_hint)]
+    for batch in (7, 1):
+        x = _randn(seed + batch, batch, sizes[0], scale=1.5)
+        functional_compare(sub, net, mlp(*sizes), [x], label, diagnoses=diagnoses)
+    sub.method(net, "train")
+    sub.trusted("ganlab.grading.standins.backward_sum", net, _randn(seed, 4, sizes[0]), keep=False)
+    missing = [n for n, g in sub.state(net)["grads"].items() if g is None]
+    expect_true(not missing, f"these parameters of {label} received no gradient: {missing[:4]}",
+                "every layer must be used in forward (no layer defined but skipped, no .detach() inside)")
+
+
+@graded(GEN, points=1, hidden=True, hint=HINT_NET_ACTIVATION)
+def generator_default_computes_the_mlp(sub):
+    """Generator() computes the MLP of the text (ReLU hidden layers, linear output), whatever its initialisation."""
+    check_network(sub, "Generator", (), {}, (2, 128, 2), 1, nn.Tanh, HINT_G_TANH)
+
+
+@graded(GEN, points=1, hidden=True, hint=HINT_NET_ACTIVATION)
+def generator_other_sizes(sub):
+    """Generator with other sizes, by keyword: the same MLP with those sizes."""
+    check_network(sub, "Generator", (), {"latent_dim": 5, "hidden_dim": 7, "data_dim": 3}, (5, 7, 3), 2, nn.Tanh,
+                  HINT_G_TANH)
+
+
+@graded(DISC, points=1, hidden=True, hint=HINT_NET_ACTIVATION)
+def discriminator_default_returns_logits(sub):
+    """Discriminator() computes the MLP of the text and returns logits (no sigmoid), whatever its initialisation."""
+    check_network(sub, "Discriminator", (), {}, (2, 128, 1), 3, nn.Sigmoid, HINT_D_SIGMOID)
+
+
+@graded(DISC, points=1, hidden=True, hint=HINT_NET_ACTIVATION)
+def discriminator_other_sizes(sub):
+    """Discriminator with other sizes, by keyword: the same MLP with those sizes, one logit per sample."""
+    check_network(sub, "Discriminator", (), {"hidden_dim": 9, "data_dim": 4}, (4, 9, 1), 4, nn.Sigmoid,
+                  HINT_D_SIGMOID)
 
 
 # -- the training step -------------------------------------------------------------------------------------------
 
-def simulate_step(seed, k, calls, penalty=False, clip=None, bug=None, stale=False, batch=4, latent=3, data=2, lr=0.1):
+OPTIMIZERS = {"sgd": lambda p, lr: torch.optim.SGD(p, lr=lr),
+              "momentum": lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9),
+              "adam": lambda p, lr: torch.optim.Adam(p, lr=lr)}
+
+
+def batches(seed, call, k, batch, latent, data):
+    g = torch.Generator().manual_seed(100 + seed + 17 * call)
+    real = torch.randn(k, batch, data, generator=g, dtype=torch.float64) + 1.0
+    noise = torch.randn(k + 1, batch, latent, generator=g, dtype=torch.float64)
+    return real, noise
+
+
+def simulate_step(seed, k, calls, penalty=False, clip=None, bug=None, stale=False, batch=4, latent=3, data=2, lr=0.1,
+                  optimizer="sgd"):
     """Parameters of (generator, discriminator) after ``calls`` train steps, computed here; ``bug`` reproduces one
-    known mistake: "d_steps_g", "no_zero_grad", "swap_args", "one_d_step", "clip_g"."""
+    known mistake (see ``STEP_BUGS``)."""
     gen = standins.probe_generator(latent, data, seed)
     disc = standins.tiny_mlp(data, 1, seed + 1)
-    opt_g = torch.optim.SGD(gen.parameters(), lr=lr)
-    opt_d = torch.optim.SGD(disc.parameters(), lr=lr)
+    opt_g = OPTIMIZERS[optimizer](gen.parameters(), lr)
+    opt_d = OPTIMIZERS[optimizer](disc.parameters(), lr)
     if stale:
         standins.fill_grads(gen, 5.0)
         standins.fill_grads(disc, -3.0)
     losses = None
+
+    def clamp(net):
+        with torch.no_grad():
+            for p in net.parameters():
+                p.clamp_(-clip, clip)
+
     for call in range(calls):
-        g = torch.Generator().manual_seed(100 + seed + 17 * call)
-        real = torch.randn(k, batch, data, generator=g, dtype=torch.float64) + 1.0
-        noise = torch.randn(k + 1, batch, latent, generator=g, dtype=torch.float64)
+        real, noise = batches(seed, call, k, batch, latent, data)
+        if bug == "zero_grad_once":
+            opt_d.zero_grad()
         for i in range(1 if bug == "one_d_step" else k):
+            if clip is not None and bug == "clip_before":
+                clamp(disc)
             x_fake = gen(noise[i]).detach()
             r, f = disc(real[i]), disc(x_fake)
             d_loss = standins.odd_d_loss(f, r) if bug == "swap_args" else standins.odd_d_loss(r, f)
             if penalty:
                 d_loss = d_loss + standins.odd_penalty(disc, real[i], x_fake)
-            if bug != "no_zero_grad":
+            if bug not in ("no_zero_grad", "zero_grad_once", "zero_grad_after_backward"):
                 opt_d.zero_grad()
             d_loss.backward()
+            if bug == "zero_grad_after_backward":
+                opt_d.zero_grad()
             (opt_g if bug == "d_steps_g" else opt_d).step()
-            if clip is not None:
-                with torch.no_grad():
-                    for p in (gen if bug == "clip_g" else disc).parameters():
-                        p.clamp_(-clip, clip)
-        g_loss = standins.odd_g_loss(disc(gen(noise[k])))
-        if bug != "no_zero_grad":
+            if clip is not None and bug not in ("clip_before", "clip_end"):
+                clamp(gen if bug == "clip_g" else disc)
+        if clip is not None and bug == "clip_end":
+            clamp(disc)
+        g_noise = noise[k - 1] if bug == "reuse_fake" else noise[k]
+        g_loss = standins.odd_g_loss(disc(gen(g_noise)))
+        if bug not in ("no_zero_grad", "zero_grad_after_backward"):
             opt_g.zero_grad()
         g_loss.backward()
+        if bug == "zero_grad_after_backward":
+            opt_g.zero_grad()
         opt_g.step()
         losses = (float(d_loss.detach()), float(g_loss.detach()))
     return params_of_local(gen), params_of_local(disc), losses
@@ -231,26 +341,34 @@ def flat(params: dict):
     return torch.cat([params[n].reshape(-1) for n in sorted(params)])
 
 
-def run_remote(sub, seed, k, calls, stale=False, **kwargs):
-    gen, disc, opt_g, opt_d, _, _ = build_step_inputs(sub, seed, k)
+def run_remote(sub, seed, k, calls, stale=False, batch=4, optimizer="sgd", lr=0.1, **kwargs):
+    gen, disc, opt_g, opt_d, _, _ = build_step_inputs(sub, seed, k, batch=batch, optimizer=optimizer, lr=lr)
     if stale:
         sub.trusted("ganlab.grading.standins.fill_grads", gen, 5.0, keep=False)
         sub.trusted("ganlab.grading.standins.fill_grads", disc, -3.0, keep=False)
     losses = None
     for call in range(calls):
-        g = torch.Generator().manual_seed(100 + seed + 17 * call)
-        real = torch.randn(k, 4, 2, generator=g, dtype=torch.float64) + 1.0
-        noise = torch.randn(k + 1, 4, 3, generator=g, dtype=torch.float64)
-        penalty = Trusted("ganlab.grading.standins.odd_penalty") if kwargs.get("penalty") else None
-        extra = {"penalty": penalty} if penalty is not None else {}
+        real, noise = batches(seed, call, k, batch, 3, 2)
+        extra = {}
+        if kwargs.get("penalty"):
+            extra["penalty"] = Trusted("ganlab.grading.standins.odd_penalty")
         if kwargs.get("clip") is not None:
             extra["clip"] = kwargs["clip"]
         losses = call_step(sub, gen, disc, opt_g, opt_d, real, noise, **extra)
     return gen, disc, losses
 
 
-STEP_BUGS = [("d_steps_g", HINT_D_STEPS_G), ("no_zero_grad", HINT_ZERO_GRAD), ("swap_args", HINT_STEP_ARGS),
-             ("one_d_step", HINT_ONE_D_STEP)]
+HINT_ZERO_GRAD_AFTER = ("zero_grad() was called between backward() and step(), which wipes the gradient just "
+                        "computed: zero the gradients before backward, then backward, then step.")
+HINT_REUSE_FAKE = ("The generator step reused the last discriminator step's fakes: it draws its own batch "
+                   "generator(noise_batches[k]) (row k) and scores it with the updated discriminator.")
+HINT_CLIP_END = "Clamp after *each* discriminator step, not once after the k steps."
+HINT_CLIP_BEFORE = ("The clamp ran before the discriminator's update: clamp after opt_d.step(), so the parameters "
+                    "lie in [-clip, clip] when the step returns.")
+STEP_BUGS = [("d_steps_g", HINT_D_STEPS_G), ("no_zero_grad", HINT_ZERO_GRAD), ("zero_grad_once", HINT_ZERO_GRAD),
+             ("zero_grad_after_backward", HINT_ZERO_GRAD_AFTER), ("swap_args", HINT_STEP_ARGS),
+             ("one_d_step", HINT_ONE_D_STEP), ("reuse_fake", HINT_REUSE_FAKE)]
+CLIP_BUGS = [("clip_g", HINT_CLIP_G), ("clip_end", HINT_CLIP_END), ("clip_before", HINT_CLIP_BEFORE)]
 
 
 def compare_networks(sub, gen, disc, seed, k, calls, what, **kwargs):
@@ -258,22 +376,26 @@ def compare_networks(sub, gen, disc, seed, k, calls, what, **kwargs):
     got = torch.cat([flat(params_of(sub, gen)), flat(params_of(sub, disc))])
     expected = torch.cat([g_ref, d_ref])
     diagnoses = []
-    for bug, hint in STEP_BUGS + [("clip_g", HINT_CLIP_G)]:
-        if bug == "clip_g" and kwargs.get("clip") is None:
+    for bug, hint in STEP_BUGS + (CLIP_BUGS if kwargs.get("clip") is not None else []):
+        if bug == "reuse_fake" and k < 1:
             continue
         g_bug, d_bug, _ = simulate_step(seed, k, calls, bug=bug, **kwargs)
-        diagnoses.append((torch.cat([g_bug, d_bug]), hint))
-    expect_close(got, expected, what, rtol=1e-7, atol=1e-10, diagnoses=diagnoses)
+        if not torch.allclose(torch.cat([g_bug, d_bug]), expected, rtol=1e-7, atol=1e-10):
+            diagnoses.append((torch.cat([g_bug, d_bug]), hint))
+    try:
+        expect_close(got, expected, what, rtol=1e-7, atol=1e-10, diagnoses=diagnoses)
+    except CheckFailure as exc:
+        raise CheckFailure(str(exc), exc.hint or ABOUT_STEP) from None
 
 
-@register(STEP, points=2, hidden=True)
+@graded(STEP, points=2, hidden=True, hint=ABOUT_STEP)
 def step_matches_algorithm_one(sub):
     """Two calls with k = 3 and SGD: parameters and returned losses match Algorithm 1 exactly."""
     gen, disc, losses = run_remote(sub, 3, k=3, calls=2)
     count = sub.getattr(gen, "backward_count")
-    if count != 2:
+    if count > 2:
         fail(f"{count} backward passes reached the generator's output in two train_step calls with k = 3; expected "
-             f"2 (one per generator step). {HINT_DETACH if count > 2 else ''}", HINT_DETACH if count > 2 else "")
+             f"2 (one per generator step). {HINT_DETACH}", HINT_DETACH)
     compare_networks(sub, gen, disc, 3, 3, 2, "the parameters of (generator, discriminator) after two train_step calls "
                      "with k = 3")
     _, _, ref_losses = simulate_step(3, 3, 2)
@@ -281,48 +403,92 @@ def step_matches_algorithm_one(sub):
                  atol=1e-10)
 
 
-@register(STEP, points=2, hidden=True)
+@graded(STEP, points=2, hidden=True, hint=HINT_ZERO_GRAD)
 def step_ignores_stale_gradients(sub):
     """Gradients left in .grad before the step must not change it (zero_grad before every backward)."""
     gen, disc, _ = run_remote(sub, 4, k=2, calls=1, stale=True)
-    g_ref, d_ref, _ = simulate_step(4, 2, 1, stale=True)
-    g_bug, d_bug, _ = simulate_step(4, 2, 1, stale=True, bug="no_zero_grad")
     got = torch.cat([flat(params_of(sub, gen)), flat(params_of(sub, disc))])
-    expect_close(got, torch.cat([g_ref, d_ref]), "parameters after a train_step that started with stale gradients",
-                 rtol=1e-7, atol=1e-10, diagnoses=[(torch.cat([g_bug, d_bug]), HINT_ZERO_GRAD)])
-    # Any other deviation with stale gradients present is also an accumulation problem.
+    g_ref, d_ref, _ = simulate_step(4, 2, 1, stale=True)
+    if torch.allclose(got, torch.cat([g_ref, d_ref]), rtol=1e-7, atol=1e-10):
+        return
+    # Only blame stale gradients when the same step without them is right (another mistake has its own test).
     gen2, disc2, _ = run_remote(sub, 4, k=2, calls=1)
     clean = torch.cat([flat(params_of(sub, gen2)), flat(params_of(sub, disc2))])
-    expect_close(got, clean, "parameters after a step with stale gradients vs. the same step without", rtol=1e-9,
-                 atol=1e-12, diagnoses=[(got, HINT_ZERO_GRAD)])
+    g_clean, d_clean, _ = simulate_step(4, 2, 1)
+    if not torch.allclose(clean, torch.cat([g_clean, d_clean]), rtol=1e-7, atol=1e-10):
+        compare_networks(sub, gen2, disc2, 4, 2, 1, "parameters after one train_step (k = 2, no stale gradients)")
+    fail("gradients left in .grad before train_step changed its update. " + HINT_ZERO_GRAD, HINT_ZERO_GRAD)
 
 
-@register(STEP, points=2, hidden=True)
+@graded(STEP, points=2, hidden=True, hint=ABOUT_STEP)
 def step_with_penalty_and_clipping(sub):
-    """penalty and clip = 0.3: the penalty joins D's loss; only the discriminator's weights are clamped."""
+    """penalty and clip = 0.3: the penalty joins D's loss; only the discriminator's weights are clamped, after each
+    D step."""
     gen, disc, losses = run_remote(sub, 5, k=2, calls=2, penalty=True, clip=0.3)
     compare_networks(sub, gen, disc, 5, 2, 2, "parameters after two train_step calls with a penalty and clip=0.3",
                      penalty=True, clip=0.3)
     d_params = flat(params_of(sub, disc))
     expect_true(float(d_params.abs().max()) <= 0.3 + 1e-12,
                 "with clip=0.3 every discriminator parameter must lie in [-0.3, 0.3] after the step (clamp them after "
-                "each discriminator step).")
+                "each discriminator step).", HINT_CLIP_EACH)
     _, _, ref_losses = simulate_step(5, 2, 2, penalty=True, clip=0.3)
     expect_close(list(losses), list(ref_losses), "(d_loss, g_loss) returned with a penalty (d_loss includes it)",
-                 rtol=1e-7, atol=1e-10)
+                 rtol=1e-7, atol=1e-10, diagnoses=[([ref_losses[0] - 0.0, ref_losses[1]], HINT_STEP_ARGS)])
+
+
+@graded(STEP, points=2, hidden=True, hint=ABOUT_STEP)
+def step_with_adam_and_momentum(sub):
+    """Adam with k = 1 on batches of 1, and SGD with momentum with k = 2: two calls each match Algorithm 1."""
+    for optimizer, k, batch, lr in (("adam", 1, 1, 0.05), ("momentum", 2, 3, 0.05)):
+        gen, disc, _ = run_remote(sub, 6, k=k, calls=2, batch=batch, optimizer=optimizer, lr=lr)
+        compare_networks(sub, gen, disc, 6, k, 2, f"parameters after two train_step calls with {optimizer}, k = {k}, "
+                         f"batches of {batch}", batch=batch, optimizer=optimizer, lr=lr)
+
+
+@graded(STEP, points=1, hidden=True, hint="train_step returns two Python floats and changes no input batch")
+def step_returns_floats_and_keeps_its_inputs(sub):
+    """train_step returns two Python floats, leaves real_batches and noise_batches as they were, and accepts
+    penalty=None, clip=None passed explicitly."""
+    gen, disc, opt_g, opt_d, real, noise = build_step_inputs(sub, 7, k=2)
+    real_ref, noise_ref = tensor(sub, real.tolist(), "float64"), tensor(sub, noise.tolist(), "float64")
+    out = sub.call("train_step", gen, disc, opt_g, opt_d, real_ref, noise_ref,
+                   Trusted("ganlab.grading.standins.odd_d_loss"), Trusted("ganlab.grading.standins.odd_g_loss"),
+                   penalty=None, clip=None)
+    expect_true(isinstance(out, (tuple, list)) and len(out) == 2, "train_step should return (d_loss, g_loss).",
+                HINT_STEP_FLOATS)
+    types = [type(v).__name__ for v in out]
+    expect_true(all(isinstance(v, float) for v in out), f"train_step returned ({', '.join(types)}), expected two "
+                "Python floats.", HINT_STEP_FLOATS)
+    for ref, values in ((real_ref, real), (noise_ref, noise)):
+        now = sub.state(ref)["value"]
+        expect_true(torch.equal(now, values), "train_step changed real_batches or noise_batches in place.",
+                    HINT_STEP_INPUTS)
 
 
 # -- mode coverage -----------------------------------------------------------------------------------------------
 
-def _coverage(samples, modes, std, factor=3.0, need_quality=True):
+def _coverage(samples, modes, std, factor=3.0, need_quality=True, squared=False, strict=False):
     d = torch.cdist(samples.double(), modes.double())
+    if squared:
+        d = d**2
     nearest, which = d.min(dim=1)
-    good = nearest <= factor * std
+    good = nearest < factor * std if strict else nearest <= factor * std
     captured = which[good] if need_quality else which
     return [float(captured.unique().numel()), float(good.double().mean())]
 
 
-@register(COVERAGE, points=2, hidden=True)
+def _coverage_diagnoses(samples, modes, std, expected):
+    wrong = [(_coverage(samples, modes, std, factor=1.0), HINT_COV_ONE_STD),
+             (_coverage(samples, modes, std, squared=True), HINT_COV_SQUARED),
+             (_coverage(samples, modes, std ** 2), HINT_COV_VARIANCE),
+             (_coverage(samples, modes, std, strict=True), HINT_COV_BOUNDARY),
+             ([expected[0], expected[1] * len(samples)], HINT_COV_COUNT),
+             ([expected[0], expected[1] * 100], HINT_COV_COUNT),
+             (_coverage(samples, modes, std, need_quality=False), HINT_COV_ALL_MODES)]
+    return [(w, h) for w, h in wrong if w != expected]
+
+
+@graded(COVERAGE, points=2, hidden=True, hint=ABOUT_COVERAGE)
 def coverage_on_a_collapsed_ring(sub):
     """2,500 samples: 5 of 8 ring modes, some blurry samples and outliers; std 0.02."""
     angles = 2 * math.pi * torch.arange(8, dtype=torch.float64) / 8
@@ -335,15 +501,36 @@ def coverage_on_a_collapsed_ring(sub):
     expected = _coverage(samples, modes.float(), 0.02)
     out = sub.call("mode_coverage", samples, modes.float(), 0.02)
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        fail(f"mode_coverage should return (num_modes, quality), got {type(out).__name__}.")
+        fail(f"mode_coverage should return (num_modes, quality), got {type(out).__name__}.", HINT_COV_TYPES)
     count, quality = out
-    expect_true(isinstance(count, int) or (hasattr(count, "numel") and count.numel() == 1),
-                f"num_modes should be an int, got {type(count).__name__}.")
-    wrong = [(_coverage(samples, modes.float(), 0.02, factor=1.0), HINT_COV_ONE_STD),
-             ([expected[0], expected[1] * 2500], HINT_COV_COUNT), ([expected[0], expected[1] * 100], HINT_COV_COUNT),
-             (_coverage(samples, modes.float(), 0.02, need_quality=False), HINT_COV_ALL_MODES)]
     expect_close(as_float_tensor([float(count), float(quality)], "(num_modes, quality)"), expected,
-                 "mode_coverage on 2,500 samples of a collapsed ring", rtol=1e-6, atol=1e-6, diagnoses=wrong)
+                 "mode_coverage on 2,500 samples of a collapsed ring", rtol=1e-6, atol=1e-6,
+                 diagnoses=_coverage_diagnoses(samples, modes.float(), 0.02, expected))
+
+
+@graded(COVERAGE, points=1, hidden=True, hint=ABOUT_COVERAGE)
+def coverage_small_float64_and_boundary(sub):
+    """float64 samples and modes: a single sample, samples exactly 3 std away, one mode only; returns (int, float)
+    and leaves its inputs unchanged."""
+    modes = torch.tensor([[1.0, 2.0], [-3.0, 0.5], [4.0, -4.0]], dtype=torch.float64)
+    samples = torch.tensor([[1.0, 2.75], [-3.5, 0.5], [0.0, 0.0], [4.0, -3.5], [-3.0, 1.25]], dtype=torch.float64)
+    std = 0.25  # 3 * std = 0.75: the first and last samples lie exactly on the threshold
+    cases = [(samples, modes, std), (samples[2:4], modes, std), (samples[:1], modes[:1], std),
+             (samples[3:4], modes[2:], 0.1)]
+    for s, m, sd in cases:
+        expected = _coverage(s, m, sd)
+        values = s.tolist()
+        s_ref = tensor(sub, values, "float64")
+        out = sub.call("mode_coverage", s_ref, m, sd)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            fail(f"mode_coverage should return (num_modes, quality), got {type(out).__name__}.", HINT_COV_TYPES)
+        count, quality = out
+        expect_true(isinstance(count, int) and not isinstance(count, bool) and isinstance(quality, float),
+                    f"mode_coverage returned ({type(count).__name__}, {type(quality).__name__}), expected "
+                    "(int, float).", HINT_COV_TYPES)
+        expect_close([float(count), quality], expected, f"mode_coverage on {len(s)} float64 sample(s), {len(m)} "
+                     "mode(s)", rtol=1e-6, atol=1e-9, diagnoses=_coverage_diagnoses(s, m, sd, expected))
+        unchanged(sub, [(s_ref, values)], "mode_coverage")
 
 
 # -- loss family ------------------------------------------------------------------------------------------------
@@ -352,9 +539,20 @@ def _scores(seed):
     return _randn(seed, 6, 1, scale=2), _randn(seed + 1, 4, 1, scale=2)
 
 
-@register(LSGAN, points=1, hidden=True)
+def check_pair_gradients(sub, name, d_fn, g_fn, seed, hint):
+    """Gradients of both losses on one real score (shape (1,)) and three fake scores (shape (3, 1))."""
+    real, fake = _randn(seed, 1, scale=2), _randn(seed + 1, 3, 1, scale=2)
+    for index, fn in ((0, d_fn), (1, g_fn)):
+        _, want = _autograd(fn, real, fake)
+        _, grads = backprop(sub, name, [real.tolist(), fake.tolist()], index=index)
+        label = ("d_loss", "g_loss")[index]
+        expect_grad(grads[0], want[0], f"one real score ({label})", hint=hint)
+        expect_grad(grads[1], want[1], f"three fake scores ({label})", hint=hint)
+
+
+@graded(LSGAN, points=1, hidden=True, hint=ABOUT_LSGAN)
 def lsgan_random_scores(sub):
-    """Random scores (6, 1) and (4, 1)."""
+    """Random scores of two batch sizes: values, and gradients on a batch of 1 real score."""
     r, f = _scores(40)
     rd, fd = r.double(), f.double()
     d, g = _pair(sub.call("lsgan_losses", r, f), "lsgan_losses")
@@ -363,11 +561,13 @@ def lsgan_random_scores(sub):
                                        (0.5 * (rd**2).mean() + 0.5 * ((fd - 1) ** 2).mean(), HINT_LS_TARGETS)])
     expect_close(g, 0.5 * ((fd - 1) ** 2).mean(), "g_loss of lsgan_losses on random scores", rtol=1e-5,
                  diagnoses=[(((fd - 1) ** 2).mean(), HINT_LS_HALF)])
+    check_pair_gradients(sub, "lsgan_losses", lambda r, f: 0.5 * ((r - 1) ** 2).mean() + 0.5 * (f**2).mean(),
+                         lambda r, f: 0.5 * ((f - 1) ** 2).mean() + 0 * r.sum(), 41, ABOUT_LSGAN)
 
 
-@register(WGAN, points=1, hidden=True)
+@graded(WGAN, points=1, hidden=True, hint=ABOUT_WGAN)
 def wgan_random_scores(sub):
-    """Random scores (6, 1) and (4, 1)."""
+    """Random scores of two batch sizes: values, and gradients on a batch of 1 real score."""
     r, f = _scores(42)
     rd, fd = r.double(), f.double()
     d, g = _pair(sub.call("wgan_losses", r, f), "wgan_losses")
@@ -375,11 +575,13 @@ def wgan_random_scores(sub):
                  diagnoses=[(rd.mean() - fd.mean(), HINT_W_SIGN)])
     expect_close(g, -fd.mean(), "g_loss of wgan_losses on random scores", rtol=1e-5,
                  diagnoses=[(fd.mean(), HINT_W_SIGN)])
+    check_pair_gradients(sub, "wgan_losses", lambda r, f: f.mean() - r.mean(), lambda r, f: -f.mean() + 0 * r.sum(),
+                         43, ABOUT_WGAN)
 
 
-@register(HINGE, points=1, hidden=True)
+@graded(HINGE, points=1, hidden=True, hint=ABOUT_HINGE)
 def hinge_random_scores(sub):
-    """Random scores (6, 1) and (4, 1), some inside and some outside the margin."""
+    """Random scores of two batch sizes, some inside and some outside the margin: values and gradients."""
     r, f = _scores(44)
     rd, fd = r.double(), f.double()
     d, g = _pair(sub.call("hinge_losses", r, f), "hinge_losses")
@@ -387,11 +589,13 @@ def hinge_random_scores(sub):
                  rtol=1e-5, diagnoses=[(F.relu(1 + rd).mean() + F.relu(1 - fd).mean(), HINT_HINGE_SWAPPED)])
     expect_close(g, -fd.mean(), "g_loss of hinge_losses on random scores", rtol=1e-5,
                  diagnoses=[(F.relu(1 - fd).mean(), HINT_HINGE_G), (fd.mean(), HINT_W_SIGN)])
+    check_pair_gradients(sub, "hinge_losses", lambda r, f: F.relu(1 - r).mean() + F.relu(1 + f).mean(),
+                         lambda r, f: -f.mean() + 0 * r.sum(), 45, ABOUT_HINGE)
 
 
 # -- gradient penalty -----------------------------------------------------------------------------------------
 
-def _gp(weights, shift, real, fake, eps, lam, where="interpolates", reduce="per_sample", squared=False):
+def _gp(weights, shift, real, fake, eps, lam, where="interpolates", reduce="per_sample", squared=False, of_mean=False):
     critic = standins.quadratic_critic(weights, shift)
     if where == "interpolates":
         points = eps * real + (1 - eps) * fake
@@ -399,8 +603,9 @@ def _gp(weights, shift, real, fake, eps, lam, where="interpolates", reduce="per_
         points = eps * fake + (1 - eps) * real
     else:
         points = real
-    points = points.clone().requires_grad_(True)
-    (grads,) = torch.autograd.grad(critic(points).sum(), points, create_graph=True)
+    points = points.detach().clone().requires_grad_(True)
+    scores = critic(points)
+    (grads,) = torch.autograd.grad(scores.mean() if of_mean else scores.sum(), points, create_graph=True)
     norms = grads.norm(dim=1)
     if squared:
         norms = norms**2
@@ -408,15 +613,17 @@ def _gp(weights, shift, real, fake, eps, lam, where="interpolates", reduce="per_
         value = lam * ((norms - 1) ** 2).mean()
     elif reduce == "mean_grad":
         value = lam * (grads.mean(0).norm() - 1) ** 2
+    elif reduce == "whole_batch":
+        value = lam * (grads.norm() - 1) ** 2
     else:
         value = lam * (norms.mean() - 1) ** 2
     value.backward()
     return float(value.detach()), torch.cat([critic.shift.grad, critic.weights.grad])
 
 
-@register(GP, points=2, hidden=True)
+@graded(GP, points=2, hidden=True, hint=ABOUT_GP)
 def penalty_random_interpolates(sub):
-    """Random critic, batches and eps (B = 6, D = 3), lambda 10 and 2.5: value and gradient w.r.t. the critic."""
+    """Random critic, batches and eps, two values of lambda_gp: value and gradient w.r.t. the critic's parameters."""
     weights, shift = _randn(50, 3, dtype=torch.float64).tolist(), _randn(51, 3, dtype=torch.float64).tolist()
     real, fake = _randn(52, 6, 3, dtype=torch.float64), _randn(53, 6, 3, dtype=torch.float64)
     eps = torch.rand(6, 1, generator=torch.Generator().manual_seed(54), dtype=torch.float64)
@@ -427,8 +634,11 @@ def penalty_random_interpolates(sub):
         wrong = [(_gp(weights, shift, real, fake, eps, lam, where="real")[0], HINT_GP_REAL),
                  (_gp(weights, shift, real, fake, eps, lam, reduce="mean_grad")[0], HINT_GP_MEAN),
                  (_gp(weights, shift, real, fake, eps, lam, reduce="mean_norm")[0], HINT_GP_MEAN),
+                 (_gp(weights, shift, real, fake, eps, lam, reduce="whole_batch")[0], HINT_GP_MEAN),
                  (_gp(weights, shift, real, fake, eps, lam, where="swapped")[0], HINT_GP_EPS),
                  (_gp(weights, shift, real, fake, eps, lam, squared=True)[0], HINT_GP_SQUARED),
+                 (_gp(weights, shift, real, fake, eps, lam, of_mean=True)[0], HINT_GP_GRAD_OF_MEAN),
+                 (_gp(weights, shift, real, fake, eps, 10.0)[0], HINT_GP_LAMBDA),
                  (_gp(weights, shift, real, fake, eps, 1.0)[0], HINT_GP_LAMBDA)]
         expect_close(value, expected, f"gradient_penalty(..., lambda_gp={lam}) on random inputs", rtol=1e-7,
                      diagnoses=wrong)
@@ -444,7 +654,7 @@ def penalty_random_interpolates(sub):
                      diagnoses=[(torch.zeros_like(expected_grad), HINT_CREATE_GRAPH)])
 
 
-@register(GP, points=1, hidden=True)
+@graded(GP, points=1, hidden=True, hint=ABOUT_GP)
 def penalty_default_eps_is_uniform(sub):
     """With eps=None the interpolates lie between the batches: a linear critic with |w| = 1 gives exactly 0."""
     critic = sub.trusted("ganlab.grading.standins.quadratic_critic", [0.0, 0.0], [0.6, 0.8])
@@ -458,5 +668,26 @@ def penalty_default_eps_is_uniform(sub):
                  "slope 2 and eps=None (10 * (2 - 1)^2)", rtol=1e-7, diagnoses=[(1.0, HINT_GP_LAMBDA)])
 
 
-# Warm up torch.optim's lazy imports here, at import time, so the first training-step test does not pay for them.
-simulate_step(0, 1, 1)
+@graded(GP, points=1, hidden=True, hint=HINT_GP_SIDE_EFFECT)
+def penalty_with_generator_graph_and_no_side_effects(sub):
+    """A float32 batch of 1 whose fake carries a generator's graph: right value, inputs and their flags unchanged."""
+    weights, shift = [0.7, -1.3], [0.4, 0.9]
+    real_values, fake_values, eps = [[0.8, -1.1]], [[-0.6, 0.3]], torch.tensor([[0.35]])
+    x_real = tensor(sub, real_values)
+    g_param = tensor(sub, fake_values, requires_grad=True)  # stands for the generator's output before a layer
+    x_fake = sub.trusted("torch.mul", g_param, 1.5)  # a non-leaf tensor that requires a gradient
+    critic = sub.trusted("ganlab.grading.standins.quadratic_critic", weights, shift)
+    try:
+        out = sub.new("gradient_penalty", critic, x_real, x_fake, eps=eps)
+    except SubmissionError as exc:
+        fail(f"gradient_penalty raised when x_fake carries a graph ({exc}).", HINT_GP_GRAPH_FAKE)
+    value = _number(sub.method(out, "detach"), "gradient_penalty(...)")
+    real = torch.tensor(real_values, dtype=torch.float64)
+    fake = 1.5 * torch.tensor(fake_values, dtype=torch.float64)
+    expected, _ = _gp(weights, shift, real, fake, eps.double(), 10.0)
+    expect_close(value, expected, "gradient_penalty on a batch of 1 (float32)", rtol=1e-5,
+                 diagnoses=[(_gp(weights, shift, real, fake, eps.double(), 10.0, where="real")[0], HINT_GP_REAL),
+                            (_gp(weights, shift, real, fake, eps.double(), 10.0, where="swapped")[0], HINT_GP_EPS)])
+    expect_true(not sub.getattr(x_real, "requires_grad"), "gradient_penalty set requires_grad on x_real.",
+                HINT_GP_SIDE_EFFECT)
+    unchanged(sub, [(x_real, real_values), (g_param, fake_values)], "gradient_penalty")

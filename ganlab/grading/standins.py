@@ -180,3 +180,207 @@ def init_probe_network():
         torch.nn.Sequential(torch.nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), torch.nn.BatchNorm2d(1024)),
         torch.nn.LeakyReLU(0.2),
     )
+
+
+# -- lab3: recording stand-ins, seeded parameters, init probes ---------------------------------------------------
+
+
+def recording_generator(latent_dim, data_dim, seed):
+    """A :func:`batchnorm_generator` that records, at each forward pass, the grad mode and every module's mode.
+
+    ``calls`` holds one ``(torch.is_grad_enabled(), (training flags of all modules))`` per forward pass, so a
+    test sees whether a sampler ran under ``no_grad`` and in evaluation mode (of the submodules too, which
+    setting ``generator.training = False`` by hand misses).
+    """
+    import torch
+
+    class RecordingGenerator(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = batchnorm_generator(latent_dim, data_dim, seed)
+            self.calls = []
+
+        def forward(self, z):
+            self.calls.append((torch.is_grad_enabled(), tuple(m.training for m in self.modules())))
+            return self.net(z)
+
+    return RecordingGenerator()
+
+
+def seeded_parameters(module, seed, std=1.0):
+    """Overwrite every parameter of ``module`` with seeded N(0, std) draws (batch-norm scales N(1, std)).
+
+    A test that looks at what a network computes (an output range, signs) then depends only on the
+    architecture, never on the submission's initialisation. Parameters are visited in definition order.
+    """
+    import torch
+
+    gen = torch.Generator().manual_seed(int(seed))
+    with torch.no_grad():
+        for m in module.modules():
+            is_norm = isinstance(m, torch.nn.modules.batchnorm._NormBase)
+            for name, p in m.named_parameters(recurse=False):
+                draw = torch.randn(p.shape, generator=gen, dtype=torch.float64) * float(std)
+                if is_norm and name == "weight":
+                    draw += 1.0
+                p.copy_(draw.to(p.dtype))
+    return None
+
+
+def init_probe_shuffled():
+    """Layers in another order than :func:`init_probe_network`, plus what ``init_weights`` must zero or skip.
+
+    Batch norm first, a Linear (left alone by DCGAN's init), convolutions *with* biases (zeroed by it),
+    nested two levels deep; PyTorch's default initialisation under a fixed seed, so a test can rebuild it.
+    """
+    import torch
+
+    torch.manual_seed(1)
+    return torch.nn.Sequential(
+        torch.nn.BatchNorm2d(1536),
+        torch.nn.Linear(48, 96),
+        torch.nn.Sequential(
+            torch.nn.Sequential(torch.nn.ConvTranspose2d(48, 96, 3, 2, 1, bias=True), torch.nn.ReLU()),
+            torch.nn.Conv2d(96, 64, 3, 1, 1, bias=True),
+        ),
+        torch.nn.BatchNorm2d(1280),
+    )
+
+
+
+# -- lab2: fixed parameters, counting optimizers, recording penalty and critic ------------------------------------
+
+
+def set_affine(module, weight, bias):
+    """Set every matrix parameter of ``module`` to ``weight`` and every vector parameter to ``bias`` (in place).
+
+    With all parameters known, a small MLP's output is a number one can work out by hand, whatever the
+    initialisation and the names the submission chose.
+    """
+    import torch
+
+    with torch.no_grad():
+        for p in module.parameters():
+            p.fill_(float(weight) if p.dim() >= 2 else float(bias))
+    return None
+
+
+def counting_optimizer(params, kind="sgd", **settings):
+    """A torch optimizer (``"sgd"``, ``"momentum"``: SGD with momentum 0.9, ``"adam"``) counting its ``step()`` calls."""
+    import torch
+
+    base = {"sgd": torch.optim.SGD, "momentum": torch.optim.SGD, "adam": torch.optim.Adam}[kind]
+    if kind == "momentum":
+        settings.setdefault("momentum", 0.9)
+
+    class Counting(base):
+        def step(self, *args, **kwargs):
+            self.step_count += 1
+            return super().step(*args, **kwargs)
+
+    Counting.__name__ = f"Counting{base.__name__}"
+    opt = Counting(params, **settings)
+    opt.step_count = 0
+    return opt
+
+
+def penalty_recorder(weight=0.2):
+    """A penalty ``weight * mean critic(x_real)^2 + 0.1 * mean critic(x_fake)`` that records how it was called.
+
+    ``calls`` holds, per call, ``(critic is a Module, x_real, x_fake, x_fake.requires_grad)`` (tensors detached and
+    cloned), so a test sees the order of the arguments and which batches reached the penalty.
+    """
+    import torch
+
+    class PenaltyRecorder:
+        def __init__(self):
+            self.calls = []
+
+        def __call__(self, critic, x_real, x_fake):
+            self.calls.append((isinstance(critic, torch.nn.Module), x_real.detach().clone(), x_fake.detach().clone(),
+                               bool(x_fake.requires_grad)))
+            return weight * critic(x_real).pow(2).mean() + 0.1 * critic(x_fake).mean()
+
+    return PenaltyRecorder()
+
+
+def recording_critic(weights, shift):
+    """A :func:`quadratic_critic` that records the points it is evaluated at.
+
+    ``inputs`` holds one detached copy of ``x`` per forward pass and ``requires_grad`` whether ``x`` required a
+    gradient there (a gradient penalty differentiates with respect to its interpolates).
+    """
+    import torch
+
+    inner = quadratic_critic(weights, shift)
+
+    class RecordingCritic(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = inner
+            self.inputs = []
+            self.requires_grad = []
+
+        def forward(self, x):
+            self.inputs.append(x.detach().clone())
+            self.requires_grad.append(bool(x.requires_grad))
+            return self.inner(x)
+
+    return RecordingCritic()
+
+
+# -- lab7: a Fréchet distance or FID pipeline judged without the submission's other helpers ------------------
+
+
+def lab7_call_with(fn, replacements, *args, **kwargs):
+    """Call ``fn(*args, **kwargs)`` with some of its module-level names replaced for the duration of the call.
+
+    ``frechet_distance`` calls ``trace_sqrt_product`` by name, and ``fid_from_features`` uses
+    ``feature_statistics`` and ``frechet_distance`` by default: replacing those names by stand-ins judges the
+    caller on its own, whatever the helpers do (a crash or a wrong value costs the helper's exercise only).
+    The names are restored afterwards, also when ``fn`` raises.
+    """
+    namespace = fn.__globals__
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in replacements}
+    namespace.update(replacements)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
+def _lab7_trace(matrix):
+    import torch
+
+    return float(torch.as_tensor(matrix, dtype=torch.float64).diagonal().sum())
+
+
+def lab7_fake_trace_term(sigma1, sigma2):
+    """A fake trace term with a plain closed form (deliberately *not* tr((sigma1 sigma2)^(1/2))).
+
+    sqrt(tr(sigma1) tr(sigma2)) / 4: symmetric in its arguments, and small enough that a Fréchet distance built
+    on it stays positive, so a test knows exactly what a distance that uses it must return.
+    """
+    return (_lab7_trace(sigma1) * _lab7_trace(sigma2)) ** 0.5 / 4
+
+
+def lab7_overshooting_trace_term(sigma1, sigma2):
+    """A fake trace term a hair above (tr(sigma1) + tr(sigma2)) / 2, as rounding can make the real one.
+
+    For identical statistics the Fréchet distance built on it is a tiny negative number, which the distance
+    must clip to 0.
+    """
+    return (_lab7_trace(sigma1) + _lab7_trace(sigma2)) / 2 * (1 + 1e-10)
+
+
+def lab7_tensor_distance(mu1, sigma1, mu2, sigma2):
+    """||mu1 - mu2||^2 + 10 tr(sigma1) + 100 tr(sigma2) as a 0-d float64 *tensor* (a distance may return one)."""
+    import torch
+
+    mu1, mu2 = torch.as_tensor(mu1, dtype=torch.float64), torch.as_tensor(mu2, dtype=torch.float64)
+    return ((mu1 - mu2) ** 2).sum() + 10 * _lab7_trace(sigma1) + 100 * _lab7_trace(sigma2)

@@ -32,6 +32,8 @@ def optimal_discriminator(p_data, p_g):
 
 
 def js_divergence(p, q):
+    support = (p + q) > 0  # entries where both are 0 contribute nothing (and would give 0 * log(0 / 0))
+    p, q = p[support], q[support]
     m = (p + q) / 2
     # F.kl_div(input=log m, target=p) = sum p * (log p - log m), with 0 * log 0 = 0
     return (F.kl_div(m.log(), p, reduction="sum") + F.kl_div(m.log(), q, reduction="sum")) / 2
