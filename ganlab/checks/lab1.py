@@ -89,6 +89,11 @@ HINT_AUTOGRAD_VALUE = ("Return V(x_t, y_t) = sum(x * y) from *before* the update
                        "(float(value) or value.item()).")
 
 
+def fail_hint(message, hint):
+    """Fail with the hint in the message as well (the message is what a student reads for a public test)."""
+    fail(f"{message} {hint}" if hint and hint not in message else message, hint)
+
+
 def expect_value(actual, expected, what, hint, diagnoses=(), rtol=1e-6, atol=1e-9):
     """``expect_close``, but a failure that matches no known mistake still names the likely one (``hint``)."""
     try:
@@ -101,7 +106,7 @@ def expect_value(actual, expected, what, hint, diagnoses=(), rtol=1e-6, atol=1e-
 
 def _pair(value, what):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        fail(f"{what} should return a tuple (x_new, y_new), got {type(value).__name__}"
+        fail_hint(f"{what} should return a tuple (x_new, y_new), got {type(value).__name__}"
              + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else "") + " (expected 2 values).",
              "Return the two new values as a tuple: return x_new, y_new.")
     return value
@@ -113,12 +118,12 @@ def expect_like(value, like, what):
 
     if isinstance(like, torch.Tensor):
         if not isinstance(value, torch.Tensor):
-            fail(f"{what} is a {type(value).__name__}; expected a tensor like the inputs.", HINT_LIKE_INPUT)
+            fail_hint(f"{what} is a {type(value).__name__}; expected a tensor like the inputs.", HINT_LIKE_INPUT)
         if value.dtype != like.dtype or tuple(value.shape) != tuple(like.shape):
-            fail(f"{what} is a {value.dtype} tensor of shape {tuple(value.shape)}; expected {like.dtype} and "
+            fail_hint(f"{what} is a {value.dtype} tensor of shape {tuple(value.shape)}; expected {like.dtype} and "
                  f"shape {tuple(like.shape)} like the inputs.", HINT_LIKE_INPUT)
     elif isinstance(value, bool) or not isinstance(value, float):
-        fail(f"{what} is a {type(value).__name__}; expected a Python float for float inputs.", HINT_FLOAT_OUT)
+        fail_hint(f"{what} is a {type(value).__name__}; expected a Python float for float inputs.", HINT_FLOAT_OUT)
 
 
 def expect_step(result, expected, call, diagnoses=(), hint="", like=None):
@@ -132,7 +137,7 @@ def expect_step(result, expected, call, diagnoses=(), hint="", like=None):
     xs = as_float_tensor(x_new, f"x_new from {call}")
     ys = as_float_tensor(y_new, f"y_new from {call}")
     if xs.shape != ys.shape:
-        fail(f"{call}: x_new has shape {tuple(xs.shape)} but y_new has shape {tuple(ys.shape)} (expected the "
+        fail_hint(f"{call}: x_new has shape {tuple(xs.shape)} but y_new has shape {tuple(ys.shape)} (expected the "
              "inputs' shape for both).", HINT_LIKE_INPUT)
     dtype = like.dtype if isinstance(like, torch.Tensor) else torch.float64
     loose = dtype not in (torch.float64,)
@@ -155,7 +160,7 @@ def expect_unchanged(sub, refs, originals, call):
     for name, ref, original in zip(("x", "y", "x_prev", "y_prev"), refs, originals):
         now = sub.state(ref)["value"]
         if now.shape != original.shape or not torch.equal(now, original):
-            fail(f"{call} changed its input {name} in place (expected it unchanged).", HINT_MUTATES)
+            fail_hint(f"{call} changed its input {name} in place (expected it unchanged).", HINT_MUTATES)
 
 
 def _step_on_tensors(sub, name, inputs, eta, expected, diagnoses, hint):
@@ -278,15 +283,15 @@ def check_trajectory(out, expected_rows, what, diagnoses=(), hint="", rtol=1e-6,
     import torch
 
     if not isinstance(out, torch.Tensor):
-        fail(f"{what} should return a torch.Tensor of shape (num_steps + 1, 2), got {type(out).__name__} "
+        fail_hint(f"{what} should return a torch.Tensor of shape (num_steps + 1, 2), got {type(out).__name__} "
              "(expected a tensor).", "Return a torch.Tensor (e.g. torch.tensor(rows, dtype=torch.float64)).")
     expected = torch.tensor(expected_rows, dtype=torch.float64)
     if tuple(out.shape) == (expected.shape[0] - 1, 2):
-        fail(f"{what} has shape {tuple(out.shape)}, expected {tuple(expected.shape)}: "
+        fail_hint(f"{what} has shape {tuple(out.shape)}, expected {tuple(expected.shape)}: "
              "row 0 must be the starting point, then one row per step.",
              "row 0 must be the starting point, then one row per step.")
     if tuple(out.shape) == (2, expected.shape[0]) and expected.shape[0] != 2:
-        fail(f"{what} has shape {tuple(out.shape)}, expected {tuple(expected.shape)}: one *row* (x_t, y_t) per "
+        fail_hint(f"{what} has shape {tuple(out.shape)}, expected {tuple(expected.shape)}: one *row* (x_t, y_t) per "
              "time step.", "The table is transposed: row t is (x_t, y_t), shape (num_steps + 1, 2).")
     expect_value(out, expected, what, hint or "Row t is the point after t steps (row 0 the start).", diagnoses,
                  rtol=rtol, atol=atol)
@@ -337,7 +342,7 @@ def growth_factors_at_eta_half(sub):
 
 def expect_float(value, what):
     if isinstance(value, bool) or not isinstance(value, float):
-        fail(f"{what} returned a {type(value).__name__}; expected a Python float.", HINT_GROWTH_FLOAT)
+        fail_hint(f"{what} returned a {type(value).__name__}; expected a Python float.", HINT_GROWTH_FLOAT)
 
 
 def expect_value_error(sub, method, eta):
@@ -348,7 +353,7 @@ def expect_value_error(sub, method, eta):
         expect_true(exc.kind == "ValueError", f"{call} raised {exc.kind}; expected ValueError.",
                     f"Raise ValueError (not {exc.kind}) for a method without a closed form.")
         return
-    fail(f"{call} returned {value!r}; expected it to raise ValueError.", HINT_GROWTH_RAISE)
+    fail_hint(f"{call} returned {value!r}; expected it to raise ValueError.", HINT_GROWTH_RAISE)
 
 
 @register(GROWTH, points=1)
@@ -382,8 +387,9 @@ def invariant_on_tensors(sub):
     call = "alternating_invariant(<tensors of shape (3,)>, eta=0.4)"
     out = sub.call("alternating_invariant", *refs, 0.4)
     # 2.25 + 0.25 + 0.3 = 2.8; 0 + 1 - 0 = 1; 4 + 0.25 + 0.4 = 4.65
-    expect_value(out, [2.8, 1.0, 4.65], call, "Compute E elementwise: one value per point, no sum over the batch.",
-                 [([2.2, 1.0, 3.85], HINT_INV_SIGN), ([2.5, 1.0, 4.25], HINT_INV_MISSING)])
+    expect_value(out, [2.8, 1.0, 4.65], call, "E = x^2 + y^2 - eta*x*y for every entry: one value per point.",
+                 [([2.2, 1.0, 3.85], HINT_INV_SIGN), ([2.5, 1.0, 4.25], HINT_INV_MISSING),
+                  ([2.65, 1.0, 4.45], HINT_INV_HALF), ([3.1, 1.0, 5.05], HINT_INV_DOUBLE)])
     expect_like(out, originals[0], call)
     expect_unchanged(sub, refs, originals, call)
 
@@ -409,7 +415,7 @@ def read_players(sub, x, y):
 def expect_returned_value(value, expected, what, diagnoses=()):
     expect_value(value, expected, what, HINT_AUTOGRAD_VALUE, diagnoses)
     if isinstance(value, bool) or not isinstance(value, float):
-        fail(f"{what} is a {type(value).__name__}; expected a Python float.", HINT_AUTOGRAD_VALUE)
+        fail_hint(f"{what} is a {type(value).__name__}; expected a Python float.", HINT_AUTOGRAD_VALUE)
 
 
 @register(AUTOGRAD, points=1)
@@ -440,6 +446,7 @@ def autograd_alternating_with_momentum(sub):
                  "x steps first with opt_x, then y's gradient is taken at the new x and opt_y steps; zero the "
                  "gradients each time and let the optimizers (not your code) apply the update.",
                  [([0.865, -1.22], HINT_AUTOGRAD_ALT_OLD_X), ([0.888, -1.8726], HINT_ASCENT), ([0.8322, -1.222], HINT_AUTOGRAD_Y_FIRST),
-                  ([0.862, -1.1976], HINT_AUTOGRAD_BY_HAND), ([0.5, -1.5], HINT_AUTOGRAD_FROZEN)])
+                  ([0.862, -1.1976], HINT_AUTOGRAD_BY_HAND), ([1.41875, -1.5], HINT_WRONG_OPTIMIZER),
+                  ([0.5, -1.5], HINT_AUTOGRAD_FROZEN)])
     expect_returned_value(first, -0.75, "the value returned by the first step (V at its start)")
     expect_returned_value(second, 0.65 * -1.37, "the value returned by the second step (V at its start)")
