@@ -323,11 +323,9 @@ def simulate_step(seed, k, calls, penalty=False, clip=None, bug=None, stale=Fals
             clamp(disc)
         g_noise = noise[k - 1] if bug == "reuse_fake" else noise[k]
         g_loss = standins.odd_g_loss(disc(gen(g_noise)))
-        if bug not in ("no_zero_grad", "zero_grad_after_backward"):
+        if bug != "no_zero_grad":
             opt_g.zero_grad()
         g_loss.backward()
-        if bug == "zero_grad_after_backward":
-            opt_g.zero_grad()
         opt_g.step()
         losses = (float(d_loss.detach()), float(g_loss.detach()))
     return params_of_local(gen), params_of_local(disc), losses
@@ -358,7 +356,7 @@ def run_remote(sub, seed, k, calls, stale=False, batch=4, optimizer="sgd", lr=0.
     return gen, disc, losses
 
 
-HINT_ZERO_GRAD_AFTER = ("zero_grad() was called between backward() and step(), which wipes the gradient just "
+HINT_ZERO_GRAD_AFTER = ("opt_d.zero_grad() was called between backward() and step(), which wipes the gradient just "
                         "computed: zero the gradients before backward, then backward, then step.")
 HINT_REUSE_FAKE = ("The generator step reused the last discriminator step's fakes: it draws its own batch "
                    "generator(noise_batches[k]) (row k) and scores it with the updated discriminator.")

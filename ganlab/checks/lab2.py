@@ -121,6 +121,8 @@ HINT_G_TANH = ("The generator's output goes through a tanh: the toy data are not
                "layer is linear (no activation after it).")
 HINT_D_SIGMOID = ("The discriminator ends with a sigmoid: return logits (no sigmoid); the losses apply the sigmoid "
                   "implicitly through softplus.")
+HINT_D_UNCHANGED = ("opt_d.step() ran but the discriminator did not move: its gradient was zero at the step. Zero "
+                    "the gradients before backward (zero_grad, backward, step), never between backward and step.")
 HINT_STEP_COUNTS = ("Each optimizer steps its own network: opt_d.step() once per discriminator step (k times), "
                     "opt_g.step() once, after the generator's backward.")
 HINT_PENALTY_ARGS = ("penalty is called once per discriminator step as penalty(discriminator, x_real, x_fake) with "
@@ -184,9 +186,9 @@ def graded(ex, points=1.0, hidden=False, hint=""):
             try:
                 func(sub)
             except CheckFailure as exc:
-                if exc.hint:
+                if exc.hint or not hint:
                     raise
-                raise CheckFailure(str(exc), hint) from None
+                raise CheckFailure(f"{exc} ({hint}.)".replace("..)", ".)"), hint) from None
             except Exception as exc:  # noqa: BLE001 - a value of an unexpected type: still name the mistake
                 raise CheckFailure(f"could not check the result ({type(exc).__name__}: {exc})"[:500], hint) from None
 
@@ -654,8 +656,10 @@ def step_updates_both_and_detaches(sub):
     expect_true(any(not (g_after[n] == g_before[n]).all() for n in g_after),
                 "the generator's parameters did not change: call opt_g.step() after the generator's backward.",
                 "opt_g.step() after the generator's backward")
-    expect_true(any(not (d_after[n] == d_before[n]).all() for n in d_after),
-                f"the discriminator's parameters did not change. {HINT_D_STEPS_G}", HINT_D_STEPS_G)
+    if all((d_after[n] == d_before[n]).all() for n in d_after):
+        d_steps = sub.getattr(opt_d, "step_count")
+        hint = HINT_D_STEPS_G if d_steps == 0 else HINT_D_UNCHANGED
+        fail(f"the discriminator's parameters did not change (opt_d.step() ran {d_steps} times). {hint}", hint)
 
 
 @graded(STEP, points=1, hint=ABOUT_STEP)
