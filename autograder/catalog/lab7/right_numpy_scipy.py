@@ -1,5 +1,6 @@
 """NumPy/SciPy throughout: explicit probabilities with an epsilon, np.cov, pytorch-fid's sqrtm trace term
-(real part, with an epsilon offset when sqrtm fails), np.polyfit in 1/N, and KID with a diagonal mask."""
+(real part, with an epsilon offset when sqrtm fails), the distance clipped at 0 with max, np.polyfit in 1/N, and
+KID with a diagonal mask."""
 EXERCISES = ["inception_score", "entropy_terms", "feature_statistics", "trace_sqrt_product", "frechet_distance",
              "fid_from_features", "extrapolate_to_infinite_n", "kernel_inception_distance"]
 
@@ -67,7 +68,8 @@ def frechet_distance(mu1, sigma1, mu2, sigma2):
     import numpy as np
 
     diff = _np(mu1) - _np(mu2)
-    return float(diff @ diff + np.trace(_np(sigma1)) + np.trace(_np(sigma2)) - 2 * trace_sqrt_product(sigma1, sigma2))
+    value = diff @ diff + np.trace(_np(sigma1)) + np.trace(_np(sigma2)) - 2 * trace_sqrt_product(sigma1, sigma2)
+    return max(float(value), 0.0)
 
 
 def fid_from_features(features1, features2, statistics=None, distance=None):

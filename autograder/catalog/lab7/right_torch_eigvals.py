@@ -1,5 +1,6 @@
 """torch throughout, written differently: torchmetrics-style trace term (eigenvalues of the non-symmetric
-product, real part of their square roots), torch.cov, float32 IS with xlogy, normal equations for the fit,
+product, real part of their square roots; Lightning-AI/torchmetrics' _compute_fid, plus the clip at 0 the contract
+asks for), torch.cov, float32 IS with xlogy, normal equations for the fit,
 KID from row sums without the diagonal, splits via tensor_split."""
 EXERCISES = ["inception_score", "entropy_terms", "feature_statistics", "trace_sqrt_product", "frechet_distance",
              "fid_from_features", "extrapolate_to_infinite_n", "kernel_inception_distance"]
@@ -37,7 +38,7 @@ def trace_sqrt_product(sigma1, sigma2):
 def frechet_distance(mu1, sigma1, mu2, sigma2):
     a = ((mu1.double() - mu2.double()) ** 2).sum()
     b = sigma1.double().diagonal().sum() + sigma2.double().diagonal().sum()
-    return (a + b).item() - 2.0 * trace_sqrt_product(sigma1, sigma2)
+    return max((a + b).item() - 2.0 * trace_sqrt_product(sigma1, sigma2), 0.0)
 
 
 def fid_from_features(features1, features2, statistics=None, distance=None):
