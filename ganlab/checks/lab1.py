@@ -134,8 +134,12 @@ def expect_step(result, expected, call, diagnoses=(), hint="", like=None):
     import torch
 
     x_new, y_new = _pair(result, call)
-    xs = as_float_tensor(x_new, f"x_new from {call}")
-    ys = as_float_tensor(y_new, f"y_new from {call}")
+    try:
+        xs = as_float_tensor(x_new, f"x_new from {call}")
+        ys = as_float_tensor(y_new, f"y_new from {call}")
+    except CheckFailure as exc:
+        fail_hint(f"{exc} (expected numbers or tensors)", "Return the new values themselves (floats or tensors), "
+                  "not None, strings or other objects.")
     if xs.shape != ys.shape:
         fail_hint(f"{call}: x_new has shape {tuple(xs.shape)} but y_new has shape {tuple(ys.shape)} (expected the "
              "inputs' shape for both).", HINT_LIKE_INPUT)
