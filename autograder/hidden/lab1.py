@@ -419,8 +419,8 @@ def _run_players(sub, x0, y0, kind, lr_x, lr_y, steps, alternating, what, pass_f
     values = [sub.call("autograd_gda_step", x, y, opt_x, opt_y, **kwargs) for _ in range(steps)]
     expected, expected_values = _play(x0, y0, kind, lr_x, lr_y, steps, alternating)
     expect_value(read_players(sub, x, y), expected, what,
-                 "Zero both gradients, take x's gradient of V and y's gradient of -V (at the old point, or at the new "
-                 "x when alternating), and let opt_x and opt_y apply the update.",
+                 "Zero both gradients, take x's gradient of V and y's gradient of -V (both sums over the entries; "
+                 "at the old point, or at the new x when alternating), and let opt_x and opt_y apply the update.",
                  _autograd_mistakes(x0, y0, kind, lr_x, lr_y, steps, alternating), rtol=rtol)
     return x, y, values, expected_values
 
@@ -486,6 +486,7 @@ def autograd_contract(sub):
     if not sub.trusted("torch.is_grad_enabled", keep=False):
         fail_hint("gradient mode is off after autograd_gda_step (expected it restored).",
              "Use `with torch.no_grad():` blocks instead of torch.set_grad_enabled(False) without restoring it.")
+    _run_players(sub, x0, y0, "momentum", 0.1, 0.15, 3, True, "(x, y) after three alternating momentum steps")
     _run_players(sub, [0.8], [-0.6], "momentum", 0.2, 0.1, 2, True,
                  "(x, y) after two alternating momentum steps on players of shape (1,)")
     _run_players(sub, 0.8, -0.6, "sgd", 0.2, 0.1, 1, True, "(x, y) after one alternating step on 0-d players")
