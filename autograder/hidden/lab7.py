@@ -384,7 +384,7 @@ def trace_returns_real_on_near_singular(sub):
 
 @register(TRACE, points=1, hidden=True)
 def trace_small_and_extreme(sub):
-    """One feature (1 x 1), a zero covariance, and tiny covariances (scale 1e-9), where an eps offset shows."""
+    """One feature (1 x 1), a zero covariance, a dead feature, tiny covariances (1e-9), where an eps offset shows."""
     g = _gen(96)
     a, b = 0.1 + 3 * torch.rand(2, generator=g, dtype=torch.float64)
     out = call_trace(sub, a.reshape(1, 1), b.reshape(1, 1))
@@ -395,6 +395,12 @@ def trace_small_and_extreme(sub):
     out = call_trace(sub, torch.zeros(6, 6, dtype=torch.float64), s)
     judge_scalar(out, 0.0, "trace_sqrt_product with a zero covariance", HINT_TRACE_GENERIC, atol=1e-7,
                  nan_hint=HINT_NAN)
+    # a dead feature (constant over the samples, as a ReLU unit that never fires): its row and column are 0
+    x = torch.randn(30, 6, generator=g, dtype=torch.float64)
+    x[:, 0] = 0.5
+    dead = torch.cov(x.T)
+    judge_scalar(call_trace(sub, dead, s), _trace_term(dead, s), "trace_sqrt_product with a dead feature",
+                 HINT_TRACE_GENERIC, rtol=1e-8, nan_hint=HINT_NAN, diagnoses=_trace_diagnoses(dead, s))
     scale = 1e-9
     s1, s2 = _random_cov(50, 6, 98, scale=scale), _random_cov(50, 6, 99, scale=scale)
     offset = torch.eye(6, dtype=torch.float64) * 1e-6                    # pytorch-fid's eps
@@ -536,10 +542,15 @@ def fid_features_contract(sub):
     y = torch.randn(14, 4, generator=g, dtype=torch.float64) * 0.5 - 1
     replaced = {"feature_statistics": STATS, "frechet_distance": DIST}
     kx, ky = _keep(sub, x), _keep(sub, y)
+    (mu1, s1), (mu2, s2) = _stats(x), _stats(y)
+    real_fid = float(((mu1 - mu2) ** 2).sum() + torch.trace(s1) + torch.trace(s2)) - 2 * _trace_term(s1, s2)
     for kwargs in ({}, {"statistics": STATS}, {"distance": DIST}):
         out = call_fid_defaults(sub, replaced, kx, ky, **kwargs)
-        judge_scalar(out, _compose(x, y), "fid_from_features with default statistics or distance", HINT_DEFAULTS,
-                     rtol=1e-9, diagnoses=[(_compose(y, x), HINT_SETS_SWAPPED)])
+        value = scalar(out, "fid_from_features with default statistics or distance", HINT_DEFAULTS)
+        if not kwargs and math.isclose(value, real_fid, rel_tol=1e-6):  # computed the real FID itself: accepted
+            continue
+        judge(value, _compose(x, y), "fid_from_features with default statistics or distance", HINT_DEFAULTS,
+              rtol=1e-9, diagnoses=[(_compose(y, x), HINT_SETS_SWAPPED)])
     _expect_unchanged(sub, [(kx, x), (ky, y)], "fid_from_features")
     out = sub.call("fid_from_features", x, y, statistics=STATS,
                    distance=Trusted("ganlab.grading.standins.lab7_tensor_distance"))
