@@ -12,21 +12,23 @@ import torch.nn.functional as F
 from ganlab.grading import standins
 from ganlab.grading.netcheck import functional_compare
 from ganlab.checks.lab2 import (
-    ABOUT_COVERAGE, ABOUT_D_LOSS, ABOUT_D_STAR, ABOUT_G_GRAD, ABOUT_G_LOSS, ABOUT_GP, ABOUT_HINGE, ABOUT_JSD, ABOUT_LSGAN,
-    ABOUT_RING, ABOUT_STEP, ABOUT_WGAN, HINT_NET_ACTIVATION,
-    COVERAGE, D_LOSS, D_STAR, DISC, G_GRAD, G_LOSS, GEN, GP, HINGE, HINT_BCE_CLAMP, HINT_CLIP_EACH, HINT_CLIP_G,
-    HINT_COV_ALL_MODES, HINT_COV_BOUNDARY, HINT_COV_COUNT, HINT_COV_ONE_STD, HINT_COV_SQUARED, HINT_COV_TYPES,
-    HINT_COV_VARIANCE, HINT_CREATE_GRAPH, HINT_D_POOLED, HINT_D_SIGMOID, HINT_D_STEPS_G, HINT_D_SWAPPED, HINT_DETACH,
-    HINT_DSTAR_EPS, HINT_DSTAR_FLIPPED, HINT_DTYPE_KEPT, HINT_G_LEAKY, HINT_G_NONSAT_FOR_SAT, HINT_G_SATURATING,
-    HINT_G_SIGN, HINT_G_TANH, HINT_GP_EPS, HINT_GP_GRAD_OF_MEAN, HINT_GP_GRAPH_FAKE, HINT_GP_LAMBDA, HINT_GP_MEAN,
-    HINT_GP_REAL, HINT_GP_SIDE_EFFECT, HINT_GP_SQUARED, HINT_GRAD_SIGN, HINT_GRAD_SWAPPED, HINT_HINGE_G,
-    HINT_HINGE_SWAPPED, HINT_JSD_COMMON_ZERO, HINT_JSD_KL_MEAN, HINT_JSD_LOG2, HINT_JSD_NO_HALF, HINT_LOSS_GRAD,
-    HINT_LS_HALF, HINT_LS_TARGETS, HINT_MUTATES, HINT_NO_GRAPH, HINT_ONE_D_STEP, HINT_SIGMOID_EXP, HINT_SIGMOID_LOG,
-    HINT_STEP_ARGS, HINT_STEP_FLOATS, HINT_STEP_INPUTS, HINT_W_SIGN, HINT_ZERO_GRAD, JSD, LSGAN, RING, STEP, WGAN,
-    _finite_or_fail, _number, _pair, backprop, build_step_inputs, call_step, check_ring, expect_grad, forward, graded,
-    params_of, penalty_ref, tensor, unchanged,
+    ABOUT_COVERAGE, ABOUT_D_LOSS, ABOUT_D_STAR, ABOUT_GP, ABOUT_G_GRAD, ABOUT_G_LOSS, ABOUT_HINGE, ABOUT_JSD,
+    ABOUT_LSGAN, ABOUT_RING, ABOUT_STEP, ABOUT_WGAN, COVERAGE, DISC, D_LOSS, D_STAR, GEN, GP, G_GRAD, G_LOSS, HINGE,
+    HINT_BCE_CLAMP, HINT_CLIP_EACH, HINT_CLIP_G, HINT_COV_ALL_MODES, HINT_COV_BOUNDARY, HINT_COV_COUNT,
+    HINT_COV_ONE_STD, HINT_COV_SQUARED, HINT_COV_TYPES, HINT_COV_VARIANCE, HINT_CREATE_GRAPH, HINT_DETACH,
+    HINT_DSTAR_EPS, HINT_DSTAR_FLIPPED, HINT_DTYPE_KEPT, HINT_D_POOLED, HINT_D_SIGMOID, HINT_D_STEPS_G,
+    HINT_D_SWAPPED, HINT_GP_EPS, HINT_GP_GRAD_OF_MEAN, HINT_GP_GRAPH_FAKE, HINT_GP_LAMBDA, HINT_GP_MEAN,
+    HINT_GP_REAL, HINT_GP_SIDE_EFFECT, HINT_GP_SQUARED, HINT_GRAD_SIGN, HINT_GRAD_SWAPPED, HINT_G_LEAKY,
+    HINT_G_NONSAT_FOR_SAT, HINT_G_SATURATING, HINT_G_SIGN, HINT_G_TANH, HINT_HINGE_G, HINT_HINGE_SWAPPED,
+    HINT_JSD_COMMON_ZERO, HINT_JSD_KL_MEAN, HINT_JSD_LOG2, HINT_JSD_NO_HALF, HINT_LS_HALF, HINT_LS_TARGETS,
+    HINT_NET_ACTIVATION, HINT_ONE_D_STEP, HINT_SIGMOID_EXP, HINT_SIGMOID_LOG, HINT_STEP_ARGS, HINT_STEP_FLOATS,
+    HINT_STEP_INPUTS, HINT_W_SIGN, HINT_ZERO_GRAD, JSD, LSGAN, RING, STEP, WGAN, _finite_or_fail, _number, _pair,
+    backprop, build_step_inputs, call_step, check_ring, expect_grad, graded, params_of, penalty_ref, tensor,
+    unchanged,
 )
-from ganlab.grading.testing import CheckFailure, SubmissionError, Trusted, as_float_tensor, expect_close, expect_true, fail
+from ganlab.grading.testing import (
+    CheckFailure, SubmissionError, Trusted, as_float_tensor, expect_close, expect_true, fail,
+)
 
 
 def _randn(seed, *shape, scale=1.0, dtype=torch.float32):
@@ -689,3 +691,7 @@ def penalty_with_generator_graph_and_no_side_effects(sub):
     expect_true(not sub.getattr(x_real, "requires_grad"), "gradient_penalty set requires_grad on x_real.",
                 HINT_GP_SIDE_EFFECT)
     unchanged(sub, [(x_real, real_values), (g_param, fake_values)], "gradient_penalty")
+
+
+# Warm up torch.optim's lazy imports here, at import time, so the first training-step test does not pay for them.
+simulate_step(0, 1, 1, optimizer="adam")

@@ -169,7 +169,8 @@ ABOUT_STEP = ("the parameters after the step differ from Algorithm 1: k discrimi
               "generator step on noise_batches[k]")
 ABOUT_COVERAGE = ("high quality: Euclidean distance to the nearest mode <= 3 * std; a mode counts when it is the nearest "
                   "mode of a high-quality sample; quality is the fraction of such samples")
-ABOUT_LSGAN = "d_loss = 0.5 mean (real - 1)^2 + 0.5 mean fake^2, g_loss = 0.5 mean (fake - 1)^2, each mean over its own batch"
+ABOUT_LSGAN = ("d_loss = 0.5 mean (real - 1)^2 + 0.5 mean fake^2, g_loss = 0.5 mean (fake - 1)^2, each mean over its "
+               "own batch")
 ABOUT_WGAN = "d_loss = mean fake - mean real, g_loss = -mean fake, each mean over its own batch"
 ABOUT_HINGE = "d_loss = mean relu(1 - real) + mean relu(1 + fake), g_loss = -mean fake, each mean over its own batch"
 ABOUT_GP = ("lambda_gp * mean over samples of (||grad of the critic at x_hat_i||_2 - 1)^2 with x_hat = eps * x_real + "
@@ -185,6 +186,12 @@ def graded(ex, points=1.0, hidden=False, hint=""):
         def run(sub):
             try:
                 func(sub)
+            except SubmissionError as exc:
+                if exc.kind == "NotImplementedError" or not hint:
+                    raise
+                # "your code raised X" alone does not say what to fix: add what the test checks.
+                exc.hint = f"{exc.hint}; expected: {hint}"
+                raise
             except CheckFailure as exc:
                 if exc.hint or not hint:
                     raise
@@ -322,7 +329,8 @@ def d_loss_large_logits(sub):
     out = sub.call("discriminator_loss", torch.tensor(real), torch.tensor(fake))
     value = _finite_or_fail(out, "discriminator_loss([80, -120], [110, -90])", HINT_SIGMOID_LOG)
     expect_close(value.reshape(()), 115.0, "discriminator_loss([80, -120], [110, -90])", rtol=1e-5,
-                 diagnoses=[(100.0, HINT_BCE_CLAMP), (85.0, HINT_D_SWAPPED)] + naive_with_eps(lambda eps: naive_d_loss(real, fake, eps)))
+                 diagnoses=[(100.0, HINT_BCE_CLAMP), (85.0, HINT_D_SWAPPED)]
+                 + naive_with_eps(lambda eps: naive_d_loss(real, fake, eps)))
 
 
 @graded(D_LOSS, points=1, hint=ABOUT_D_LOSS)
@@ -540,7 +548,8 @@ def linear_shapes(sub, ref, x, what):
     from ganlab.grading.netcheck import structure
 
     layers = structure(sub, ref, x)
-    return [(layer["in_features"], layer["out_features"], layer["bias"]) for layer in layers if layer["type"] == "Linear"]
+    return [(layer["in_features"], layer["out_features"], layer["bias"])
+            for layer in layers if layer["type"] == "Linear"]
 
 
 def check_fixed_parameters(sub, ref, x, expected, what, diagnoses):
@@ -745,7 +754,8 @@ def _pair_grads(sub, name, index):
 
 @graded(LSGAN, points=1, hint=ABOUT_LSGAN)
 def lsgan_hand_worked(sub):
-    """real [1.5, -0.5, 2], fake [0.5, -2]: d = 0.5*(0.25 + 2.25 + 1)/3 + 0.5*(0.25 + 4)/2 = 1.645833, g = 0.5*9.25/2 = 2.3125."""
+    """real [1.5, -0.5, 2], fake [0.5, -2]: d = 0.5*(0.25 + 2.25 + 1)/3 + 0.5*(0.25 + 4)/2 = 1.645833,
+    g = 0.5*(0.25 + 9)/2 = 2.3125."""
     d, g = _pair_on_scores(sub, "lsgan_losses")
     expect_close(d, 1.6458333, "d_loss of lsgan_losses", rtol=1e-6,
                  diagnoses=[(3.2916667, HINT_LS_HALF), (3.3958333, HINT_LS_TARGETS), (0.775, HINT_LS_POOLED)])
@@ -754,7 +764,8 @@ def lsgan_hand_worked(sub):
 
 @graded(LSGAN, points=1, hint=ABOUT_LSGAN)
 def lsgan_backpropagates(sub):
-    """Gradients: d_loss by real (r - 1)/3 = [1/6, -1/2, 1/3], by fake f/2 = [1/4, -1]; g_loss by fake (f - 1)/2, by real 0."""
+    """Gradients: d_loss by real (r - 1)/3 = [1/6, -1/2, 1/3], by fake f/2 = [1/4, -1];
+    g_loss by fake (f - 1)/2 = [-1/4, -3/2], by real 0."""
     g_real, g_fake = _pair_grads(sub, "lsgan_losses", 0)
     expect_grad(g_real, [1 / 6, -0.5, 1 / 3], "the real scores (d_loss)", hint=ABOUT_LSGAN,
                 diagnoses=[([1 / 3, -1.0, 2 / 3], HINT_LS_HALF)])
