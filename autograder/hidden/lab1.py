@@ -384,7 +384,8 @@ def _play(x0, y0, kind, lr_x, lr_y, steps, alternating, bug=None):
 AUTOGRAD_BUGS = {
     "descend": HINT_ASCENT, "no_zero": "Gradients accumulate across steps: call zero_grad() on each optimizer "
                                        "before backward().",
-    "by_hand": HINT_AUTOGRAD_BY_HAND, "x_twice": HINT_WRONG_OPTIMIZER, "old_x": HINT_AUTOGRAD_ALT_OLD_X, "y_first": HINT_AUTOGRAD_Y_FIRST,
+    "by_hand": HINT_AUTOGRAD_BY_HAND, "x_twice": HINT_WRONG_OPTIMIZER, "old_x": HINT_AUTOGRAD_ALT_OLD_X,
+    "y_first": HINT_AUTOGRAD_Y_FIRST,
     "reads_new": HINT_AUTOGRAD_SIM_READS_NEW,
     "mean": "V is the *sum* of x * y over the entries (not the mean): the mean scales every gradient by 1/n.",
 }
@@ -454,7 +455,7 @@ def autograd_ignores_stale_gradients(sub):
             hint = ("Gradients accumulate in .grad: call zero_grad() on each optimizer before each backward() "
                     "(stale gradients changed your step).")
             fail_hint(f"With gradients left in .grad from earlier work, one step (alternating={alternating}) moved the "
-                 f"players differently from the same step on clean players (expected no difference). {hint}", hint)
+                      f"players differently from the same step on clean players (expected no difference). {hint}", hint)
 
 
 @register(AUTOGRAD, points=1, hidden=True)
@@ -480,12 +481,12 @@ def autograd_contract(sub):
     for name, ref in (("x", x), ("y", y)):
         if not (sub.getattr(ref, "is_leaf") and sub.getattr(ref, "requires_grad")):
             fail_hint(f"after autograd_gda_step, {name} is no longer a leaf tensor that requires grad (expected the "
-                 "same leaf, updated by its optimizer).",
-                 "Update the players only through opt_x.step() / opt_y.step(), never by rebinding or replacing "
-                 "x.data / y.data.")
+                      "same leaf, updated by its optimizer).",
+                      "Update the players only through opt_x.step() / opt_y.step(), never by rebinding or replacing "
+                      "x.data / y.data.")
     if not sub.trusted("torch.is_grad_enabled", keep=False):
         fail_hint("gradient mode is off after autograd_gda_step (expected it restored).",
-             "Use `with torch.no_grad():` blocks instead of torch.set_grad_enabled(False) without restoring it.")
+                  "Use `with torch.no_grad():` blocks instead of torch.set_grad_enabled(False) without restoring it.")
     _run_players(sub, x0, y0, "momentum", 0.1, 0.15, 3, True, "(x, y) after three alternating momentum steps")
     _run_players(sub, [0.8], [-0.6], "momentum", 0.2, 0.1, 2, True,
                  "(x, y) after two alternating momentum steps on players of shape (1,)")

@@ -107,8 +107,8 @@ def expect_value(actual, expected, what, hint, diagnoses=(), rtol=1e-6, atol=1e-
 def _pair(value, what):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         fail_hint(f"{what} should return a tuple (x_new, y_new), got {type(value).__name__}"
-             + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else "") + " (expected 2 values).",
-             "Return the two new values as a tuple: return x_new, y_new.")
+                  + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else "") + " (expected 2 values).",
+                  "Return the two new values as a tuple: return x_new, y_new.")
     return value
 
 
@@ -121,7 +121,7 @@ def expect_like(value, like, what):
             fail_hint(f"{what} is a {type(value).__name__}; expected a tensor like the inputs.", HINT_LIKE_INPUT)
         if value.dtype != like.dtype or tuple(value.shape) != tuple(like.shape):
             fail_hint(f"{what} is a {value.dtype} tensor of shape {tuple(value.shape)}; expected {like.dtype} and "
-                 f"shape {tuple(like.shape)} like the inputs.", HINT_LIKE_INPUT)
+                      f"shape {tuple(like.shape)} like the inputs.", HINT_LIKE_INPUT)
     elif isinstance(value, bool) or not isinstance(value, float):
         fail_hint(f"{what} is a {type(value).__name__}; expected a Python float for float inputs.", HINT_FLOAT_OUT)
 
@@ -142,7 +142,7 @@ def expect_step(result, expected, call, diagnoses=(), hint="", like=None):
                   "not None, strings or other objects.")
     if xs.shape != ys.shape:
         fail_hint(f"{call}: x_new has shape {tuple(xs.shape)} but y_new has shape {tuple(ys.shape)} (expected the "
-             "inputs' shape for both).", HINT_LIKE_INPUT)
+                  "inputs' shape for both).", HINT_LIKE_INPUT)
     dtype = like.dtype if isinstance(like, torch.Tensor) else torch.float64
     loose = dtype not in (torch.float64,)
     expect_value(torch.stack([xs, ys]), expected, f"{call} as (x_new, y_new)", hint or "Compare with the update "
@@ -288,15 +288,15 @@ def check_trajectory(out, expected_rows, what, diagnoses=(), hint="", rtol=1e-6,
 
     if not isinstance(out, torch.Tensor):
         fail_hint(f"{what} should return a torch.Tensor of shape (num_steps + 1, 2), got {type(out).__name__} "
-             "(expected a tensor).", "Return a torch.Tensor (e.g. torch.tensor(rows, dtype=torch.float64)).")
+                  "(expected a tensor).", "Return a torch.Tensor (e.g. torch.tensor(rows, dtype=torch.float64)).")
     expected = torch.tensor(expected_rows, dtype=torch.float64)
     if tuple(out.shape) == (expected.shape[0] - 1, 2):
         fail_hint(f"{what} has shape {tuple(out.shape)}, expected {tuple(expected.shape)}: "
-             "row 0 must be the starting point, then one row per step.",
-             "row 0 must be the starting point, then one row per step.")
+                  "row 0 must be the starting point, then one row per step.",
+                  "row 0 must be the starting point, then one row per step.")
     if tuple(out.shape) == (2, expected.shape[0]) and expected.shape[0] != 2:
         fail_hint(f"{what} has shape {tuple(out.shape)}, expected {tuple(expected.shape)}: one *row* (x_t, y_t) per "
-             "time step.", "The table is transposed: row t is (x_t, y_t), shape (num_steps + 1, 2).")
+                  "time step.", "The table is transposed: row t is (x_t, y_t), shape (num_steps + 1, 2).")
     expect_value(out, expected, what, hint or "Row t is the point after t steps (row 0 the start).", diagnoses,
                  rtol=rtol, atol=atol)
     expect_true(out.dtype == torch.float64, f"{what} has dtype {out.dtype}; expected torch.float64.",
@@ -449,7 +449,8 @@ def autograd_alternating_with_momentum(sub):
     expect_value(read_players(sub, x, y), [0.862, -1.1326], "(x, y) after two alternating steps with momentum",
                  "x steps first with opt_x, then y's gradient is taken at the new x and opt_y steps; zero the "
                  "gradients each time and let the optimizers (not your code) apply the update.",
-                 [([0.865, -1.22], HINT_AUTOGRAD_ALT_OLD_X), ([0.888, -1.8726], HINT_ASCENT), ([0.8322, -1.222], HINT_AUTOGRAD_Y_FIRST),
+                 [([0.865, -1.22], HINT_AUTOGRAD_ALT_OLD_X), ([0.888, -1.8726], HINT_ASCENT),
+                  ([0.8322, -1.222], HINT_AUTOGRAD_Y_FIRST),
                   ([0.862, -1.1976], HINT_AUTOGRAD_BY_HAND), ([1.41875, -1.5], HINT_WRONG_OPTIMIZER),
                   ([0.5, -1.5], HINT_AUTOGRAD_FROZEN)])
     expect_returned_value(first, -0.75, "the value returned by the first step (V at its start)")
