@@ -50,6 +50,28 @@ def _d_loss(r, f):
 
 # -- losses from logits ----------------------------------------------------------------------------------------
 
+def logit_batches(draw_shapes=2):
+    """A hypothesis strategy of logit batches: sizes 1..5, shape (m,) or (m, 1), float32 or float64, |a| up to 100."""
+    from hypothesis import strategies as st
+
+    def batch(seed_size_column_dtype_scale):
+        seed, size, column, dtype, scale = seed_size_column_dtype_scale
+        a = _randn(seed, size, scale=scale, dtype=dtype).clamp(-100, 100)
+        return a.unsqueeze(1) if column else a
+
+    one = st.tuples(st.integers(0, 10_000), st.integers(1, 5), st.booleans(),
+                    st.sampled_from([torch.float32, torch.float64]), st.sampled_from([0.5, 3.0, 40.0])).map(batch)
+    return st.tuples(*[one] * draw_shapes)
+
+
+def for_examples(strategy, check, examples=10):
+    """Run ``check`` on ``examples`` derandomised examples of ``strategy`` (no shrinking: the first failure stands)."""
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    settings(derandomize=True, max_examples=examples, database=None, deadline=None, phases=[Phase.generate],
+             suppress_health_check=list(HealthCheck))(given(strategy)(check))()
+
+
 @graded(D_LOSS, points=1, hidden=True, hint=ABOUT_D_LOSS)
 def d_loss_random_logits(sub):
     """Random logits of two batch sizes and shapes: value and gradients with respect to both batches."""
@@ -67,6 +89,17 @@ def d_loss_random_logits(sub):
     _, grads = backprop(sub, "discriminator_loss", [real1.tolist(), fake5.tolist()])
     expect_grad(grads[0], g_real, "one real logit", diagnoses=[(s_real, HINT_D_SWAPPED)])
     expect_grad(grads[1], g_fake, "five fake logits", diagnoses=[(s_fake, HINT_D_SWAPPED)])
+
+    def check(batches):
+        real, fake = batches
+        out = sub.call("discriminator_loss", real, fake)
+        value = _finite_or_fail(out, "discriminator_loss on logits of size up to 100", HINT_SIGMOID_LOG)
+        swapped = F.softplus(real.double()).mean() + F.softplus(-fake.double()).mean()
+        expect_close(_number(value, "discriminator_loss"), _d_loss(real.double(), fake.double()),
+                     "discriminator_loss on batches of sizes 1 to 5, flat or column, float32 or float64", rtol=1e-5,
+                     atol=1e-6, diagnoses=[(swapped, HINT_D_SWAPPED)])
+
+    for_examples(logit_batches(2), check)
 
 
 @graded(D_LOSS, points=1, hidden=True, hint=ABOUT_D_LOSS)
@@ -126,6 +159,18 @@ def g_loss_default_is_non_saturating(sub):
     expect_close(_number(out, "generator_loss(one logit)"), F.softplus(-one.double()).mean(),
                  "generator_loss on a batch of 1", rtol=1e-5,
                  diagnoses=[(-F.softplus(one.double()).mean(), HINT_G_SATURATING)])
+
+    def check(batches):
+        (a,) = batches
+        for saturating, expected in ((False, F.softplus(-a.double()).mean()), (True, -F.softplus(a.double()).mean())):
+            out = sub.call("generator_loss", a, saturating=saturating)
+            value = _finite_or_fail(out, f"generator_loss(saturating={saturating}) on logits up to 100",
+                                    HINT_SIGMOID_LOG)
+            expect_close(_number(value, "generator_loss"), expected, f"generator_loss(saturating={saturating}) on "
+                         "batches of sizes 1 to 5, flat or column, float32 or float64", rtol=1e-5, atol=1e-6,
+                         diagnoses=[(-expected, HINT_G_SIGN)])
+
+    for_examples(logit_batches(1), check)
 
 
 @graded(G_GRAD, points=2, hidden=True, hint=ABOUT_G_GRAD)
