@@ -419,10 +419,15 @@ def _run_players(sub, x0, y0, kind, lr_x, lr_y, steps, alternating, what, pass_f
     kwargs = {"alternating": alternating} if pass_flag else {}
     values = [sub.call("autograd_gda_step", x, y, opt_x, opt_y, **kwargs) for _ in range(steps)]
     expected, expected_values = _play(x0, y0, kind, lr_x, lr_y, steps, alternating)
+    mistakes = _autograd_mistakes(x0, y0, kind, lr_x, lr_y, steps, alternating)
+    if not pass_flag:  # called without the flag: a default of True gives the alternating run
+        mistakes.insert(0, (_play(x0, y0, kind, lr_x, lr_y, steps, True)[0],
+                            "Called without `alternating`, the step alternated: the default is alternating=False "
+                            "(simultaneous)."))
     expect_value(read_players(sub, x, y), expected, what,
                  "Zero both gradients, take x's gradient of V and y's gradient of -V (both sums over the entries; "
                  "at the old point, or at the new x when alternating), and let opt_x and opt_y apply the update.",
-                 _autograd_mistakes(x0, y0, kind, lr_x, lr_y, steps, alternating), rtol=rtol)
+                 mistakes, rtol=rtol)
     return x, y, values, expected_values
 
 
