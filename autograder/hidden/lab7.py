@@ -19,7 +19,7 @@ import torch
 
 from ganlab.checks.lab7 import (
     COMPOSED, DIST, ENTROPY, EXTRAPOLATE, FAKE_TRACE, FID_FEATURES, FRECHET, HINT_COMPLEX, HINT_COV_0D, HINT_COV_AXIS,
-    HINT_COV_N, HINT_DEFAULTS, HINT_ENTROPY_GENERIC, HINT_ENTROPY_OF_MEAN, HINT_ENTROPY_SWAPPED, HINT_EXTRAP_ENDPOINTS,
+    HINT_COV_N, HINT_DEFAULTS, HINT_ENTROPY_GENERIC, HINT_ENTROPY_OF_MEAN, HINT_ENTROPY_SWAPPED, HINT_APPROXIMATE, HINT_EXTRAP_ENDPOINTS,
     HINT_EXTRAP_GENERIC, HINT_EXTRAP_N, HINT_EXTRAP_ORDER, HINT_FACTOR_2, HINT_FID_GENERIC, HINT_FLOAT64,
     HINT_FLOAT_TYPE, HINT_FRECHET_GENERIC, HINT_GLOBAL_MARGINAL, HINT_IS_GENERIC, HINT_KID_BIASED,
     HINT_KID_EQUAL_SIZES, HINT_KID_GAMMA, HINT_KID_GENERIC, HINT_KL_REVERSED, HINT_LOG2, HINT_LOGITS,
@@ -213,7 +213,7 @@ def inception_score_contract(sub):
     kept = _keep(sub, logits)
     out = is_pair(sub, kept, 4)
     _expect_unchanged(sub, [(kept, logits)], "inception_score")
-    judge_scalar(out[0], mean, "the mean IS of float32 logits in 4 splits", HINT_IS_GENERIC, rtol=1e-10, float64=True,
+    judge_scalar(out[0], mean, "the mean IS of float32 logits in 4 splits", HINT_IS_GENERIC, rtol=1e-9, float64=True,
                  nan_hint=HINT_LOGITS, diagnoses=_is_diagnoses(p, 4))
     judge_scalar(out[1], std, "the std of the IS of float32 logits", HINT_IS_GENERIC, rtol=1e-8, atol=1e-12, float64=True,
                  nan_hint=HINT_STD_UNBIASED, diagnoses=[(std * math.sqrt(4 / 3), HINT_STD_UNBIASED)])
@@ -231,9 +231,9 @@ def entropy_terms_random(sub):
     p = logits.softmax(1)
     h_y, h_cond = _entropies(p)
     out = entropy_pair(sub, logits)
-    judge_scalar(out[0], h_y, "H(y) of random predictions", HINT_ENTROPY_GENERIC, rtol=1e-8, nan_hint=HINT_LOGITS,
+    judge_scalar(out[0], h_y, "H(y) of random predictions", HINT_ENTROPY_GENERIC, rtol=1e-7, nan_hint=HINT_LOGITS,
                  diagnoses=[(h_cond, HINT_ENTROPY_SWAPPED), (h_y / math.log(2), HINT_LOG2)])
-    judge_scalar(out[1], h_cond, "H(y|x) of random predictions", HINT_ENTROPY_GENERIC, rtol=1e-8,
+    judge_scalar(out[1], h_cond, "H(y|x) of random predictions", HINT_ENTROPY_GENERIC, rtol=1e-7,
                  nan_hint=HINT_LOGITS, diagnoses=[(h_y, HINT_ENTROPY_OF_MEAN), (h_cond / math.log(2), HINT_LOG2)])
 
 
@@ -244,9 +244,9 @@ def entropy_terms_saturated_random(sub):
     logits[:, 0] -= 5000                                           # class 0 never predicted: p(y = 0) = 0
     h_y, h_cond = _entropies(logits.softmax(1))
     out = entropy_pair(sub, logits)
-    judge_scalar(out[0], h_y, "H(y) of saturated logits", HINT_SATURATED, rtol=1e-8, nan_hint=HINT_SATURATED,
+    judge_scalar(out[0], h_y, "H(y) of saturated logits", HINT_SATURATED, rtol=1e-7, nan_hint=HINT_SATURATED,
                  diagnoses=[(h_cond, HINT_ENTROPY_SWAPPED), (h_y / math.log(2), HINT_LOG2)])
-    judge_scalar(out[1], h_cond, "H(y|x) of saturated logits", HINT_SATURATED, rtol=1e-8, atol=1e-12,
+    judge_scalar(out[1], h_cond, "H(y|x) of saturated logits", HINT_SATURATED, rtol=1e-7, atol=1e-9,
                  nan_hint=HINT_SATURATED, diagnoses=[(h_y, HINT_ENTROPY_OF_MEAN)])
 
 
@@ -258,9 +258,9 @@ def entropy_terms_contract(sub):
     kept = _keep(sub, logits)
     out = entropy_pair(sub, kept)
     _expect_unchanged(sub, [(kept, logits)], "entropy_terms")
-    judge_scalar(out[0], h_y, "H(y) of float32 logits over 2 classes", HINT_ENTROPY_GENERIC, rtol=1e-10, float64=True,
+    judge_scalar(out[0], h_y, "H(y) of float32 logits over 2 classes", HINT_ENTROPY_GENERIC, rtol=1e-9, float64=True,
                  nan_hint=HINT_LOGITS, diagnoses=[(h_cond, HINT_ENTROPY_SWAPPED), (h_y / math.log(2), HINT_LOG2)])
-    judge_scalar(out[1], h_cond, "H(y|x) of float32 logits over 2 classes", HINT_ENTROPY_GENERIC, rtol=1e-10, float64=True,
+    judge_scalar(out[1], h_cond, "H(y|x) of float32 logits over 2 classes", HINT_ENTROPY_GENERIC, rtol=1e-9, float64=True,
                  nan_hint=HINT_LOGITS, diagnoses=[(h_y, HINT_ENTROPY_OF_MEAN), (h_cond / math.log(2), HINT_LOG2)])
 
 
@@ -329,9 +329,9 @@ def statistics_contract(sub):
     out = stats_pair(sub, kept)
     _expect_unchanged(sub, [(kept, x)], "feature_statistics")
     m, s = (as_tensor(v, "float32 features") for v in out)
-    judge(s, sigma, "sigma of float32 features with mean 1000", HINT_STATS_PRECISION, rtol=1e-9, atol=1e-12, float64=True,
+    judge(s, sigma, "sigma of float32 features with mean 1000", HINT_STATS_PRECISION, rtol=1e-7, atol=1e-12, float64=True,
           loose=1e-3, diagnoses=[(sigma * 399 / 400, HINT_COV_N)])
-    judge(m, mu, "mu of float32 features with mean 1000", HINT_STATS_PRECISION, rtol=1e-12, loose=1e-5, float64=True)
+    judge(m, mu, "mu of float32 features with mean 1000", HINT_STATS_PRECISION, rtol=1e-10, loose=1e-5, float64=True)
     expect_float64_tensor(out[0], "mu of float32 features")
     expect_float64_tensor(out[1], "sigma of float32 features")
 
@@ -341,8 +341,12 @@ def statistics_contract(sub):
 
 def _trace_diagnoses(s1, s2):
     offset = torch.eye(s1.shape[0], dtype=torch.float64) * 1e-6           # pytorch-fid's eps, always added
+    small = offset / 100                                                   # eps = 1e-8 in and around the root
+    r = _sqrt_psd(s1 + small)
+    inside = float(torch.linalg.eigvalsh(r @ s2 @ r + small).abs().sqrt().sum())
     return [(float(torch.trace(_sqrt_psd(s1) @ _sqrt_psd(s2))), HINT_SQRT_SQRT),
-            (float(torch.trace(s1 @ s2)), HINT_NO_SQRT), (_trace_term(s1 + offset, s2 + offset), HINT_OFFSET)]
+            (float(torch.trace(s1 @ s2)), HINT_NO_SQRT), (_trace_term(s1 + offset, s2 + offset), HINT_OFFSET),
+            (inside, HINT_OFFSET)]
 
 
 @register(TRACE, points=1, hidden=True)
@@ -352,7 +356,7 @@ def trace_matches_pytorch_fid_64d(sub):
     expected = _pytorch_fid_trace(s1, s2)
     out = call_trace(sub, s1, s2)
     judge_scalar(out, expected, "trace_sqrt_product on random 64-d covariances", HINT_TRACE_GENERIC, rtol=1e-8,
-                 nan_hint=HINT_NAN, diagnoses=_trace_diagnoses(s1, s2))
+                 nan_hint=HINT_NAN, diagnoses=_trace_diagnoses(s1, s2), float64=HINT_APPROXIMATE, loose=1e-2)
     back = call_trace(sub, s2, s1)
     judge_scalar(back, expected, "trace_sqrt_product with the arguments swapped", HINT_TRACE_GENERIC, rtol=1e-8,
                  nan_hint=HINT_NAN)
@@ -422,7 +426,7 @@ def trace_contract(sub):
     out = call_trace(sub, k1, k2)
     _expect_unchanged(sub, [(k1, s1.double()), (k2, s2.double())], "trace_sqrt_product")
     judge_scalar(out, expected, "trace_sqrt_product of float64 covariances", HINT_TRACE_GENERIC, rtol=1e-9,
-                 nan_hint=HINT_NAN, diagnoses=diagnoses)
+                 nan_hint=HINT_NAN, diagnoses=diagnoses, float64=HINT_APPROXIMATE, loose=1e-2)
     expect_python_float(out, "trace_sqrt_product")
     out = call_trace(sub, s1, s2)
     judge_scalar(out, expected, "trace_sqrt_product of the same covariances in float32", HINT_TRACE_GENERIC,
@@ -495,7 +499,7 @@ def frechet_contract(sub):
     kept = [_keep(sub, t) for t in (mu1, s1, mu2, s2)]
     out = frechet_value(sub, *kept)
     _expect_unchanged(sub, list(zip(kept, (mu1, s1, mu2, s2))), "frechet_distance")
-    _judge_frechet_out(out, mu1, s1, mu2, s2, "frechet_distance of float32 statistics", rtol=1e-12,
+    _judge_frechet_out(out, mu1, s1, mu2, s2, "frechet_distance of float32 statistics", rtol=1e-10,
                        float64=True)
     expect_python_float(out, "frechet_distance")
     one = [torch.tensor(v, dtype=torch.float64) for v in ([0.7], [[2.5]], [-0.4], [[0.6]])]

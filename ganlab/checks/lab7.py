@@ -79,6 +79,9 @@ HINT_SQRTM_1X1 = ("For a 1 x 1 matrix (one feature), scipy.linalg.sqrtm(A, disp=
 HINT_OFFSET = ("That value includes a regularising offset eps * I added to the covariances: it shifts the "
                "result when the covariances are small. Add nothing (or only as a fallback when the exact "
                "computation fails), and compute exactly.")
+HINT_APPROXIMATE = ("Close, but not exact: the trace term must be exact to float64 rounding. An iterative matrix "
+                    "square root (Newton-Schulz) stopped at a tolerance, or an epsilon added to the matrices, is not; "
+                    "use the eigenvalues of a symmetric PSD matrix.")
 HINT_FACTOR_2 = "The factor 2 in front of the trace term tr((Sigma1 Sigma2)^(1/2)) is missing."
 HINT_NO_MEAN = "The mean term ||mu1 - mu2||^2 is missing (or not squared)."
 HINT_MEAN_NOT_SQUARED = "Use the *squared* distance ||mu1 - mu2||^2 of the means, not the distance."
@@ -100,8 +103,9 @@ HINT_KID_GAMMA = ("The kernel divides a . b by d, the feature dimension of *thes
                   "(features1.shape[1]), not by a fixed 2048.")
 HINT_FLOAT_TYPE = "Return Python floats (float(x) or x.item()), as the docstring says, not tensors or arrays."
 HINT_TENSOR_TYPE = "Return float64 torch tensors (torch.from_numpy(...) for arrays), as the docstring says."
-HINT_FLOAT64 = ("Close, but only to float32 precision: compute in float64 (convert the inputs with "
-                "`.double()` first), as the docstring asks, even when the inputs are float32.")
+HINT_FLOAT64 = ("Close, but only to float32 precision (about 1e-7): compute in float64 (convert the inputs with "
+                "`.double()` first), as the docstring asks, even when the inputs are float32; an epsilon added "
+                "inside a log or a square root costs as much precision.")
 HINT_MUTATES = ("Your function changed its input in place (an in-place operation such as `-=` or `.sub_()`, "
                 "or a numpy view from `.numpy()`, which shares memory with the tensor): work on a copy.")
 
@@ -154,7 +158,8 @@ def judge(actual, expected, what, hint, diagnoses=(), rtol=1e-6, atol=1e-9, nan_
 
     Known mistakes (``diagnoses``) are compared first, also those of another shape than the expected value; a
     value right only to float32 precision (within ``loose``) gets the float64 hint (when ``float64``: set it
-    where the inputs are float32); NaN gets ``nan_hint``; anything else gets ``hint``.
+    where the inputs are float32, or pass the hint to show instead); NaN gets ``nan_hint``; anything else
+    gets ``hint``.
     """
     import torch
 
@@ -177,7 +182,8 @@ def judge(actual, expected, what, hint, diagnoses=(), rtol=1e-6, atol=1e-9, nan_
         if exc.hint:
             raise
         if float64 and act.shape == exp.shape and torch.allclose(act, exp, rtol=loose, atol=max(atol, 1e-15) * 1e3):
-            raise CheckFailure(f"{exc} {HINT_FLOAT64}", HINT_FLOAT64) from None
+            band = float64 if isinstance(float64, str) else HINT_FLOAT64
+            raise CheckFailure(f"{exc} {band}", band) from None
         raise _with_hint(exc, hint) from None
 
 
