@@ -13,7 +13,8 @@ import torch
 
 from ganlab.checks.lab1 import (
     ALTERNATING, AUTOGRAD, EXTRAGRADIENT, GROWTH, HINT_ALT_OLD_X, HINT_ALT_Y_FIRST, HINT_ASCENT,
-    HINT_AUTOGRAD_ALT_OLD_X, HINT_AUTOGRAD_BY_HAND, HINT_AUTOGRAD_FROZEN, HINT_AUTOGRAD_SIM_READS_NEW,
+    HINT_AUTOGRAD_ALT_OLD_X, HINT_AUTOGRAD_BY_HAND, HINT_AUTOGRAD_FROZEN, HINT_AUTOGRAD_MEAN,
+    HINT_AUTOGRAD_SIM_READS_NEW, HINT_AUTOGRAD_Y_LOSS_REACHES_X, HINT_TRAJ_FLOAT32,
     HINT_AUTOGRAD_VALUE, HINT_AUTOGRAD_Y_FIRST, HINT_EG_ALT_EXTRAPOLATION, HINT_EG_FROM_MID, HINT_EG_HALF_ONLY,
     HINT_EG_NO_EXTRAPOLATION, HINT_GROWTH_EG_SIGN, HINT_GROWTH_PRECEDENCE, HINT_GROWTH_SQUARED, HINT_INV_DOUBLE,
     HINT_INV_HALF, HINT_INV_MISSING, HINT_INV_SIGN, HINT_OGDA_COEF, HINT_OGDA_HISTORY_SIGN, HINT_OGDA_IGNORED,
@@ -212,8 +213,7 @@ def trajectory_keeps_float64_precision(sub):
     out = sub.call("run_trajectory", Trusted("ganlab.grading.standins.shift_step"), x0, y0, eta, 6)
     as32 = torch.tensor(rows, dtype=torch.float32).to(F64)
     check_trajectory(out, rows, "run_trajectory(shift_step, ...) on values that need float64",
-                     [(as32, "The points went through float32 on the way (torch.tensor(list) without "
-                             "dtype=torch.float64 is float32); keep float64 all the way.")],
+                     [(as32, HINT_TRAJ_FLOAT32)],
                      "Keep the points in float64 all the way (no float32 intermediate table).",
                      rtol=1e-13, atol=1e-15)
 
@@ -387,7 +387,7 @@ AUTOGRAD_BUGS = {
     "by_hand": HINT_AUTOGRAD_BY_HAND, "x_twice": HINT_WRONG_OPTIMIZER, "old_x": HINT_AUTOGRAD_ALT_OLD_X,
     "y_first": HINT_AUTOGRAD_Y_FIRST,
     "reads_new": HINT_AUTOGRAD_SIM_READS_NEW,
-    "mean": "V is the *sum* of x * y over the entries (not the mean): the mean scales every gradient by 1/n.",
+    "mean": HINT_AUTOGRAD_MEAN,
 }
 
 
@@ -510,7 +510,5 @@ def autograd_y_loss_sends_no_gradient_into_x(sub):
             sub.call("autograd_gda_step", x, y, opt_x, opt_y, alternating=alternating)
         count = sub.method(seen, "__len__")
         if count > 2:
-            hint = ("A gradient reached x from y's loss: build y's loss from x.detach() (as a GAN's D step uses "
-                    "x_fake.detach()), or restrict that backward pass to y.")
             fail_hint(f"{count} gradient computations reached x in two steps (alternating={alternating}); expected "
-                      "one per step, from x's own loss.", hint)
+                      "one per step, from x's own loss.", HINT_AUTOGRAD_Y_LOSS_REACHES_X)

@@ -84,6 +84,11 @@ HINT_AUTOGRAD_Y_FIRST = ("y stepped first: in alternating mode x steps first (op
 HINT_AUTOGRAD_BY_HAND = ("y did not move the way opt_y moves it: let the optimizer apply the update "
                          "(set the gradient with backward(), then opt_y.step()); a hand-written SGD step ignores "
                          "momentum and Adam's scaling.")
+HINT_AUTOGRAD_MEAN = "V is the *sum* of x * y over the entries (not the mean): the mean scales every gradient by 1/n."
+HINT_AUTOGRAD_Y_LOSS_REACHES_X = ("A gradient reached x from y's loss: build y's loss from x.detach() (as a GAN's D "
+                                  "step uses x_fake.detach()), or restrict that backward pass to y.")
+HINT_TRAJ_FLOAT32 = ("The points went through float32 on the way (torch.tensor(list) without dtype=torch.float64 is "
+                     "float32); keep float64 all the way.")
 HINT_AUTOGRAD_FROZEN = "Neither player moved: call opt_x.step() and opt_y.step() after backward()."
 HINT_AUTOGRAD_VALUE = ("Return V(x_t, y_t) = sum(x * y) from *before* the update, as a Python float "
                        "(float(value) or value.item()).")
@@ -305,10 +310,15 @@ def check_trajectory(out, expected_rows, what, diagnoses=(), hint="", rtol=1e-6,
 
 @register(TRAJECTORY, points=1)
 def trajectory_with_stand_in_step(sub):
-    """With a stand-in step (x + eta, 2y) from (0.25, -0.5), eta = 0.75 and 3 steps the table is exact."""
-    out = sub.call("run_trajectory", Trusted("ganlab.grading.standins.shift_step"), 0.25, -0.5, 0.75, 3)
-    check_trajectory(out, [[0.25, -0.5], [1.0, -1.0], [1.75, -2.0], [2.5, -4.0]],
-                     "run_trajectory(shift_step, 0.25, -0.5, 0.75, 3)")
+    """With a stand-in step (x + eta, 2y) from (0.1, -0.3), eta = 0.75 and 3 steps the table is exact (float64)."""
+    import torch
+
+    out = sub.call("run_trajectory", Trusted("ganlab.grading.standins.shift_step"), 0.1, -0.3, 0.75, 3)
+    rows = [[0.1, -0.3], [0.85, -0.6], [1.6, -1.2], [2.35, -2.4]]
+    # The same table after a trip through float32 (0.1 and 0.85 are not float32 numbers).
+    as32 = torch.tensor(rows, dtype=torch.float32).to(torch.float64)
+    check_trajectory(out, rows, "run_trajectory(shift_step, 0.1, -0.3, 0.75, 3)",
+                     [(as32, HINT_TRAJ_FLOAT32)], rtol=1e-12, atol=1e-15)
 
 
 @register(TRAJECTORY, points=1)
@@ -424,23 +434,31 @@ def expect_returned_value(value, expected, what, diagnoses=()):
 
 @register(AUTOGRAD, points=1)
 def autograd_simultaneous_step(sub):
-    """SGD with lr 0.1 for x and 0.3 for y from (0.5, -1.5): one simultaneous step gives (0.65, -1.35)."""
-    x, y, opt_x, opt_y = make_players(sub, 0.5, -1.5, 0.1, 0.3)
-    value = sub.call("autograd_gda_step", x, y, opt_x, opt_y, alternating=False)
-    # x: 0.5 - 0.1*(-1.5) = 0.65; y: -1.5 + 0.3*0.5 = -1.35 (both gradients at the old point)
-    expect_value(read_players(sub, x, y), [0.65, -1.35], "(x, y) after autograd_gda_step(..., alternating=False)",
-                 "x descends V with opt_x, y ascends V with opt_y, both from the old point.",
-                 [([0.65, -1.65], HINT_ASCENT), ([0.35, -1.65], HINT_SWAPPED), ([0.35, -1.35], HINT_SWAPPED),
-                  ([0.65, -1.305], HINT_AUTOGRAD_SIM_READS_NEW), ([0.8, -1.5], HINT_WRONG_OPTIMIZER),
-                  ([0.5, -1.5], HINT_AUTOGRAD_FROZEN)])
-    expect_returned_value(value, -0.75, "the value returned by autograd_gda_step (V at the start of the step)",
-                          [(0.65 * -1.35, "That is V *after* the update. " + HINT_AUTOGRAD_VALUE)])
+    """Default mode (simultaneous), SGD lr 0.1 / 0.3, players of shape (2,): x = [0.65, 1.975], y = [-1.35, 0.85]."""
+    x, y, opt_x, opt_y = make_players(sub, [0.5, 2.0], [-1.5, 0.25], 0.1, 0.3)
+    value = sub.call("autograd_gda_step", x, y, opt_x, opt_y)  # no flag: the default, alternating=False
+    # x: [0.5, 2.0] - 0.1*[-1.5, 0.25] = [0.65, 1.975]; y: [-1.5, 0.25] + 0.3*[0.5, 2.0] = [-1.35, 0.85]
+    expect_value(read_players(sub, x, y), [[0.65, 1.975], [-1.35, 0.85]],
+                 "(x, y) after autograd_gda_step(x, y, opt_x, opt_y)",
+                 "x descends V with opt_x, y ascends V with opt_y, both gradients at the old point.",
+                 [([[0.65, 1.975], [-1.65, -0.35]], HINT_ASCENT), ([[0.35, 2.025], [-1.65, -0.35]], HINT_SWAPPED),
+                  ([[0.65, 1.975], [-1.305, 0.8425]], HINT_AUTOGRAD_SIM_READS_NEW + " (The default mode is "
+                                                      "alternating=False.)"),
+                  ([[0.8, 1.95], [-1.5, 0.25]], HINT_WRONG_OPTIMIZER),
+                  ([[0.575, 1.9875], [-1.425, 0.55]], HINT_AUTOGRAD_MEAN),
+                  ([[0.5, 2.0], [-1.5, 0.25]], HINT_AUTOGRAD_FROZEN)])
+    # V = 0.5*(-1.5) + 2.0*0.25 = -0.25 before the step
+    expect_returned_value(value, -0.25, "the value returned by autograd_gda_step (V at the start of the step)",
+                          [(0.80125, "That is V *after* the update. " + HINT_AUTOGRAD_VALUE),
+                           (-0.125, HINT_AUTOGRAD_MEAN)])
 
 
 @register(AUTOGRAD, points=1)
 def autograd_alternating_with_momentum(sub):
     """SGD with momentum 0.5 (lr 0.1 / 0.2) from (0.5, -1.5): two alternating steps give (0.862, -1.1326)."""
     x, y, opt_x, opt_y = make_players(sub, 0.5, -1.5, 0.1, 0.2, momentum=0.5)
+    seen = sub.trusted("collections.deque")  # its append, hooked on x, records every gradient computed for x
+    sub.method(x, "register_hook", sub.getattr(seen, "append", keep=True))
     first = sub.call("autograd_gda_step", x, y, opt_x, opt_y, alternating=True)
     second = sub.call("autograd_gda_step", x, y, opt_x, opt_y, alternating=True)
     # PyTorch's momentum: buf = 0.5*buf + grad, p -= lr*buf.
@@ -455,3 +473,7 @@ def autograd_alternating_with_momentum(sub):
                   ([0.5, -1.5], HINT_AUTOGRAD_FROZEN)])
     expect_returned_value(first, -0.75, "the value returned by the first step (V at its start)")
     expect_returned_value(second, 0.65 * -1.37, "the value returned by the second step (V at its start)")
+    count = sub.method(seen, "__len__")
+    if count > 2:
+        fail_hint(f"{count} gradient computations reached x in two steps; expected one per step, from x's own loss.",
+                  HINT_AUTOGRAD_Y_LOSS_REACHES_X)
