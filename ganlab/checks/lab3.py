@@ -95,6 +95,9 @@ HINT_SIZE_GENERIC = ("The size formula differs from PyTorch's layers: floor((siz
                      "- 1) - 1) / stride) + 1 for a convolution, and its adjoint for a transposed one.")
 HINT_NAIVE_KERNEL_HW = ("The kernel need not be square: use k_h = weight.shape[2] for rows and k_w = weight.shape[3] for "
                         "columns.")
+HINT_NAIVE_SHAPE = ("The output size is (H - 1) * stride - 2 * padding + k_h + output_padding rows (and the same with "
+                    "W and k_w for columns): allocate the full (H - 1) * stride + k output, then crop padding on "
+                    "each side.")
 HINT_NAIVE_DTYPE = ("The output must have the dtype of x (float64 in, float64 out): allocate it with x.new_zeros(...) "
                     "or dtype=x.dtype, not torch.zeros(...) with the default float32.")
 HINT_NAIVE_MUTATES = "conv_transpose2d_naive changed its input x or weight in place: work on new tensors."
@@ -309,7 +312,7 @@ def compare_with_torch(sub, seed, c_in, c_out, size, kernel, stride, padding, ou
         elif k_h != k_w and out.dim() == 4 and (out.shape[2] - exp_shape[2]) == -(out.shape[3] - exp_shape[3]) != 0:
             hint = HINT_NAIVE_KERNEL_HW
         else:
-            hint = HINT_NAIVE_STRIDE
+            hint = HINT_NAIVE_SHAPE
         fail(f"conv_transpose2d_naive ({cfg}) has shape {tuple(out.shape)}, expected {exp_shape}. {hint}", hint)
     if out.dtype != expected.dtype:
         fail(f"conv_transpose2d_naive ({cfg}) returned {out.dtype} for {dtype} inputs. {HINT_NAIVE_DTYPE}",
@@ -419,6 +422,10 @@ def expect_convolutions(layers, kind, what, count, settings, size_hint):
     return convs
 
 
+#: Layers that only reshape (or pass through): a network may use them anywhere.
+RESHAPES = ("Flatten", "Unflatten", "Identity")
+
+
 def expect_no_other_layers(layers, what, allowed, specific):
     for layer in layers:
         kind = layer["type"]
@@ -433,7 +440,7 @@ def generator_structure(sub, gen, z, what, blocks):
     layers = structure(sub, gen, z)
     specific = {"LeakyReLU": HINT_G_LEAKY, "Sigmoid": HINT_SIGMOID_OUT, "Linear": HINT_LINEAR,
                 "Dropout": HINT_DROPOUT, "Dropout2d": HINT_DROPOUT}
-    expect_no_other_layers(layers, what, {"ConvTranspose2d", "BatchNorm2d", "ReLU", "Tanh"}, specific)
+    expect_no_other_layers(layers, what, {"ConvTranspose2d", "BatchNorm2d", "ReLU", "Tanh", *RESHAPES}, specific)
 
     def settings(i, n):
         return ((4, 4), (1, 1), (0, 0)) if i == 0 else ((4, 4), (2, 2), (1, 1))
@@ -453,7 +460,7 @@ def discriminator_structure(sub, disc, x, what, blocks):
     layers = structure(sub, disc, x)
     specific = {"ReLU": HINT_D_RELU, "Sigmoid": HINT_D_SIGMOID, "Tanh": HINT_D_SQUASHED, "Linear": HINT_LINEAR,
                 "Dropout": HINT_DROPOUT, "Dropout2d": HINT_DROPOUT}
-    expect_no_other_layers(layers, what, {"Conv2d", "BatchNorm2d", "LeakyReLU", "Flatten"}, specific)
+    expect_no_other_layers(layers, what, {"Conv2d", "BatchNorm2d", "LeakyReLU", *RESHAPES}, specific)
 
     def settings(i, n):
         return ((4, 4), (1, 1), (0, 0)) if i == n - 1 else ((4, 4), (2, 2), (1, 1))
@@ -598,7 +605,7 @@ def check_batchnorm(params, names):
             fail(f"batch-norm weights after init_weights have mean {mean:.4f}. {HINT_BN_MEAN_0}", HINT_BN_MEAN_0)
         check(abs(mean - 1) < 0.005 and abs(std - 0.02) < 0.003,
               f"batch-norm weights after init_weights have mean {mean:.4f} and std {std:.4f}; expected N(1, 0.02).",
-              HINT_BN_DEFAULT if std < 0.003 else "batch norm's gamma must be drawn from N(1, 0.02)")
+              "batch norm's weight (gamma) must be drawn from N(1, 0.02): mean 1, std 0.02")
         check(bool((params[name + ".bias"] == 0).all()), "batch-norm biases after init_weights are not all 0.",
               HINT_INIT_BN_BIAS)
 
