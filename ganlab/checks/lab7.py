@@ -80,8 +80,8 @@ HINT_OFFSET = ("That value includes a regularising offset eps * I added to the c
                "result when the covariances are small. Add nothing (or only as a fallback when the exact "
                "computation fails), and compute exactly.")
 HINT_APPROXIMATE = ("Close, but not exact: the trace term must be exact to float64 rounding. An iterative matrix "
-                    "square root (Newton-Schulz) stopped at a tolerance, or an epsilon added to the matrices, is not; "
-                    "use the eigenvalues of a symmetric PSD matrix.")
+                    "square root (Newton-Schulz) stopped at a tolerance, or an epsilon added to the matrices, is "
+                    "not; use the eigenvalues of a symmetric PSD matrix.")
 HINT_FACTOR_2 = "The factor 2 in front of the trace term tr((Sigma1 Sigma2)^(1/2)) is missing."
 HINT_NO_MEAN = "The mean term ||mu1 - mu2||^2 is missing (or not squared)."
 HINT_MEAN_NOT_SQUARED = "Use the *squared* distance ||mu1 - mu2||^2 of the means, not the distance."
@@ -148,7 +148,8 @@ def scalar(value, what, hint=""):
             raise CheckFailure(f"{exc} {HINT_COMPLEX}", HINT_COMPLEX) from None
         raise _with_hint(exc, hint or HINT_FLOAT_TYPE) from None
     if t.numel() != 1:
-        fail(f"{what} should be a single number, got shape {tuple(t.shape)}. {hint}".rstrip(), hint or HINT_FLOAT_TYPE)
+        h = hint or HINT_FLOAT_TYPE
+        fail(f"{what} should be a single number, got shape {tuple(t.shape)}. {h}", h)
     return float(t.reshape(()))
 
 
@@ -195,9 +196,7 @@ def judge_scalar(value, expected, what, hint, **kw):
 
 def expect_python_float(value, what):
     if isinstance(value, bool) or not isinstance(value, float):
-        kind = "a tensor" if not isinstance(value, (int, float, Ref)) else type(value).__name__
-        if isinstance(value, Ref):
-            kind = f"an object of type {value.type}"
+        kind = f"an object of type {value.type}" if isinstance(value, Ref) else f"a {type(value).__name__}"
         fail(f"{what} should be a Python float, got {kind}. {HINT_FLOAT_TYPE}", HINT_FLOAT_TYPE)
 
 
@@ -207,10 +206,6 @@ def pair(value, what, names, hint=""):
         h = hint or f"return a tuple ({names})"
         fail(f"{what} should return a tuple ({names}), got {got}. {h}", h)
     return value
-
-
-def call(sub, name, *args, **kwargs):
-    return sub.call(name, *args, **kwargs)
 
 
 _CALL_WITH = "ganlab.grading.standins.lab7_call_with"
@@ -394,7 +389,7 @@ def expect_float64_tensor(value, what):
 
 @register(STATISTICS, points=1)
 def statistics_three_points(sub):
-    """Rows (1, 2), (3, 4), (5, 0): mu = (3, 2), Sigma = [[4, -2], [-2, 4]] (sums of squares 8, 8, -4 over N - 1 = 2)."""
+    """Rows (1, 2), (3, 4), (5, 0): mu = (3, 2), Sigma = [[4, -2], [-2, 4]] (sums 8, 8, -4 over N - 1 = 2)."""
     out = stats_pair(sub, tensor([[1, 2], [3, 4], [5, 0]]))
     judge(out[0], [3.0, 2.0], "mu", HINT_STATS_GENERIC, diagnoses=[([1.5, 3.5, 2.5], HINT_COV_AXIS)])
     judge(out[1], [[4.0, -2.0], [-2.0, 4.0]], "sigma", HINT_STATS_GENERIC,
@@ -577,7 +572,7 @@ def call_fid_defaults(sub, replaced, x, y, **kwargs):
 
 @register(FID_FEATURES, points=1)
 def fid_features_defaults(sub):
-    """statistics=None / distance=None use your feature_statistics / frechet_distance (here replaced by the stand-ins)."""
+    """statistics=None / distance=None use your feature_statistics / frechet_distance (replaced by stand-ins here)."""
     replaced = {"feature_statistics": STATS, "frechet_distance": DIST}
     for kwargs in ({}, {"statistics": STATS}, {"distance": DIST}):
         given = ", ".join(f"{k}=stand-in" for k in kwargs) or "no statistics or distance"
