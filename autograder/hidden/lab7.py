@@ -545,7 +545,7 @@ def fid_features_rows_are_samples(sub):
 
 @register(FID_FEATURES, points=1, hidden=True)
 def fid_features_contract(sub):
-    """Defaults call the submission's own functions by name; a tensor distance still gives a Python float; inputs kept."""
+    """Defaults call the submission's functions by name; a tensor distance still gives a float; inputs kept."""
     g = _gen(105)
     x = torch.randn(9, 4, generator=g, dtype=torch.float64)
     y = torch.randn(14, 4, generator=g, dtype=torch.float64) * 0.5 - 1
