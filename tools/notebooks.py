@@ -2,6 +2,7 @@
 
     python -m tools.notebooks execute [--fast] [LAB ...]   # run solutions in place, keeping outputs
     python -m tools.notebooks release                      # regenerate labs/ from solutions/ (nbgrader)
+    python -m tools.notebooks refresh-checks [LAB ...]     # new check-cell outputs after the tests changed
 """
 
 from __future__ import annotations
@@ -54,6 +55,38 @@ def execute(path: Path, fast: bool = True, timeout: int | None = None, write: bo
     return nb, seconds
 
 
+def refresh_check_outputs(path: Path) -> tuple[int, float]:
+    """Give the check cells of a solution notebook the outputs of the current tests.
+
+    When only the tests changed (not the exercises, the training or the figures), a full-mode re-execution
+    would reproduce every other output: instead the notebook runs top to bottom in fast mode in memory, and
+    only the outputs of its check cells (nbgrader ``grade_id`` ``check_*``), which print the public tests'
+    verdicts on the reference functions and do not depend on the mode, replace the committed ones. Returns
+    ``(cells refreshed, seconds)``; raises if any cell fails.
+    """
+    import nbformat
+
+    ran, seconds = execute(path, fast=True)
+    errors = [o for c in ran.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    if errors:
+        raise RuntimeError(f"{path.name}: a cell failed in the fast-mode run: {errors[0].get('ename')}")
+
+    def check_id(cell):
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        return gid if gid.startswith("check_") else None
+
+    fresh = {check_id(c): c.get("outputs", []) for c in ran.cells if check_id(c)}
+    nb = nbformat.read(str(path), as_version=4)
+    count = 0
+    for cell in nb.cells:
+        gid = check_id(cell)
+        if gid in fresh:
+            cell.outputs = fresh[gid]
+            count += 1
+    nbformat.write(nb, str(path))
+    return count, seconds
+
+
 def generate_release(course_root: Path, assignment: str) -> Path:
     """Run ``nbgrader generate_assignment`` in ``course_root``; returns the release folder."""
     cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
@@ -96,6 +129,8 @@ def main(argv=None) -> int:
     ex.add_argument("--fast", action="store_true", help="fast mode (what CI runs) instead of full mode")
     rel = sub.add_parser("release", help="regenerate labs/ from solutions/ with nbgrader")
     rel.add_argument("labs", nargs="*", metavar="LAB", help=f"default: all of {', '.join(labs.LABS)}")
+    ref = sub.add_parser("refresh-checks", help="re-run a solution in fast mode and keep only its check-cell outputs")
+    ref.add_argument("labs", nargs="*", metavar="LAB", help=f"default: all of {', '.join(labs.LABS)}")
     args = parser.parse_args(argv)
     try:
         args.labs = labs.selected(args.labs)
@@ -106,6 +141,10 @@ def main(argv=None) -> int:
             lab = labs.LABS[lab_id]
             _, seconds = execute(lab.solution, fast=args.fast, write=True)
             print(f"{lab_id}: executed in {seconds:.1f} s ({'fast' if args.fast else 'full'} mode)")
+    elif args.cmd == "refresh-checks":
+        for lab_id in args.labs:
+            count, seconds = refresh_check_outputs(labs.LABS[lab_id].solution)
+            print(f"{lab_id}: {count} check cells refreshed from a fast-mode run of {seconds:.1f} s")
     else:
         for lab in (labs.LABS[lab_id] for lab_id in args.labs):
             generate_release(REPO_ROOT, lab.assignment)
