@@ -509,6 +509,19 @@ def generator_32_layers_and_range(sub):
     sub.method(gen, "eval", keep=False)
     out = images_from(sub, gen, z[:1], f"{what} in eval mode")
     expect_image_shape(out, (1, 1, 32, 32), f"{what} in eval mode (z (1, 10))")
+    expect_value_error(sub, "Generator", 48, latent_dim=10, base_channels=6)
+
+
+def expect_value_error(sub, name, image_size, **kwargs):
+    """``name(image_size=image_size, **kwargs)`` must raise ValueError (the size is no power of two >= 16)."""
+    hint = f"{name} must raise ValueError (raise ValueError(...)) for an image_size that is not a power of two >= 16"
+    try:
+        sub.new(name, image_size=image_size, **kwargs)
+    except SubmissionError as exc:
+        if exc.kind == "ValueError":
+            return
+        fail(f"{name}(image_size={image_size}) raised {exc.kind}, expected ValueError.", hint)
+    fail(f"{name}(image_size={image_size}) was built; expected ValueError.", hint)
 
 
 def logits_from(sub, disc, x, batch, what):
@@ -559,6 +572,7 @@ def discriminator_32_layers_and_logits(sub):
         fail(f"{what} with seeded parameters outputs {shown}. {HINT_D_SQUASHED}", HINT_D_SQUASHED)
     sub.method(disc, "eval", keep=False)
     logits_from(sub, disc, x[:1], 1, f"{what} in eval mode (x (1, 1, 32, 32))")
+    expect_value_error(sub, "Discriminator", 48, base_channels=6)
 
 
 # -- initialisation ----------------------------------------------------------------------------------------------
@@ -619,9 +633,12 @@ def init_conv_weights(sub):
 
 @register(INIT, points=0.5)
 def init_batchnorm(sub):
-    """Batch-norm weights ~ N(1, 0.02) (mean 1, std 0.02) and biases exactly 0."""
+    """Batch-norm weights ~ N(1, 0.02) (mean 1, std 0.02) and biases exactly 0; a Linear layer is left alone."""
     params, _ = init_statistics(sub, 7)
     check_batchnorm(params, ("1", "2.1"))
+    params, defaults = init_statistics(sub, 8, probe="init_probe_shuffled")
+    for name in ("1.weight", "1.bias"):
+        check(bool((params[name] == defaults[name]).all()), f"`{name}` (a Linear layer) changed.", HINT_INIT_OTHERS)
 
 
 # -- the training step ---------------------------------------------------------------------------------------
