@@ -297,20 +297,28 @@ def expect_true(condition: bool, message: str, hint: str = "") -> None:
         raise CheckFailure(message, hint)
 
 
-def as_float_tensor(value, what: str):
+#: Fallback hints: every failure carries one, even when no known mistake matched.
+HINT_NOT_A_NUMBER = "the function returns something else than the number or tensor its docstring promises"
+HINT_COMPLEX = "a complex result: take the real part only where the docstring says the imaginary part is noise"
+HINT_SHAPE = "the result has the wrong shape (check which axis is reduced and what the docstring says it returns)"
+HINT_NOT_FINITE = "the result is NaN or infinite where the exact value is finite (a numerically unstable formula?)"
+HINT_VALUE = "the value differs from what the docstring asks for"
+HINT_UNCHECKABLE = "the result has a type or structure the docstring does not promise"
+
+def as_float_tensor(value, what: str, hint: str = HINT_NOT_A_NUMBER):
     """Convert a returned number, tensor or array to a float64 CPU tensor, or fail with a clear message."""
     import numpy as np
     import torch
 
     if isinstance(value, bool) or value is None or isinstance(value, (str, Ref)):
-        fail(f"{what} should be a number or tensor, got {_describe(value)}.")
+        fail(f"{what} should be a number or tensor, got {_describe(value)}.", hint)
     if isinstance(value, (int, float)):
         return torch.tensor(float(value), dtype=torch.float64)
     if isinstance(value, np.ndarray):
         value = torch.from_numpy(value)
     if isinstance(value, torch.Tensor):
         if value.is_complex():
-            fail(f"{what} is complex ({value.dtype}); it should be real.")
+            fail(f"{what} is complex ({value.dtype}); it should be real.", HINT_COMPLEX)
         return value.detach().to(torch.float64)
     if isinstance(value, (tuple, list)) and len(value) > 0:
         try:
@@ -318,10 +326,10 @@ def as_float_tensor(value, what: str):
         except (TypeError, ValueError, RuntimeError):
             pass
         try:  # a sequence of tensors of one shape
-            return torch.stack([as_float_tensor(v, what) for v in value])
+            return torch.stack([as_float_tensor(v, what, hint) for v in value])
         except (CheckFailure, RuntimeError):
             pass
-    fail(f"{what} should be a number or tensor, got {_describe(value)}.")
+    fail(f"{what} should be a number or tensor, got {_describe(value)}.", hint)
 
 
 def _describe(value) -> str:
@@ -343,30 +351,39 @@ def _close(a, b, rtol, atol) -> bool:
 
 
 def expect_close(actual, expected, what: str, rtol: float = 1e-6, atol: float = 1e-9,
-                 diagnoses: Iterable[tuple[object, str]] = (), shape: bool = True) -> None:
+                 diagnoses: Iterable[tuple[object, str]] = (), shape: bool = True, hint: str = "") -> None:
     """Fail unless ``actual`` matches ``expected`` (numbers, tensors or same-length sequences).
 
-    ``diagnoses`` pairs a known wrong answer with a hint: if ``actual`` matches
-    that wrong answer, the hint is what the student reads.
+    ``diagnoses`` pairs a known wrong answer with a hint: if ``actual`` matches that wrong answer (also when
+    its shape differs from the expected one), the hint is what the student reads. Otherwise ``hint`` (or a
+    generic fallback) names what is wrong. Diagnoses are matched with ``rtol`` at least 1e-6 and the caller's
+    ``atol``, so values of size 1e-9 are still told apart.
     """
     import torch
 
     exp = as_float_tensor(expected, "expected value")
     act = as_float_tensor(actual, what)
+
+    def diagnose(values):
+        for wrong, wrong_hint in diagnoses:
+            w = as_float_tensor(wrong, "diagnosis")
+            if w.shape == values.shape and _close(values, w, max(rtol, 1e-6), atol):
+                return wrong_hint
+        return None
+
     if shape and act.shape != exp.shape:
-        if act.numel() == exp.numel() and act.numel() > 0:
-            fail(f"{what} has shape {tuple(act.shape)}, expected {tuple(exp.shape)}.")
-        fail(f"{what} has shape {tuple(act.shape)}, expected {tuple(exp.shape)}.")
+        known = diagnose(act)
+        fail(f"{what} has shape {tuple(act.shape)}, expected {tuple(exp.shape)}." + (f" {known}" if known else ""),
+             known or hint or HINT_SHAPE)
     act = act.reshape(exp.shape)
-    if not torch.isfinite(act).all() and torch.isfinite(exp).all():
-        fail(f"{what} contains NaN or infinity; expected finite values like {_short(exp)}.")
     if _close(act, exp, rtol, atol):
         return
-    for wrong, hint in diagnoses:
-        w = as_float_tensor(wrong, "diagnosis")
-        if w.shape == exp.shape and _close(act, w, max(rtol, 1e-6), max(atol, 1e-9)):
-            fail(f"{what} is {_short(act)}, expected {_short(exp)}. {hint}", hint)
-    fail(f"{what} is {_short(act)}, expected {_short(exp)}.")
+    known = diagnose(act)
+    if known:
+        fail(f"{what} is {_short(act)}, expected {_short(exp)}. {known}", known)
+    if not torch.isfinite(act).all() and torch.isfinite(exp).all():
+        fail(f"{what} contains NaN or infinity; expected finite values like {_short(exp)}.", hint or HINT_NOT_FINITE)
+    fail(f"{what} is {_short(act)}, expected {_short(exp)}.", hint or HINT_VALUE)
 
 
 def _short(t) -> str:
@@ -411,7 +428,7 @@ def run_tests(sub: Submission, specs: Sequence[TestSpec], before_each: Callable 
         except Exception as exc:  # noqa: BLE001 - a broken value from the submission, e.g. wrong type
             results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
                                       f"could not check the result ({type(exc).__name__}: {exc})"[:500],
-                                      time.perf_counter() - start, spec.doc))
+                                      time.perf_counter() - start, spec.doc, HINT_UNCHECKABLE))
             continue
         results.append(TestResult(spec.exercise, spec.name, spec.points, spec.points, True, spec.hidden,
                                   "", time.perf_counter() - start, spec.doc))
