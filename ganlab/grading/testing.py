@@ -297,15 +297,11 @@ def expect_true(condition: bool, message: str, hint: str = "") -> None:
         raise CheckFailure(message, hint)
 
 
-#: Fallback hints: every failure carries one, even when no known mistake matched.
-HINT_NOT_A_NUMBER = "the function returns something else than the number or tensor its docstring promises"
-HINT_COMPLEX = "a complex result: take the real part only where the docstring says the imaginary part is noise"
-HINT_SHAPE = "the result has the wrong shape (check which axis is reduced and what the docstring says it returns)"
-HINT_NOT_FINITE = "the result is NaN or infinite where the exact value is finite (a numerically unstable formula?)"
+#: Fallback hints (``run_tests``): every failure carries one, even when no known mistake matched.
 HINT_VALUE = "the value differs from what the docstring asks for"
 HINT_UNCHECKABLE = "the result has a type or structure the docstring does not promise"
 
-def as_float_tensor(value, what: str, hint: str = HINT_NOT_A_NUMBER):
+def as_float_tensor(value, what: str, hint: str = ""):
     """Convert a returned number, tensor or array to a float64 CPU tensor, or fail with a clear message."""
     import numpy as np
     import torch
@@ -318,7 +314,7 @@ def as_float_tensor(value, what: str, hint: str = HINT_NOT_A_NUMBER):
         value = torch.from_numpy(value)
     if isinstance(value, torch.Tensor):
         if value.is_complex():
-            fail(f"{what} is complex ({value.dtype}); it should be real.", HINT_COMPLEX)
+            fail(f"{what} is complex ({value.dtype}); it should be real.", hint)
         return value.detach().to(torch.float64)
     if isinstance(value, (tuple, list)) and len(value) > 0:
         try:
@@ -355,8 +351,9 @@ def expect_close(actual, expected, what: str, rtol: float = 1e-6, atol: float = 
     """Fail unless ``actual`` matches ``expected`` (numbers, tensors or same-length sequences).
 
     ``diagnoses`` pairs a known wrong answer with a hint: if ``actual`` matches that wrong answer (also when
-    its shape differs from the expected one), the hint is what the student reads. Otherwise ``hint`` (or a
-    generic fallback) names what is wrong. Diagnoses are matched with ``rtol`` at least 1e-6 and the caller's
+    its shape differs from the expected one), the hint is what the student reads. Otherwise ``hint``, when
+    given, is added to the message and names the likely mistake (``run_tests`` gives hint-less failures a
+    generic one). Diagnoses are matched with ``rtol`` at least 1e-6 and the caller's
     ``atol``, so values of size 1e-9 are still told apart.
     """
     import torch
@@ -371,19 +368,20 @@ def expect_close(actual, expected, what: str, rtol: float = 1e-6, atol: float = 
                 return wrong_hint
         return None
 
+    def verdict(message, known):
+        if known:
+            fail(f"{message} {known}", known)
+        fail(f"{message} {hint}" if hint else message, hint)
+
     if shape and act.shape != exp.shape:
-        known = diagnose(act)
-        fail(f"{what} has shape {tuple(act.shape)}, expected {tuple(exp.shape)}." + (f" {known}" if known else ""),
-             known or hint or HINT_SHAPE)
+        verdict(f"{what} has shape {tuple(act.shape)}, expected {tuple(exp.shape)}.", diagnose(act))
     act = act.reshape(exp.shape)
     if _close(act, exp, rtol, atol):
         return
     known = diagnose(act)
-    if known:
-        fail(f"{what} is {_short(act)}, expected {_short(exp)}. {known}", known)
-    if not torch.isfinite(act).all() and torch.isfinite(exp).all():
-        fail(f"{what} contains NaN or infinity; expected finite values like {_short(exp)}.", hint or HINT_NOT_FINITE)
-    fail(f"{what} is {_short(act)}, expected {_short(exp)}.", hint or HINT_VALUE)
+    if not known and not torch.isfinite(act).all() and torch.isfinite(exp).all():
+        verdict(f"{what} contains NaN or infinity; expected finite values like {_short(exp)}.", None)
+    verdict(f"{what} is {_short(act)}, expected {_short(exp)}.", known)
 
 
 def _short(t) -> str:
@@ -423,7 +421,7 @@ def run_tests(sub: Submission, specs: Sequence[TestSpec], before_each: Callable 
             spec.func(sub)
         except CheckFailure as exc:
             results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
-                                      str(exc), time.perf_counter() - start, spec.doc, exc.hint))
+                                      str(exc), time.perf_counter() - start, spec.doc, exc.hint or HINT_VALUE))
             continue
         except Exception as exc:  # noqa: BLE001 - a broken value from the submission, e.g. wrong type
             results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
