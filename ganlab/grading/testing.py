@@ -301,6 +301,7 @@ def expect_true(condition: bool, message: str, hint: str = "") -> None:
 HINT_VALUE = "the value differs from what the docstring asks for"
 HINT_UNCHECKABLE = "the result has a type or structure the docstring does not promise"
 
+
 def as_float_tensor(value, what: str, hint: str = ""):
     """Convert a returned number, tensor or array to a float64 CPU tensor, or fail with a clear message."""
     import numpy as np
