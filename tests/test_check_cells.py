@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -96,3 +97,41 @@ def test_under_nbgrader_the_line_is_printed_and_nothing_raises(capsys, monkeypat
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     Checker("lab1", {"simultaneous_gda_step": _stub})("simultaneous_gda_step")
     assert "is not implemented yet" in capsys.readouterr().out
+
+
+def test_in_a_jupyter_kernel(tmp_path):
+    """In a real kernel: the time limit stops a loop, and an exercise not done stops Run All with one line."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    from tools.notebooks import kernel_env
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (
+        "from ganlab.checks import Checker\ncheck = Checker('lab1', globals(), time_limit=2)",
+        "def simultaneous_gda_step(x, y, eta):\n    while True:\n        pass",
+        "check('simultaneous_gda_step')",
+        "def alternating_gda_step(x, y, eta):\n    raise NotImplementedError()",
+        "check('alternating_gda_step')",
+        "print('not reached')",
+    )]
+    env = kernel_env(fast=True)
+    env.pop("NBGRADER_EXECUTION", None)
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+        with pytest.raises(CellExecutionError):
+            client.execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    loop_out = "".join(o.get("text", "") for o in nb.cells[2].outputs)
+    assert "stopped after 2 s, the time limit of this check" in loop_out
+    errors = [o for o in nb.cells[4].outputs if o.output_type == "error"]
+    assert len(errors) == 1 and errors[0].ename == "ExerciseNotDone"
+    assert len(errors[0].traceback) == 1 and "Do exercise" not in errors[0].traceback[0]
+    assert "`alternating_gda_step` is not implemented yet" in errors[0].traceback[0]
+    assert nb.cells[5].outputs == []  # Run All stopped at the check
