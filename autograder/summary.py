@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import html
 import io
 import json
+import os
 import statistics
 import sys
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,15 +239,26 @@ def html_page(labs: dict[str, LabSummary], top: int = 5) -> str:
     return "".join(parts)
 
 
+def _atomic_write(path: Path, data: str) -> None:
+    """Like autograder.batch.atomic_write, without importing the grader (the command stays light)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def write_summary(out: Path, top: int = 5) -> tuple[Path, Path]:
     """Write ``summary.html`` and ``summary.md`` into the grader ``--out`` folder ``out``; returns their paths."""
-    from autograder.batch import atomic_write
-
     out = Path(out)
     labs = summarize(load_reports(out))
     md_path, html_path = out / "summary.md", out / "summary.html"
-    atomic_write(md_path, markdown(labs, top))
-    atomic_write(html_path, html_page(labs, top))
+    _atomic_write(md_path, markdown(labs, top))
+    _atomic_write(html_path, html_page(labs, top))
     return html_path, md_path
 
 
