@@ -16,20 +16,44 @@ from dataclasses import dataclass
 MODE_ENV = "GANLAB_MODE"
 
 
-def is_fast_mode() -> bool:
-    """True when training should be shortened (same code path, fewer steps).
+#: The device :func:`setup` chose (``None`` before it ran); the automatic run size follows it.
+_chosen_device: str | None = None
 
-    Fast mode is chosen, in this order, by ``GANLAB_MODE=fast|full``, then
-    automatically under CI (``CI`` set), under nbgrader autograde/validate
-    (``NBGRADER_EXECUTION`` set) and inside the grader's worker
-    (``GANLAB_GRADING`` set). Otherwise the run is full.
+
+def mode_choice() -> tuple[bool, str]:
+    """``(fast, why)``: whether training is shortened (same code path, fewer steps), and why, in a few words.
+
+    In this order: ``GANLAB_MODE=fast|full``; fast under CI (``CI`` set), under nbgrader autograde/validate
+    (``NBGRADER_EXECUTION`` set) and inside the grader's worker (``GANLAB_GRADING`` set); otherwise full on a
+    GPU (CUDA or Apple MPS) and fast on a CPU, where the full runs take many minutes per lab.
     """
     forced = os.environ.get(MODE_ENV, "").strip().lower()
     if forced in {"fast", "full"}:
-        return forced == "fast"
+        return forced == "fast", f"{MODE_ENV}={forced}"
     if forced:
         raise ValueError(f"{MODE_ENV} must be 'fast' or 'full', got {forced!r}")
-    return any(os.environ.get(name) for name in ("CI", "NBGRADER_EXECUTION", "GANLAB_GRADING"))
+    for name, why in (("CI", "under CI"), ("NBGRADER_EXECUTION", "under nbgrader"),
+                      ("GANLAB_GRADING", "while grading")):
+        if os.environ.get(name):
+            return True, why
+    device = _chosen_device or str(get_device())
+    if device.split(":")[0] == "cpu":
+        return True, "no GPU: running on the CPU"
+    return False, f"GPU ({device})"
+
+
+def is_fast_mode() -> bool:
+    """True when training should be shortened (same code path, fewer steps); see :func:`mode_choice`."""
+    return mode_choice()[0]
+
+
+def mode_line() -> str:
+    """One line for the setup cell: the run size chosen, why, and how to switch."""
+    fast, why = mode_choice()
+    if fast:
+        return (f"Fast mode ({why}): shorter training, same code. Full runs: use a GPU, or run "
+                f"`%env {MODE_ENV}=full` and then this cell again (slow on a CPU).")
+    return f"Full mode ({why}). For a quick pass run `%env {MODE_ENV}=fast` and then this cell again."
 
 
 def steps(full: int, fast: int) -> int:
@@ -109,8 +133,10 @@ def setup(seed: int = 0, device: str | None = None, verbose: bool = True) -> Run
     """Seed everything, choose the device and report versions; returns a :class:`RunInfo`."""
     import torch
 
+    global _chosen_device
     seed_everything(seed)
     dev = get_device(device)
+    _chosen_device = str(dev)
     info = RunInfo(
         seed=seed,
         device=str(dev),
@@ -121,6 +147,7 @@ def setup(seed: int = 0, device: str | None = None, verbose: bool = True) -> Run
     )
     if verbose:
         print(info)
+        print(mode_line())
     return info
 
 

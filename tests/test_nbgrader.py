@@ -76,6 +76,8 @@ def test_nbgrader_autograde_matches_standalone_grader(lab_id, tmp_path):
     for args in (["generate_assignment", lab.assignment, "--force"], ["autograde", lab.assignment, "--force"]):
         r = run_nbgrader(args, tmp_path, env)
         assert r.returncode == 0, r.stdout + r.stderr
+    # The check cells were not edited: restoring their hidden tests is no tampering (autograder/nbgrader_ext.py).
+    assert "Attribute 'checksum'" not in r.stdout + r.stderr, r.stdout + r.stderr
 
     from nbgrader.api import Gradebook
 

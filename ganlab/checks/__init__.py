@@ -13,11 +13,122 @@ passes here passes there. Hidden tests are not part of this package.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import importlib
+import os
+import signal
+import threading
+import time
 
-from ganlab.grading.testing import LocalSubmission, exercises_for, run_tests, tests_for
+from ganlab.grading.testing import (LocalSubmission, SubmissionError, TestResult, exercises_for, run_tests,
+                                    tests_for)
 
 LABS = ("lab1", "lab2", "lab3", "lab7")
+
+#: A check cell's time limit per test: this many times the test's own grading budget, at least MIN_SECONDS.
+TIME_FACTOR = 3
+MIN_SECONDS = 30.0
+
+
+class CheckTimeout(BaseException):
+    """Raised into code that runs past a check's time limit (a BaseException, so ``except Exception`` in
+    student code does not swallow it)."""
+
+
+class ExerciseNotDone(Exception):
+    """A check needs a function that still raises NotImplementedError.
+
+    Raised by the check cell so that Run All stops there; Jupyter shows only its one line (no traceback).
+    """
+
+    def _render_traceback_(self):  # IPython prints these lines instead of a traceback
+        return [str(self)]
+
+
+class _Limit:
+    fired = False
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Interrupt the code inside after ``seconds`` with :class:`CheckTimeout` (again every second if caught).
+
+    In the main thread (where Jupyter runs cells) a SIGALRM timer does it, which also interrupts sleeps; in any
+    other thread, or where there is no SIGALRM (Windows), a watcher thread raises the exception asynchronously
+    in the checked thread, which takes effect at its next Python instruction.
+    """
+    state = _Limit()
+    use_signal = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if use_signal:
+        def on_alarm(signum, frame):
+            state.fired = True
+            raise CheckTimeout(seconds)
+
+        old_handler = signal.signal(signal.SIGALRM, on_alarm)
+        old_timer = signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+        try:
+            yield state
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old_handler)
+            if old_timer[0]:
+                signal.setitimer(signal.ITIMER_REAL, *old_timer)
+        return
+    target = threading.get_ident()
+    done = threading.Event()
+
+    def watch():
+        if done.wait(seconds):
+            return
+        while not done.is_set():
+            state.fired = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(CheckTimeout))
+            if done.wait(1.0):
+                return
+
+    watcher = threading.Thread(target=watch, name="ganlab-check-time-limit", daemon=True)
+    watcher.start()
+    try:
+        yield state
+    finally:
+        done.set()
+        watcher.join()
+        # an exception sent just before `done` was set could still be pending: clear it
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+
+
+class _CheckedSubmission(LocalSubmission):
+    """The notebook's namespace, remembering which function raised NotImplementedError (the stub to fill in)."""
+
+    def __init__(self, namespace: dict):
+        super().__init__(namespace)
+        self.not_implemented: str | None = None
+
+    def _invoke(self, fn, label, args, kwargs, keep):
+        try:
+            return super()._invoke(fn, label, args, kwargs, keep)
+        except SubmissionError as exc:
+            if exc.kind == "NotImplementedError" and self.not_implemented is None:
+                self.not_implemented = self._raiser(exc.__context__) or label
+            raise
+
+    def _raiser(self, exc) -> str | None:
+        """The notebook name (``f`` or ``Class.method``) of the innermost notebook code in ``exc``'s traceback."""
+        codes = {}
+        for name, value in list(self.ns.items()):
+            if isinstance(value, type):
+                for attr, member in vars(value).items():
+                    if hasattr(member, "__code__"):
+                        codes[member.__code__] = f"{name}.{attr}"
+            elif hasattr(value, "__code__"):
+                codes[value.__code__] = name
+        found = None
+        tb = exc.__traceback__ if exc is not None else None
+        while tb is not None:
+            found = codes.get(tb.tb_frame.f_code, found)
+            tb = tb.tb_next
+        return found
 
 
 def load_public(lab: str) -> None:
@@ -28,12 +139,18 @@ def load_public(lab: str) -> None:
 
 
 class Checker:
-    """Runs a lab's public tests on the names defined in a notebook's namespace."""
+    """Runs a lab's public tests on the names defined in a notebook's namespace.
 
-    def __init__(self, lab: str, namespace: dict):
+    Each test has a time limit (``time_limit`` seconds, default: 3 times its grading budget, at least 30 s);
+    code still running then is stopped and the check says so. A check whose exercise needs a function that
+    still raises NotImplementedError says in one line which exercise to do first, and stops Run All there.
+    """
+
+    def __init__(self, lab: str, namespace: dict, time_limit: float | None = None):
         load_public(lab)
         self.lab = lab
-        self.sub = LocalSubmission(namespace)
+        self.sub = _CheckedSubmission(namespace)
+        self.time_limit = time_limit
 
     def _exercise(self, name: str):
         exercises = exercises_for(self.lab)
@@ -41,10 +158,57 @@ class Checker:
             raise ValueError(f"{self.lab} has no exercise {name!r}; it has: {', '.join(exercises)}")
         return exercises[name]
 
+    def _limit(self, spec) -> float:
+        return self.time_limit if self.time_limit is not None else max(MIN_SECONDS, TIME_FACTOR * spec.timeout)
+
+    def _run(self, specs) -> list[TestResult]:
+        """``run_tests`` one test at a time, each under its time limit."""
+        results = []
+        for spec in specs:
+            limit = self._limit(spec)
+            start = time.perf_counter()
+            got: list[TestResult] = []
+            state = _Limit()
+            try:
+                with time_limit(limit) as state:
+                    got = run_tests(self.sub, [spec])
+            except CheckTimeout:  # raised outside the submission's own calls (in the test itself)
+                got = []
+            if not got:
+                got = [TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden, "",
+                                  time.perf_counter() - start, spec.doc)]
+            results += got
+            if state.fired:
+                r = results[-1]
+                if not r.passed:
+                    r.message = (f"stopped after {limit:g} s, the time limit of this check: the code is still "
+                                 "running (an infinite loop, or far too many steps?)")
+                    r.hint = "the code ran past the time limit (an infinite loop?)"
+        return results
+
+    def _not_done_line(self, exercise: str, name: str) -> str:
+        exercises = exercises_for(self.lab)
+        base = name.split(".")[0]  # Generator.forward -> Generator
+        owner = exercises.get(base) or next((e for e in exercises.values() if base in e.requires), None)
+        if owner is None or owner.name == exercise:
+            title = f' ("{owner.title}")' if owner is not None and owner.title else ""
+            return (f"\u23f8 `{name}` is not implemented yet: this is exercise {exercise}{title}. Replace its "
+                    "`raise NotImplementedError()` with your code, run that cell, then this check again.")
+        title = f' ("{owner.title}")' if owner.title else ""
+        return (f"\u23f8 Do exercise {owner.name}{title} first: this check needs `{name}`, which is not "
+                "implemented yet.")
+
     def __call__(self, exercise: str) -> None:
         """Run the public tests of ``exercise`` and print one line per test."""
         self._exercise(exercise)
-        results = run_tests(self.sub, tests_for(self.lab, exercise, hidden=False))
+        self.sub.not_implemented = None
+        results = self._run(tests_for(self.lab, exercise, hidden=False))
+        if self.sub.not_implemented is not None and not any(r.passed for r in results):
+            line = self._not_done_line(exercise, self.sub.not_implemented)
+            if os.environ.get("NBGRADER_EXECUTION"):  # autograde scores the cell's points next: no error here
+                print(line)
+                return
+            raise ExerciseNotDone(line)
         passed = sum(r.passed for r in results)
         for r in results:
             mark = "\u2705" if r.passed else "\u274c"
@@ -63,7 +227,7 @@ class Checker:
             importlib.import_module(f"autograder.hidden.{self.lab}")
         except ImportError as exc:
             raise RuntimeError("hidden tests are only available to instructors (autograder package)") from exc
-        results = run_tests(self.sub, tests_for(self.lab, exercise))
+        results = self._run(tests_for(self.lab, exercise))
         for r in results:
             if not r.passed:
                 shown = "hidden test failed" if r.hidden else r.message
