@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 
@@ -24,7 +25,7 @@ def test_an_infinite_loop_is_stopped_with_a_clear_message(capsys):
     check("simultaneous_gda_step")
     out = capsys.readouterr().out
     assert "stopped after 1 s, the time limit of this check" in out and "infinite loop" in out
-    assert "0/1 public checks passed" in out
+    assert re.search(r"simultaneous_gda_step: 0/\d+ public checks passed", out), out
 
 
 def test_code_that_swallows_exceptions_or_sleeps_is_stopped_too(capsys):
@@ -66,7 +67,8 @@ def test_time_limit_leaves_nothing_behind():
 def test_a_correct_answer_passes_under_the_limit(capsys):
     check = Checker("lab1", {"simultaneous_gda_step": lambda x, y, eta: (x - eta * y, y + eta * x)})
     check("simultaneous_gda_step")
-    assert "1/1 public checks passed (all passed)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert re.search(r"(\d+)/\1 public checks passed \(all passed\)", out), out
 
 
 def test_an_exercise_not_done_says_so_in_one_line_and_stops_run_all(capsys, monkeypatch):
