@@ -2,8 +2,11 @@
 
 Layout of ``--out DIR``::
 
-    DIR/reports/<student>__<lab>.json    one report per submission (written atomically)
-    DIR/feedback/<student>__<lab>.md     feedback for the student (or .html)
+    DIR/reports/<name>-<hash>__<lab>.json    one report per submission (written atomically)
+    DIR/feedback/<name>-<hash>__<lab>.md     feedback for the student (or .html)
+
+``<name>`` is the student's name reduced to readable ASCII and ``<hash>`` a short hash of the real name,
+so that two names never share a file (Müller and Möller both read ``Muller``).
     DIR/gradebook.csv                    student, lab, points per exercise, total, max
 
 A submission whose report exists with the same file hash and grader version is
@@ -21,9 +24,12 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+
+from ganlab.grading.testing import exercises_for
 
 from autograder import labs
 from autograder.runner import Report, UnknownLab, file_hash, grade
@@ -61,17 +67,19 @@ def discover(args: list[str]) -> tuple[list[Path], list[str]]:
         for m in matches:
             if m.is_dir():
                 found.extend(sorted(p for p in m.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts))
-            elif m.exists():
+            elif m.exists() or m.is_symlink():  # a link is kept, to be refused with a report
                 found.append(m)
             else:
                 problems.append(f"{arg}: no such file or folder")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    # The folder is resolved, never the file itself: a symbolic link is graded (and refused) as itself,
+    # not under its target's name.
+    unique = list(dict.fromkeys(p.absolute().parent.resolve() / p.name for p in found))
     return unique, problems
 
 
 def student_of(path: Path) -> str:
     """nbgrader's ``submitted/<student>/<assignment>/<nb>.ipynb``, else the file name."""
-    parts = path.resolve().parts
+    parts = path.absolute().parent.resolve().parts + (path.name,)
     if "submitted" in parts:
         i = len(parts) - 1 - parts[::-1].index("submitted")
         if i + 1 < len(parts) - 1:
@@ -80,18 +88,30 @@ def student_of(path: Path) -> str:
 
 
 def jobs_for(paths: list[Path]) -> list[Job]:
-    """One job per notebook; students whose names collide get their folder as a prefix."""
+    """One job per notebook; students whose names collide get their folder as a prefix (then a number)."""
     names = [student_of(p) for p in paths]
-    jobs = []
+    jobs, seen = [], set()
     for p, name in zip(paths, names):
         if names.count(name) > 1:
-            name = f"{p.resolve().parent.name}_{name}"
+            name = f"{p.absolute().parent.resolve().name}_{name}"
+        base, n = name, 1
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name)
         jobs.append(Job(p, name))
     return jobs
 
 
 def safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:120] or "submission"
+    """A readable ASCII file name part (accents dropped: Müller -> Muller); not unique, see :func:`file_stem`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", ascii_text).strip("._")[:80] or "submission"
+
+
+def file_stem(student: str) -> str:
+    """Readable name plus a short hash of the real one: names that differ in any character never collide."""
+    return f"{safe_name(student)}-{hashlib.sha256(student.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
 
 
 def atomic_write(path: Path, data: str) -> None:
@@ -149,16 +169,44 @@ def report_dict(report: Report, student: str, version: str) -> dict:
     return d
 
 
+def lab_exercise_names(lab_id) -> list[str]:
+    """The exercise columns of a lab: from the lab's own exercise list, never from a report."""
+    if lab_id not in labs.LABS:
+        return []
+    labs.load_tests(lab_id)
+    return list(exercises_for(lab_id))
+
+
+def not_graded_report(path: Path, student: str, lab_id, version: str, error: str, **flags) -> dict:
+    """A report for a submission the grader could not grade: every exercise of the lab at 0 points."""
+    exercises = []
+    max_score = 0.0
+    if lab_id in labs.LABS:
+        specs = labs.load_tests(lab_id)
+        max_score = round(sum(t.points for t in specs), 6)
+        for name, ex in exercises_for(lab_id).items():
+            pts = round(sum(t.points for t in specs if t.exercise == name), 6)
+            exercises.append({"name": name, "title": ex.title, "earned": 0.0, "points": pts, "message": error,
+                              "passed": False})
+    return {"notebook": str(path), "student": student, "lab": lab_id, "score": 0.0, "max_score": max_score,
+            "exercises": exercises, "tests": [], "errors": [error], "warnings": [], "grader_version": version,
+            "lab_title": labs.LABS[lab_id].title if lab_id in labs.LABS else None, **flags}
+
+
 def write_gradebook(out: Path) -> Path:
     rows = []
     exercise_cols: dict[str, list[str]] = {}
     for p in sorted((out / "reports").glob("*.json")):
         try:
             d = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+        except (OSError, ValueError, RecursionError):
+            continue
+        if not isinstance(d, dict):
             continue
         rows.append(d)
-        exercise_cols.setdefault(d.get("lab") or "?", [e["name"] for e in d.get("exercises", [])])
+        lab_id = d.get("lab") or "?"
+        if lab_id not in exercise_cols:
+            exercise_cols[lab_id] = lab_exercise_names(lab_id)
     columns = ["student", "lab", "notebook"]
     for lab_id, names in sorted(exercise_cols.items()):
         columns += [f"{lab_id}:{n}" for n in names if f"{lab_id}:{n}" not in columns]
@@ -168,9 +216,12 @@ def write_gradebook(out: Path) -> Path:
     writer.writeheader()
     for d in rows:
         row = {"student": d.get("student"), "lab": d.get("lab"), "notebook": d.get("notebook"),
-               "total": d.get("score"), "max_score": d.get("max_score"), "errors": "; ".join(d.get("errors", []))}
+               "total": d.get("score"), "max_score": d.get("max_score"),
+               "errors": "; ".join(str(e) for e in d.get("errors", []))}
         for e in d.get("exercises", []):
-            row[f"{d.get('lab')}:{e['name']}"] = e["earned"]
+            key = f"{d.get('lab')}:{e.get('name')}"
+            if key in columns:
+                row[key] = e.get("earned")
         writer.writerow(row)
     target = out / "gradebook.csv"
     atomic_write(target, buf.getvalue())
@@ -185,30 +236,33 @@ def run_batch(paths: list[Path], out: Path | None, jobs: int, lab: str | None, f
     from autograder.sandbox import SandboxConfig
 
     # Every worker is blind to all submissions of the batch and to the grade records.
-    hidden_dirs = sorted({p.resolve().parent for p in paths} | ({out.resolve()} if out is not None else set()))
+    hidden_dirs = sorted({p.absolute().parent.resolve() for p in paths} | ({out.resolve()} if out is not None else set()))
     grade_kwargs = dict(grade_kwargs or {})
     base = grade_kwargs.get("sandbox") or SandboxConfig()
     grade_kwargs["sandbox"] = SandboxConfig(base.mode, [*base.hide, *hidden_dirs])
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)  # exists before the first worker starts, so it is masked
 
-    def target_for(job: Job, lab_id: str) -> Path:
-        return out / "reports" / f"{safe_name(job.student)}__{lab_id}.json"
+    def target_for(job: Job, lab_id) -> Path:
+        return out / "reports" / f"{file_stem(job.student)}__{lab_id or 'unknown'}.json"
 
     def cached(job: Job):
         if out is None or force:
             return None
         try:
             digest = file_hash(job.path)
-        except OSError:
+        except Exception:  # noqa: BLE001 - not a readable regular file: grade() reports why
             return None
-        for p in (out / "reports").glob(f"{safe_name(job.student)}__*.json"):
+        for p in (out / "reports").glob(f"{file_stem(job.student)}__*.json"):
             try:
                 d = json.loads(p.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
+            except (OSError, ValueError, RecursionError):
                 continue
+            if not isinstance(d, dict) or d.get("internal_error") or d.get("unknown_lab"):
+                continue  # the grader failed last time: grade again
             if d.get("sha256") == digest and d.get("grader_version") == version and \
-                    (lab is None or d.get("lab") == lab) and d.get("notebook") == str(job.path):
+                    (lab is None or d.get("lab") == lab) and d.get("notebook") == str(job.path) and \
+                    d.get("student") == job.student:
                 return d
         return None
 
@@ -220,19 +274,19 @@ def run_batch(paths: list[Path], out: Path | None, jobs: int, lab: str | None, f
             rep = grade(job.path, lab, **grade_kwargs)
             d = report_dict(rep, job.student, version)
         except UnknownLab as exc:
-            d = {"notebook": str(job.path), "student": job.student, "lab": None, "score": 0.0, "max_score": 0.0,
-                 "exercises": [], "tests": [], "errors": [str(exc)], "warnings": [], "grader_version": version,
-                 "unknown_lab": True}
+            d = not_graded_report(job.path, job.student, None, version, str(exc), unknown_lab=True)
         except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
-            d = {"notebook": str(job.path), "student": job.student, "lab": lab, "score": 0.0, "max_score": 0.0,
-                 "exercises": [], "tests": [], "errors": [f"grading failed: {type(exc).__name__}: {exc}"],
-                 "warnings": [], "grader_version": version, "internal_error": True}
-        if out is not None and d.get("lab"):
-            atomic_write(target_for(job, d["lab"]), json.dumps(d, indent=1))
+            lab_id = lab or labs.detect(job.path, None, set())
+            d = not_graded_report(job.path, job.student, lab_id, version,
+                                  f"not graded: internal error of the grader ({type(exc).__name__})",
+                                  internal_error=True)
+        if out is not None:
+            atomic_write(target_for(job, d.get("lab")), json.dumps(d, indent=1))
             if feedback != "none":
                 ext = "html" if feedback == "html" else "md"
                 text = feedback_html(d) if feedback == "html" else feedback_markdown(d)
-                atomic_write(out / "feedback" / f"{safe_name(job.student)}__{d['lab']}.{ext}", text)
+                atomic_write(out / "feedback" / f"{file_stem(job.student)}__{d.get('lab') or 'unknown'}.{ext}",
+                             text)
         return job, d, False
 
     bar = None

@@ -30,6 +30,12 @@ class Case:
     error: bool = False  # the file cannot be graded at all (score 0, report error)
     needs_isolation: bool = False  # meaningful only when the worker is sandboxed (bwrap)
     extra: dict = field(default_factory=dict)
+    # Creates a special file at the given path instead of writing ``build``'s bytes; returns False when this
+    # machine cannot make it (e.g. a device node without root), and the case is skipped.
+    make: Callable[[object, dict], bool] | None = None
+    limits: dict = field(default_factory=dict)  # overrides of the corpus Limits for this case
+    check: Callable[[object], None] | None = None  # extra assertions on the report
+    plain: str = ""  # what plain mode does with this attack, when it differs from bwrap
 
 
 def _nb(replacements: dict[str, str] | None = None) -> dict:
@@ -146,7 +152,7 @@ import ganlab.grading.testing
 
 def alternating_invariant(x, y, eta):
     # the copy of the test API the worker can see, then the real files in the checkout
-    for target in (ganlab.grading.testing.__file__, "@REPO@/autograder/hidden/lab1.py", "@REPO@/ganlab/testing.py"):
+    for target in (ganlab.grading.testing.__file__, "@REPO@/autograder/hidden/lab1.py", "@REPO@/ganlab/grading/testing.py"):
         with open(target, "a") as f:
             f.write("\\n# tampered\\n")
     return x**2 + y**2 - eta * x * y
@@ -257,6 +263,114 @@ class Liar(torch.Tensor):
 def simultaneous_gda_step(x, y, eta):
     return torch.zeros(5).as_subclass(Liar), torch.zeros(5).as_subclass(Liar)
 '''
+
+
+# -- the grader's own process: reply frames and notebooks that would make it fail or grow ----------------------
+
+# A reply frame whose header holds an integer of 5,000 digits (json.loads raises ValueError on it, which used to
+# escape as "grading failed" and stop the batch).
+BIG_INT_REPLY = '''
+import os
+import struct
+
+
+def simultaneous_gda_step(x, y, eta):
+    head = b'{"ok": true, "value": ' + b"9" * 5000 + b'}'
+    body = struct.pack(">Q", len(head)) + head
+    for fd in range(3, 64):
+        try:
+            os.write(fd, struct.pack(">Q", len(body)) + body)
+        except OSError:
+            pass
+    return x - eta * y, y + eta * x
+'''
+
+# A 2 KB reply holding a stride-0 tensor that claims 6e7 elements: materialising it cost the grader 2 GiB.
+STRIDE0_REPLY = '''
+import io
+import os
+import struct
+
+import torch
+
+
+def alternating_gda_step(x, y, eta):
+    buf = io.BytesIO()
+    torch.save({"0": torch.zeros(1).expand(60_000_000)}, buf)
+    head = b'{"ok": true, "value": {"__tensor__": "0", "requires_grad": false, "device": "cpu"}}'
+    body = struct.pack(">Q", len(head)) + head + buf.getvalue()
+    for fd in range(3, 64):
+        try:
+            os.write(fd, struct.pack(">Q", len(body)) + body)
+        except OSError:
+            pass
+    x_new = x - eta * y
+    return x_new, y + eta * x_new
+'''
+
+
+def _huge_code_cell(ctx):
+    # 4 MiB of code in one cell: parsing it in the grader's process took it to 2.5 GiB.
+    return _bytes(_append_cell("_data = [" + "1, " * (4 * 1024 * 1024 // 3) + "]\n"))
+
+
+# Each top-level statement sleeps just under the statement time-out and one exercise crashes the worker, so every
+# test reloads the notebook: the per-submission budget must cover starting, loading and restarts.
+SLOW_LOAD = '''
+import time
+_a = time.sleep(3.2)
+_b = time.sleep(3.2)
+_c = time.sleep(3.2)
+'''
+
+CRASH_EVERY_CALL = '''
+import os
+
+
+def simultaneous_gda_step(x, y, eta):
+    os._exit(1)
+'''
+
+
+def _slow_load_and_crash(ctx):
+    nb = _nb({"simultaneous_gda_step": CRASH_EVERY_CALL})
+    return _bytes(_append_cell(SLOW_LOAD, nb))
+
+
+def _check_budget(report):
+    budget = 30
+    text = " ".join(t.message for t in report.tests)
+    assert "grading budget" in text, text[:2000]
+    # Margin: one worker kill and the parse, on a busy machine; before the fix this submission took 150 s or more.
+    assert report.seconds < budget + 30, f"one submission took {report.seconds:.0f} s against a {budget} s budget"
+
+
+# -- files that are not files ----------------------------------------------------------------------------------
+
+def _symlink_dev_zero(target, ctx):
+    os.symlink("/dev/zero", target)
+    return True
+
+
+def _fifo(target, ctx):
+    os.mkfifo(target)
+    return True
+
+
+def _device(target, ctx):
+    import stat
+
+    try:
+        os.mknod(target, 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero's numbers
+    except PermissionError:
+        return False
+    return True
+
+
+def _check_named_as_itself(name):
+    def check(report):
+        assert report.notebook.endswith(f"{name}.ipynb"), f"graded under another name: {report.notebook}"
+    return check
 
 
 # -- malformed files ---------------------------------------------------------------------------------------
@@ -401,4 +515,21 @@ CASES: list[Case] = [
     Case("renamed_function", "one exercise's function renamed", _renamed, lost=("simultaneous_gda_step",),
          expect="renamed"),
     Case("huge_outputs", "hundreds of MB of outputs", _huge_outputs, extra={"slow": True}),
+    # issue 12: a batch nothing can stop, and a grader process that stays small
+    Case("symlink_to_dev_zero", "a submission that is a symbolic link to /dev/zero",
+         lambda ctx: b"", make=_symlink_dev_zero, error=True, expect="symbolic link",
+         check=_check_named_as_itself("symlink_to_dev_zero")),
+    Case("fifo_submission", "a FIFO named *.ipynb (reading it would block forever)",
+         lambda ctx: b"", make=_fifo, error=True, expect="FIFO"),
+    Case("device_submission", "a character device named *.ipynb", lambda ctx: b"", make=_device, error=True,
+         expect="device"),
+    Case("big_int_reply", "a forged reply frame holding an integer of 5,000 digits",
+         _with("simultaneous_gda_step", BIG_INT_REPLY), lost=("simultaneous_gda_step",), expect="malformed reply"),
+    Case("stride0_tensor_reply", "a forged 2 KB reply whose stride-0 tensor claims 6e7 elements",
+         _with("alternating_gda_step", STRIDE0_REPLY), lost=("alternating_gda_step",),
+         expect="storage does not match"),
+    Case("huge_code_cell", "a 4 MiB code cell (parsing it cost the grader 2.5 GiB)", _huge_code_cell,
+         expect="too large to grade"),
+    Case("slow_load_budget", "statements that each sleep under the load time-out, and a crash in every call",
+         _slow_load_and_crash, limits={"submission_seconds": 30}, check=_check_budget, extra={"check_only": True}),
 ]
