@@ -131,34 +131,73 @@ def atomic_write(path: Path, data: str) -> None:
         raise
 
 
-def feedback_markdown(report: dict) -> str:
-    """What a student may see: full detail for public tests, pass/fail and a hint for hidden ones."""
-    lines = [f"# Feedback: {report.get('lab_title') or report.get('lab')}",
-             "", f"**Score: {report['score']:g} / {report['max_score']:g}**", ""]
+MAX_MESSAGE = 500
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def one_line(text, limit: int = MAX_MESSAGE) -> str:
+    """Any text as one line of printable characters: control characters (newlines included) become escapes,
+    so no name or message can forge another line; at most ``limit`` characters."""
+    text = str(text)
+    out = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return out if len(out) <= limit else out[:limit - 3] + "..."
+
+
+def md_escape(text, limit: int = MAX_MESSAGE) -> str:
+    """Text from a report as inert Markdown: one line, capped, HTML characters as entities, Markdown
+    punctuation backslash-escaped (no link, image, heading, emphasis or raw HTML survives)."""
+    text = html.escape(one_line(text, limit), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _feedback_lines(report: dict, esc) -> list[str]:
+    """What a student may see: full detail for public tests (capped), for hidden ones only pass/fail, the
+    test's description and an allow-listed hint (see ``autograder.runner.allowed_hints``)."""
+    title = report.get("lab_title") or report.get("lab")
+    lines = [f"# Feedback: {esc(title)}",
+             "", f"**Score: {float(report.get('score') or 0):g} / {float(report.get('max_score') or 0):g}**", ""]
     for err in report.get("errors", []):
-        lines.append(f"> **Could not grade the notebook:** {err}")
+        lines.append(f"> **Could not grade the notebook:** {esc(err)}")
     for warn in report.get("warnings", []):
-        lines.append(f"- Note: {warn}")
+        lines.append(f"- Note: {esc(warn)}")
     lines.append("")
     for ex in report.get("exercises", []):
-        mark = "✅" if ex["passed"] else "❌"
-        lines += [f"## {mark} `{ex['name']}` — {ex['earned']:g} / {ex['points']:g}", ""]
-        for t in (t for t in report.get("tests", []) if t["exercise"] == ex["name"]):
-            status = "passed" if t["passed"] else "failed"
-            if t["hidden"]:
-                detail = t.get("doc") or "hidden test"
-                hint = f" Hint: {t['hint']}" if (not t["passed"] and t.get("hint")) else ""
-                lines.append(f"- hidden test ({t['points']:g} pt) {status}: {detail}.{hint}".replace("..", "."))
+        mark = "✅" if ex.get("passed") else "❌"
+        lines += [f"## {mark} {esc(ex.get('name'))} — {float(ex.get('earned') or 0):g} / "
+                  f"{float(ex.get('points') or 0):g}", ""]
+        for t in (t for t in report.get("tests", []) if t.get("exercise") == ex.get("name")):
+            status = "passed" if t.get("passed") else "failed"
+            pts = float(t.get("points") or 0)
+            if t.get("hidden"):
+                detail = (t.get("doc") or "hidden test").rstrip(".")
+                hint = f" Hint: {esc(t['hint'])}" if (not t.get("passed") and t.get("hint")) else ""
+                lines.append(f"- hidden test ({pts:g} pt) {status}: {esc(detail)}.{hint}")
             else:
-                msg = f" {t['message']}" if not t["passed"] else ""
-                lines.append(f"- public check `{t['name']}` ({t['points']:g} pt) {status}.{msg}")
+                msg = f" {esc(t.get('message', ''))}" if not t.get("passed") else ""
+                lines.append(f"- public check {esc(t.get('name'))} ({pts:g} pt) {status}.{msg}")
         lines.append("")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def feedback_markdown(report: dict) -> str:
+    return "\n".join(_feedback_lines(report, md_escape)) + "\n"
 
 
 def feedback_html(report: dict) -> str:
-    body = html.escape(feedback_markdown(report))
+    body = html.escape("\n".join(_feedback_lines(report, one_line)) + "\n")
     return f"<!doctype html><meta charset='utf-8'><title>Feedback</title><pre>{body}</pre>\n"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value):
+    """A gradebook cell that a spreadsheet never runs as a formula (OWASP's advice: prefix with a quote)."""
+    if isinstance(value, str):
+        value = value.replace("\r", " ").replace("\n", " ")
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
 
 
 def report_dict(report: Report, student: str, version: str) -> dict:
@@ -222,7 +261,7 @@ def write_gradebook(out: Path) -> Path:
             key = f"{d.get('lab')}:{e.get('name')}"
             if key in columns:
                 row[key] = e.get("earned")
-        writer.writerow(row)
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     target = out / "gradebook.csv"
     atomic_write(target, buf.getvalue())
     return target

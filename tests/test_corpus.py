@@ -183,7 +183,8 @@ def test_batch_always_finishes_names_never_collide_and_internal_errors_are_regra
     internal error is graded again on resume."""
     subs = tmp_path / "submitted"
     layout = {"Müller": "colab_metadata", "Möller": "not_json", "link": "symlink_to_dev_zero",
-              "fifo": "fifo_submission", "bigint": "big_int_reply"}
+              "fifo": "fifo_submission", "bigint": "big_int_reply", "=HYPERLINK(\"x\")": "empty_file",
+              "evil\nALICE  lab1  19 of 19": "empty_file"}
     for student, case in layout.items():
         target = subs / student / "lab1_minimax" / "lab1_minimax.ipynb"
         target.parent.mkdir(parents=True)
@@ -200,8 +201,13 @@ def test_batch_always_finishes_names_never_collide_and_internal_errors_are_regra
     assert proc.returncode == 0, stderr
     reports = sorted((out / "reports").glob("*.json"))
     assert len(reports) == len(layout), [p.name for p in reports]
+    # Finding 9: a name cannot forge a console line, nor be a spreadsheet formula.
+    assert not [line for line in stdout.splitlines() if line.startswith("ALICE")], stdout
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert "'=HYPERLINK(\"x\")" in rows and "evil ALICE  lab1  19 of 19" in rows, sorted(rows)
+    assert not [r for r in rows.values() for v in r.values() if v and v[0] in "=+-@"]
+    rows = {k.replace("'=", "=").replace("evil A", "evil\nA"): v for k, v in rows.items()}
     assert sorted(rows) == sorted(layout)
     assert float(rows["Müller"]["total"]) == float(rows["Müller"]["max_score"]) > 0
     assert float(rows["Möller"]["total"]) == 0

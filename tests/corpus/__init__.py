@@ -345,6 +345,28 @@ def _check_budget(report):
     assert report.seconds < budget + 30, f"one submission took {report.seconds:.0f} s against a {budget} s budget"
 
 
+# -- feedback: nothing the submission chooses reaches a hidden test's feedback; everything else is inert text ---
+
+# The exception's class name carries the inputs the function saw; its message carries Markdown and raw HTML.
+LEAK_INPUTS = '''
+def extragradient_step(x, y, eta):
+    name = "Leak_" + "_".join(str(v).replace(".", "p").replace("-", "m") for v in (x, y, eta))
+    raise type(name, (Exception,), {})("<script>alert(1)</script> ![x](http://evil.example/x.png) **bold**")
+'''
+
+
+def _check_feedback_is_allow_listed(report):
+    from autograder.batch import feedback_html, feedback_markdown, report_dict
+
+    d = report_dict(report, "student\n=evil", "test")
+    md, page = feedback_markdown(d), feedback_html(d)
+    hidden_lines = [line for line in md.splitlines() if line.startswith("- hidden test")]
+    assert hidden_lines and not [line for line in hidden_lines if "Leak" in line], hidden_lines
+    assert "<script>" not in md and "](http" not in md and "**bold**" not in md, md
+    assert "<script>" not in page, page  # in HTML's <pre>, Markdown syntax is inert text
+    assert "Leak" in md, "public checks still say what the code raised"
+
+
 # -- files that are not files ----------------------------------------------------------------------------------
 
 def _symlink_dev_zero(target, ctx):
@@ -530,6 +552,9 @@ CASES: list[Case] = [
          expect="storage does not match"),
     Case("huge_code_cell", "a 4 MiB code cell (parsing it cost the grader 2.5 GiB)", _huge_code_cell,
          expect="too large to grade"),
+    Case("exception_name_leak", "an exception class named after the hidden inputs, a message with Markdown "
+         "and HTML", _with("extragradient_step", LEAK_INPUTS), lost=("extragradient_step",), expect="Leak_",
+         check=_check_feedback_is_allow_listed),
     Case("slow_load_budget", "statements that each sleep under the load time-out, and a crash in every call",
          _slow_load_and_crash, limits={"submission_seconds": 30}, check=_check_budget, extra={"check_only": True}),
 ]
