@@ -135,6 +135,9 @@ class WorkerSession:
             self.proc.wait(timeout=10)
         except Exception:  # noqa: BLE001
             pass
+        cgroup = getattr(self.proc, "cgroup", None)
+        if cgroup is not None:
+            cgroup.remove()  # every process the worker started, in whatever session or process group
         for fd in (self.req_fd, self.rep_fd):
             try:
                 os.close(fd)

@@ -14,8 +14,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -231,3 +233,55 @@ def test_batch_always_finishes_names_never_collide_and_internal_errors_are_regra
     assert not again.get("internal_error") and again["score"] == again["max_score"]
     bigint = out / "reports" / f"{file_stem('bigint')}__lab1.json"
     assert bigint.stat().st_mtime_ns == before[bigint.name], "a finished report was graded again"
+
+
+ORPHAN = '''
+import os
+
+
+def extragradient_step(x, y, eta):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:  # a detached daemon: its own session, its parent gone
+            os.execv("/bin/sh", ["sh", "-c", "while :; do sleep 1; done", "ganlab-corpus-orphan"])
+        os._exit(0)
+    while True:
+        pass
+'''
+
+
+@pytest.mark.parametrize("mode", ["bwrap", "plain"])
+def test_a_killed_grader_leaves_no_process_and_the_next_start_sweeps_its_folders(tmp_path, mode):
+    """Issue 12, finding 9: after ``kill -9`` of the grader, no process of the submission survives (bwrap: at
+    once, through the parent-death signal and the PID namespace; plain: at the latest when the next grader
+    starts and sweeps the dead grader's cgroups), and its stage folders are removed by that next start."""
+    from autograder.sandbox import STAGE_PREFIX, cgroup_version, resolve_mode
+    from tests.corpus import _marker_processes, _with
+
+    if mode == "bwrap" and resolve_mode(SandboxConfig()) != "bwrap":
+        pytest.skip("bubblewrap is not available here")
+    if mode == "plain" and not cgroup_version():
+        pytest.skip("plain mode without cgroups: a detached daemon can outlive the grader (documented)")
+    nb = tmp_path / "lab1_minimax.ipynb"
+    nb.write_bytes(_with("extragradient_step", ORPHAN)({}))
+    env = {**os.environ, "GANLAB_SANDBOX": mode}
+    proc = _cli(nb, "--timeout", "120", "-q", env=env)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not _marker_processes("ganlab-corpus-orphan"):
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.5)
+    assert _marker_processes("ganlab-corpus-orphan"), "the daemon never started"
+    proc.kill()
+    proc.wait()
+    stale = [p for p in Path(tempfile.gettempdir()).glob(f"{STAGE_PREFIX}{proc.pid}-*")]
+    if mode == "bwrap":
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _marker_processes("ganlab-corpus-orphan"):
+            time.sleep(0.5)
+        assert not _marker_processes("ganlab-corpus-orphan"), "a process of the submission outlived the grader"
+    assert stale, "expected the killed grader's stage folder to be left behind"
+    subprocess.run([sys.executable, "-c", "from autograder.sandbox import sweep_stale; sweep_stale()"],
+                   cwd=REPO_ROOT, check=True, timeout=120)  # what every grader does before its first worker
+    assert not [p for p in stale if p.exists()], "the next start did not sweep the stage folders"
+    assert not _marker_processes("ganlab-corpus-orphan"), "the next start did not end the dead grader's processes"
+    assert not list(Path("/sys/fs/cgroup").glob(f"*/**/{STAGE_PREFIX}{proc.pid}-*"))

@@ -158,6 +158,12 @@ def alternating_invariant(x, y, eta):
     return x**2 + y**2 - eta * x * y
 '''
 
+def _check_not_written(report):
+    text = " ".join(t.message for t in report.tests)
+    # read-only mounts (as root) or no permission at all (as uid 65534): either way nothing was written
+    assert "Read-only file system" in text or "Permission denied" in text, text[:1500]
+
+
 # -- exits, crashes, loops, memory, output, protocol ------------------------------------------------------
 
 EXIT_AT_LOAD = '''
@@ -367,6 +373,146 @@ def _check_feedback_is_allow_listed(report):
     assert "Leak" in md, "public checks still say what the code raised"
 
 
+# Everything outside the worker's own needs: sibling folders of the batch (a classmate's notebook when one
+# student's folder is graded alone), the checkout, earlier gradebooks, /etc/shadow, /home, /root and the mount
+# table's names for any of them.
+READ_OUTSIDE = '''
+import glob
+import os
+
+
+def run_trajectory(step, x0, y0, eta, num_steps, uses_history=False):
+    seen = []
+    batch = "@BATCH@"
+    for pattern in (batch, os.path.dirname(batch) + "/*", "@REPO@", "/etc/shadow", "/home/*", "/root/*",
+                    "/tmp/*", "/var/*", "/mnt/*", "/srv/*", "/work/*/*"):
+        seen += glob.glob(pattern)
+    mounts = open("/proc/self/mountinfo").read()
+    for name in (os.path.basename(batch), "pytest", "@REPO@", "ganlab-worker-", "/tmp"):
+        if name in mounts:
+            seen.append("mountinfo names " + name)
+    raise RuntimeError(f"saw {len(seen)} outside paths: {sorted(seen)[:5]}")
+'''
+
+
+# -- limits per sandbox, not per process ---------------------------------------------------------------------
+
+FORK_BOMB = '''
+import os
+import time
+
+
+def norm_growth_factor(method, eta):
+    children = 0
+    try:
+        for _ in range(2000):
+            if os.fork() == 0:
+                time.sleep(120)
+                os._exit(0)
+            children += 1
+    except OSError:
+        pass
+    raise RuntimeError(f"forked {children} children")
+'''
+
+
+def _check_fork_bomb(report):
+    import re
+
+    text = " ".join(t.message for t in report.tests)
+    counts = [int(n) for n in re.findall(r"forked (\d+) children", text)]
+    assert counts and max(counts) < 128, f"the process-count limit did not hold: {counts}"
+
+
+# Three children of 1 GiB each: every process is far under its own address-space limit, together they are over
+# the sandbox's 2 GiB.
+MEMORY_SPLIT = '''
+import os
+
+
+def alternating_invariant(x, y, eta):
+    pids = []
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            block = b"x" * 1024**3  # filled at once: every page is touched
+            os._exit(len(block) == 0)
+        pids.append(pid)
+    killed = 0
+    for pid in pids:
+        _, status = os.waitpid(pid, 0)
+        killed += os.WIFSIGNALED(status)
+    raise RuntimeError(f"{killed} of 3 children were killed")
+'''
+
+
+def _check_memory_split(report):
+    text = " ".join(t.message for t in report.tests)
+    assert "0 of 3 children were killed" not in text, "the children together went past the sandbox's memory"
+    assert "children were killed" in text or "memory" in text or "SIGKILL" in text, text[:1500]
+
+
+DEV_WRITE = '''
+def optimistic_gda_step(x, y, x_prev, y_prev, eta):
+    for path in ("/dev/shm/hog", "/dev/hog", "/hog", "/etc/hog"):
+        try:
+            with open(path, "wb") as f:
+                f.write(b"x" * 1024**2)
+        except OSError as exc:
+            last = exc
+            continue
+        raise RuntimeError(f"wrote {path}")
+    raise last
+'''
+
+# Burners in their own sessions (each escaping the worker's process group), running shell loops whose command line
+# carries a marker: together they may use one CPU, and none may outlive the grading.
+CPU_BURNERS = '''
+import os
+import time
+
+
+def extragradient_step(x, y, eta):
+    pids = []
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            os.execv("/bin/sh", ["sh", "-c", "while :; do :; done", "ganlab-corpus-burner"])
+        pids.append(pid)
+    start = time.monotonic()
+    time.sleep(3)
+    wall = time.monotonic() - start
+    ticks = 0
+    for pid in pids:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    raise RuntimeError(f"burners used {ticks / os.sysconf('SC_CLK_TCK') / wall:.2f} CPUs")
+'''
+
+
+def _marker_processes(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if marker.encode() in f.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def _check_cpu_burners(report):
+    import re
+
+    text = " ".join(t.message for t in report.tests)
+    shares = [float(v) for v in re.findall(r"burners used ([\d.]+) CPUs", text)]
+    assert shares and max(shares) < 1.3, f"burners in their own sessions used more than one CPU: {shares}"
+    assert not _marker_processes("ganlab-corpus-burner"), "a burner outlived its grading"
+
+
 # -- files that are not files ----------------------------------------------------------------------------------
 
 def _symlink_dev_zero(target, ctx):
@@ -494,7 +640,7 @@ CASES: list[Case] = [
          _with("norm_growth_factor", READ_OTHER_SUBMISSIONS), lost=("norm_growth_factor",),
          expect="FileNotFoundError", needs_isolation=True),
     Case("write_tamper", "appends to the hidden tests and the test API on disk",
-         _with("alternating_invariant", WRITE_TAMPER), lost=("alternating_invariant",), expect="Read-only",
+         _with("alternating_invariant", WRITE_TAMPER), lost=("alternating_invariant",), check=_check_not_written,
          needs_isolation=True),
     Case("exit_at_load", "calls sys.exit and os._exit while the notebook loads",
          lambda ctx: _bytes(_append_cell(EXIT_AT_LOAD)), expect="exited"),
@@ -555,6 +701,25 @@ CASES: list[Case] = [
     Case("exception_name_leak", "an exception class named after the hidden inputs, a message with Markdown "
          "and HTML", _with("extragradient_step", LEAK_INPUTS), lost=("extragradient_step",), expect="Leak_",
          check=_check_feedback_is_allow_listed),
+    Case("read_outside", "looks for sibling submissions, the checkout, grade records, /etc/shadow and the mount "
+         "table's names", _with("run_trajectory", READ_OUTSIDE), lost=("run_trajectory",),
+         expect="saw 0 outside paths", needs_isolation=True,
+         plain="reads anything the grader's user may read"),
+    Case("fork_bomb", "forks children until something stops it", _with("norm_growth_factor", FORK_BOMB),
+         lost=("norm_growth_factor",), expect="forked", check=_check_fork_bomb, needs_isolation=True,
+         limits={"test_seconds": 30},  # forking a process that holds torch is slow on a busy machine
+         plain="limited only where the grader can create cgroups (root on Linux); else unlimited for root"),
+    Case("memory_split_across_children", "3 children of 1 GiB each, against a 2 GiB sandbox",
+         _with("alternating_invariant", MEMORY_SPLIT), lost=("alternating_invariant",),
+         limits={"sandbox_memory_bytes": 2 * 1024**3, "test_seconds": 30}, check=_check_memory_split, needs_isolation=True,
+         plain="limited only with cgroups; else each process has only its own address-space limit"),
+    Case("write_dev_and_root", "writes into /dev/shm, /dev, / and /etc of the sandbox",
+         _with("optimistic_gda_step", DEV_WRITE), lost=("optimistic_gda_step",), expect="Read-only file system",
+         needs_isolation=True, plain="writes wherever the grader's user may"),
+    Case("cpu_burners_own_sessions", "three CPU burners, each in its own session, left running",
+         _with("extragradient_step", CPU_BURNERS), lost=("extragradient_step",), expect="burners used",
+         check=_check_cpu_burners, needs_isolation=True,
+         plain="with cgroups, one CPU in all and killed with the worker; without, only the process group is killed"),
     Case("slow_load_budget", "statements that each sleep under the load time-out, and a crash in every call",
          _slow_load_and_crash, limits={"submission_seconds": 30}, check=_check_budget, extra={"check_only": True}),
 ]
