@@ -513,6 +513,17 @@ def _check_cpu_burners(report):
     assert not _marker_processes("ganlab-corpus-burner"), "a burner outlived its grading"
 
 
+# -- the trusted stand-ins: patched in the worker, they must change nothing a test observes ---------------------
+
+PATCH_STANDINS = '''
+import ganlab.grading.standins as standins
+import ganlab.grading.worker as worker
+standins.shift_step = lambda x, y, eta: (x, y)
+standins.history_probe_step.__code__ = (lambda x, y, x_prev, y_prev, eta: (0.0, 0.0)).__code__
+worker.import_trusted = lambda qualname: (lambda *a, **k: (0.0, 0.0))
+'''
+
+
 # -- files that are not files ----------------------------------------------------------------------------------
 
 def _symlink_dev_zero(target, ctx):
@@ -705,6 +716,8 @@ CASES: list[Case] = [
          "table's names", _with("run_trajectory", READ_OUTSIDE), lost=("run_trajectory",),
          expect="saw 0 outside paths", needs_isolation=True,
          plain="reads anything the grader's user may read"),
+    Case("patched_standins", "replaces and re-codes the trusted stand-ins a correct run_trajectory is tested with",
+         lambda ctx: _bytes(_append_cell(PATCH_STANDINS))),
     Case("fork_bomb", "forks children until something stops it", _with("norm_growth_factor", FORK_BOMB),
          lost=("norm_growth_factor",), expect="forked", check=_check_fork_bomb, needs_isolation=True,
          limits={"test_seconds": 30},  # forking a process that holds torch is slow on a busy machine
