@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -54,6 +55,9 @@ def main(argv=None) -> int:
     parser.add_argument("--memory-gb", type=float, default=6.0, help="address space per worker in GiB (default 6)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     args = parser.parse_args(argv)
+    if argv is None:
+        # SIGTERM unwinds like Ctrl-C: workers are killed and stage folders removed on the way out.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
 

@@ -315,7 +315,10 @@ def run_batch(paths: list[Path], out: Path | None, jobs: int, lab: str | None, f
         except UnknownLab as exc:
             d = not_graded_report(job.path, job.student, None, version, str(exc), unknown_lab=True)
         except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
-            lab_id = lab or labs.detect(job.path, None, set())
+            try:
+                lab_id = lab or labs.detect(job.path, None, set())
+            except Exception:  # noqa: BLE001
+                lab_id = None
             d = not_graded_report(job.path, job.student, lab_id, version,
                                   f"not graded: internal error of the grader ({type(exc).__name__})",
                                   internal_error=True)
