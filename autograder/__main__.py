@@ -11,28 +11,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
 from autograder import labs
-from autograder.batch import atomic_write, discover, run_batch
+from autograder.batch import atomic_write, discover, one_line, run_batch
 from autograder.sandbox import Limits
 
 
 def _table(d: dict) -> str:
-    lines = [f"{d.get('lab_title') or d.get('lab')}  [{d.get('student')}]  {d['notebook']}"]
+    lines = [f"{d.get('lab_title') or d.get('lab')}  [{one_line(d.get('student'))}]  {one_line(d['notebook'])}"]
     for err in d.get("errors", []):
-        lines.append(f"  ERROR: {err}")
+        lines.append(f"  ERROR: {one_line(err)}")
     for warn in d.get("warnings", []):
-        lines.append(f"  note: {warn}")
+        lines.append(f"  note: {one_line(warn)}")
     width = max([len(e["name"]) for e in d.get("exercises", [])] + [8])
     lines.append(f"  {'exercise':<{width}}  {'points':>9}  status  message")
     for e in d.get("exercises", []):
         pts = f"{e['earned']:g}/{e['points']:g}"
         status = "pass" if e["passed"] else "FAIL"
-        msg = e.get("message", "")
-        if len(msg) > 160:
-            msg = msg[:157] + "..."
+        msg = one_line(e.get("message", ""), 160)
         lines.append(f"  {e['name']:<{width}}  {pts:>9}  {status:<6}  {msg}")
     lines.append(f"  {'total':<{width}}  {d['score']:g}/{d['max_score']:g}"
                  + (f"   ({d.get('seconds', 0):.1f} s, sandbox: {d.get('sandbox') or '-'})" if 'seconds' in d else ""))
@@ -56,6 +55,9 @@ def main(argv=None) -> int:
     parser.add_argument("--memory-gb", type=float, default=6.0, help="address space per worker in GiB (default 6)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     args = parser.parse_args(argv)
+    if argv is None:
+        # SIGTERM unwinds like Ctrl-C: workers are killed and stage folders removed on the way out.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
 
@@ -82,16 +84,17 @@ def main(argv=None) -> int:
         internal += bool(d.get("internal_error"))
         if d.get("unknown_lab"):
             unknown += 1
-            print(f"error: {d['errors'][0]}", file=sys.stderr)
+            print(f"error: {one_line(d['errors'][0])}", file=sys.stderr)
         elif len(paths) == 1 and not args.quiet:
             print(_table(d))
 
     if len(paths) > 1 or args.quiet:
         reports.sort(key=lambda d: (str(d.get("student")), str(d.get("lab"))))
-        width = max(len(str(d.get("student"))) for d in reports)
+        width = max(len(one_line(d.get("student"), 80)) for d in reports)
         for d in reports:
-            flag = "  ERROR: " + d["errors"][0] if d.get("errors") else ""
-            print(f"{str(d.get('student')):<{width}}  {str(d.get('lab')):<6} {d['score']:>6g} / {d['max_score']:<6g}{flag}")
+            flag = "  ERROR: " + one_line(d["errors"][0], 300) if d.get("errors") else ""
+            print(f"{one_line(d.get('student'), 80):<{width}}  {str(d.get('lab')):<6} {d['score']:>6g} / "
+                  f"{d['max_score']:<6g}{flag}")
     if args.json:
         if len(reports) == 1:
             payload = reports[0]

@@ -16,12 +16,24 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
-from dataclasses import dataclass, field
+import stat
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 #: Larger files are refused before parsing (outputs of hundreds of MB are fine below this).
 MAX_NOTEBOOK_BYTES = 1024 * 1024 * 1024
+#: Parsing Python costs about 500 bytes of memory per byte of source: code beyond these is not parsed.
+#: (The labs' largest exercise cell is under 20 KiB.)
+MAX_CELL_CODE_BYTES = 256 * 1024
+MAX_CODE_BYTES = 2 * 1024 * 1024
+#: Limits of the parsing subprocess (:func:`load_bounded`): the grader's own process never parses a submission.
+PARSE_MEMORY_BYTES = 4 * 1024**3
+PARSE_CPU_SECONDS = 60
+PARSE_WALL_SECONDS = 120
 SKIP_MARKER = re.compile(r"^\s*#\s*grader:\s*skip\b", re.MULTILINE)
 _DEF_RE = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
 _KEEP_MAGICS = {"time", "timeit", "capture", "prun"}
@@ -49,19 +61,67 @@ class Plan:
     lab_hint: str | None = None
 
 
-def read_cells(path: str | Path) -> tuple[list[dict], list[str], dict]:
-    """Return ``(cells, warnings, metadata)`` with cells as ``{"type", "source"}``; raises NotebookError."""
-    p = Path(path)
+def open_regular(path: str | Path) -> int:
+    """Open a submission for reading, refusing anything but a regular file.
+
+    Symbolic links (``O_NOFOLLOW``), FIFOs, sockets and devices are refused without blocking (``O_NONBLOCK``
+    makes opening a FIFO return at once), so a submission can never hang the batch. Returns a blocking fd.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        size = p.stat().st_size
+        if os.path.islink(path):
+            raise NotebookError("not a regular file (a symbolic link); only regular files are graded")
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except NotebookError:
+        raise
     except OSError as exc:
+        if exc.errno in (getattr(os, "ELOOP", -1), getattr(os, "EMLINK", -1)):
+            raise NotebookError("not a regular file (a symbolic link); only regular files are graded") from None
         raise NotebookError(f"cannot read the file: {exc.strerror or exc}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode) or
+                stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "a folder"
+                if stat.S_ISDIR(st.st_mode) else "not a plain file")
+        raise NotebookError(f"not a regular file ({kind}); only regular files are graded")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def read_bounded(fd: int) -> bytes:
+    """The whole content of an open regular file, refusing sizes over :data:`MAX_NOTEBOOK_BYTES`."""
+    size = os.fstat(fd).st_size
     if size == 0:
         raise NotebookError("the file is empty (0 bytes); was the notebook saved before submitting?")
     if size > MAX_NOTEBOOK_BYTES:
         raise NotebookError(f"the file is {size / 2**20:.0f} MiB, over the {MAX_NOTEBOOK_BYTES // 2**20} MiB limit; "
                             "clear the outputs (Edit > Clear All Outputs) and save again")
-    raw = p.read_bytes()
+    chunks, total = [], 0
+    while total <= MAX_NOTEBOOK_BYTES:  # the file may grow while it is read: never read past the limit
+        chunk = os.read(fd, min(1 << 24, MAX_NOTEBOOK_BYTES + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"the file is over the {MAX_NOTEBOOK_BYTES // 2**20} MiB limit")
+    if total == 0:
+        raise NotebookError("the file is empty (0 bytes); was the notebook saved before submitting?")
+    return b"".join(chunks)
+
+
+def read_cells(path: str | Path) -> tuple[list[dict], list[str], dict]:
+    """Return ``(cells, warnings, metadata)`` with cells as ``{"type", "source"}``; raises NotebookError."""
+    fd = open_regular(path)
+    try:
+        raw = read_bounded(fd)
+    finally:
+        os.close(fd)
+    return parse_cells(raw)
+
+
+def parse_cells(raw: bytes) -> tuple[list[dict], list[str], dict]:
     warnings = []
     try:
         text = raw.decode("utf-8-sig")
@@ -178,9 +238,20 @@ def plan(cells: list[dict]) -> Plan:
     result = Plan(statements=[])
     parsed: list[tuple[int, ast.Module | None, str, bool]] = []
     local_callables: set[str] = set()
+    code_bytes = 0
     for index, cell in enumerate(cells, start=1):
         if cell["type"] != "code" or not cell["source"].strip():
             continue
+        size = len(cell["source"].encode("utf-8", "replace"))
+        if size > MAX_CELL_CODE_BYTES or code_bytes + size > MAX_CODE_BYTES:
+            limit = (f"{MAX_CELL_CODE_BYTES // 1024} KiB per cell" if size > MAX_CELL_CODE_BYTES
+                     else f"{MAX_CODE_BYTES // 2**20} MiB of code per notebook")
+            result.cell_errors[index] = (f"too large to grade ({size / 1024:.0f} KiB of code; the limit is {limit}; "
+                                         "paste data as a file or generate it in code)")
+            for name in _DEF_RE.findall(cell["source"][:MAX_CELL_CODE_BYTES]):
+                result.cell_names.setdefault(name, []).append(index)
+            continue
+        code_bytes += size
         for name in _DEF_RE.findall(cell["source"]):
             result.cell_names.setdefault(name, []).append(index)
         source = strip_magics(cell["source"])
@@ -217,9 +288,116 @@ def plan(cells: list[dict]) -> Plan:
 
 
 def load(path: str | Path) -> Plan:
-    cells, warnings, metadata = read_cells(path)
+    """Read and plan a notebook in this process (trusted files: tests, tools). Graders use :func:`load_bounded`."""
+    return _plan_raw(_read_path(path))
+
+
+def _read_path(path) -> bytes:
+    fd = open_regular(path)
+    try:
+        return read_bounded(fd)
+    finally:
+        os.close(fd)
+
+
+def _plan_raw(raw: bytes) -> Plan:
+    cells, warnings, metadata = parse_cells(raw)
+    del raw
     result = plan(cells)
     result.warnings.extend(warnings)
     lab = metadata.get("ganlab", {}).get("lab") if isinstance(metadata.get("ganlab"), dict) else None
     result.lab_hint = lab if isinstance(lab, str) else None
     return result
+
+
+def plan_to_json(p: Plan) -> dict:
+    d = asdict(p)
+    d["cell_errors"] = {str(k): v for k, v in p.cell_errors.items()}
+    return d
+
+
+def plan_from_json(d: dict) -> Plan:
+    return Plan(statements=[Statement(**s) for s in d["statements"]],
+                cell_errors={int(k): v for k, v in d["cell_errors"].items()},
+                cell_names={k: list(v) for k, v in d["cell_names"].items()},
+                warnings=list(d["warnings"]), lab_hint=d.get("lab_hint"))
+
+
+_CHILD = """
+import json, os, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({mem}, {mem}))
+resource.setrlimit(resource.RLIMIT_CPU, ({cpu}, {cpu} + 5))
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+sys.setrecursionlimit(3000)
+sys.path.insert(0, {root!r})
+from autograder import notebook as nb
+try:
+    result = {{"ok": nb.plan_to_json(nb._plan_raw(nb.read_bounded(0)))}}
+except nb.NotebookError as exc:
+    result = {{"error": str(exc)}}
+except MemoryError:
+    result = {{"limit": "memory"}}
+except RecursionError:
+    result = {{"error": "not a notebook: it is nested too deeply to read"}}
+os.write(int(sys.argv[1]), json.dumps(result).encode())
+"""
+
+
+def load_bounded(fd: int) -> Plan:
+    """Parse and plan the open regular file ``fd`` (from :func:`open_regular`) in a subprocess with memory,
+    CPU and wall-time limits, so that no notebook can make the grader's own process large or slow."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    code = _CHILD.format(mem=PARSE_MEMORY_BYTES, cpu=PARSE_CPU_SECONDS, root=str(Path(__file__).resolve().parents[1]))
+    out_r, out_w = os.pipe()
+    try:
+        proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", code, str(out_w)], stdin=fd,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(out_w,),
+                                close_fds=True, start_new_session=True,
+                                env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    finally:
+        os.close(out_w)
+    chunks = []
+    try:
+        import select
+        import time
+
+        deadline = time.monotonic() + PARSE_WALL_SECONDS
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([out_r], [], [], left)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(out_r, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except TimeoutError:
+        proc.kill()
+        proc.wait()
+        raise NotebookError(f"the notebook could not be read within {PARSE_WALL_SECONDS} s") from None
+    finally:
+        os.close(out_r)
+    code_ = _kill(proc)
+    try:
+        result = json.loads(b"".join(chunks))
+    except (ValueError, RecursionError):
+        result = {}
+    if "ok" in result:
+        return plan_from_json(result["ok"])
+    if "error" in result:
+        raise NotebookError(result["error"])
+    if result.get("limit") == "memory" or code_ == -9 or code_ == 137:
+        raise NotebookError(f"reading the notebook needs more than the {PARSE_MEMORY_BYTES // 2**30} GiB the grader "
+                            "allows (is a code cell huge?)")
+    raise NotebookError(f"the notebook could not be read within the grader's limits (reader exit code {code_})")
+
+
+def _kill(proc) -> int | None:
+    """Wait briefly for the reader (it has already written its answer), else kill it; its exit code."""
+    try:
+        return proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()

@@ -41,10 +41,14 @@ class LoadReport:
 
 
 class WorkerSession:
-    def __init__(self, plan: Plan, limits: Limits | None = None, sandbox: SandboxConfig | None = None):
+    def __init__(self, plan: Plan, limits: Limits | None = None, sandbox: SandboxConfig | None = None,
+                 budget_deadline: float | None = None):
         self.plan = plan
         self.limits = limits or Limits()
         self.sandbox = sandbox or SandboxConfig()
+        # One budget for the whole submission: starting, loading, restarts and tests all count against it.
+        self.budget_deadline = (budget_deadline if budget_deadline is not None
+                                else time.monotonic() + self.limits.submission_seconds)
         self.stage: Stage | None = None
         self.proc = None
         self.req_fd = self.rep_fd = -1
@@ -62,10 +66,16 @@ class WorkerSession:
         if self.restarts > MAX_RESTARTS:
             raise WorkerLost("the submission crashed the worker too many times; remaining tests not run",
                              "WorkerCrash")
+        if time.monotonic() >= self.budget_deadline:
+            raise self.budget_lost()
         self.stage = self.stage or Stage()
         self.proc, self.req_fd, self.rep_fd, self.mode = spawn(self.stage, self.limits, self.sandbox)
-        self._expect_event("ready", time.monotonic() + 60)
+        self._expect_event("ready", min(time.monotonic() + 60, self.budget_deadline))
         self._load()
+
+    def budget_lost(self) -> WorkerLost:
+        return WorkerLost(f"not run: the submission used up its {self.limits.submission_seconds:g} s grading "
+                          "budget (loading, restarts and earlier tests included)", "Budget")
 
     def _load(self) -> None:
         started = time.monotonic()
@@ -73,7 +83,8 @@ class WorkerSession:
         stmts = [s for s in self.plan.statements if s.id not in self.report.excluded]
         self._send({"op": "load", "statements": [
             {"id": s.id, "cell": s.cell, "lineno": s.lineno, "code": s.code} for s in stmts]})
-        load_deadline = started + self.limits.load_seconds
+        load_deadline = min(started + self.limits.load_seconds, self.budget_deadline)
+        by_id = {s.id: s for s in stmts}
         current = None
         while True:
             deadline = min(load_deadline, time.monotonic() + self.limits.statement_seconds)
@@ -82,7 +93,7 @@ class WorkerSession:
             except WorkerLost as lost:
                 if current is None:
                     raise
-                stmt = next(s for s in stmts if s.id == current)
+                stmt = by_id[current]
                 self.report.excluded[current] = (f"cell {stmt.cell}, line {stmt.lineno}: {lost.reason} while "
                                                  "running it; it was skipped")
                 self.kill()
@@ -90,19 +101,23 @@ class WorkerSession:
                 self.start()
                 return
             event = header.get("event")
+            sid = header.get("id")
+            if event in ("start", "done") and (type(sid) is not int or sid not in by_id):
+                self.kill()
+                raise WorkerLost("the worker sent an unexpected message while loading", "ProtocolError")
             if event == "start":
-                current = int(header["id"])
+                current = sid
             elif event == "done":
                 current = None
                 if not header.get("ok"):
-                    err = header.get("error") or {}
-                    stmt = next((s for s in stmts if s.id == int(header["id"])), None)
-                    where = f"cell {stmt.cell}, line {stmt.lineno}" if stmt else "a cell"
-                    self.report.statement_errors[int(header["id"])] = (
-                        f"{where} raised {err.get('type', 'an error')}: {str(err.get('message', ''))[:300]}")
+                    err = clean_error(header.get("error"))
+                    stmt = by_id[sid]
+                    self.report.statement_errors[sid] = (
+                        f"cell {stmt.cell}, line {stmt.lineno} raised {err['type']}: {err['message'][:300]}")
             elif event == "loaded":
                 names = header.get("names")
-                self.report.names = names if isinstance(names, dict) else {}
+                names = names if isinstance(names, dict) else {}
+                self.report.names = {str(k)[:200]: str(v)[:200] for k, v in list(names.items())[:100_000]}
                 self.report.seconds += time.monotonic() - started
                 return
             else:
@@ -120,6 +135,9 @@ class WorkerSession:
             self.proc.wait(timeout=10)
         except Exception:  # noqa: BLE001
             pass
+        cgroup = getattr(self.proc, "cgroup", None)
+        if cgroup is not None:
+            cgroup.remove()  # every process the worker started, in whatever session or process group
         for fd in (self.req_fd, self.rep_fd):
             try:
                 os.close(fd)
@@ -160,24 +178,32 @@ class WorkerSession:
         (n,) = struct.unpack(">Q", self._read(8, deadline))
         if n > wire.MAX_FRAME_BYTES:
             self.kill()
+            self.restarts += 1
+            self.test_broken = True
             raise WorkerLost("the submission returned more than 512 MiB of data", "ProtocolError")
         body = self._read(n, deadline)
         try:
             return wire.unpack(body)
-        except wire.WireError as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever a reply holds, it costs the submission only
             self.kill()
-            raise WorkerLost(f"the worker sent a malformed reply ({exc})", "ProtocolError") from None
+            self.restarts += 1
+            self.test_broken = True
+            why = str(exc)[:200] if isinstance(exc, wire.WireError) else type(exc).__name__
+            raise WorkerLost(f"the worker sent a malformed reply ({why})", "ProtocolError") from None
 
     def _expect_event(self, event: str, deadline: float) -> None:
         header, _ = self._receive(deadline)
         if header.get("event") != event:
             self.kill()
-            raise WorkerLost(f"the worker did not start properly (got {header.get('event')!r})", "ProtocolError")
+            raise WorkerLost(f"the worker did not start properly (got {str(header.get('event'))[:50]!r})", "ProtocolError")
 
     def _timeout(self) -> WorkerLost:
         self.kill()
         self.restarts += 1
         self.test_broken = True
+        if time.monotonic() >= self.budget_deadline:
+            lost = self.budget_lost()
+            return WorkerLost(lost.reason.replace("not run: ", "stopped: "), "Budget")
         return WorkerLost(f"timed out after {self.test_budget:g} s (an infinite loop, or far too slow)", "Timeout")
 
     def _lost(self, default: str | None = None) -> WorkerLost:
@@ -213,15 +239,54 @@ class WorkerSession:
             raise WorkerLost("not run: the worker had to be restarted earlier in this test", "WorkerCrash")
         self.start()
         deadline = self.deadline if self.deadline is not None else time.monotonic() + self.test_budget
+        deadline = min(deadline, self.budget_deadline)
         self._send(header, tensors)
-        return self._receive(deadline)
+        while True:
+            reply, out_tensors = self._receive(deadline)
+            if reply.get("event") != "callback":
+                return reply, out_tensors
+            self._send(*self._callback(reply, out_tensors))
+
+    @staticmethod
+    def _callback(header: dict, tensors: dict):
+        """Compute a trusted stand-in for the worker, here in the grader's process (never the worker's copy)."""
+        from ganlab.grading.worker import CALLBACK_ROOT, import_trusted
+
+        qualname = str(header.get("fn", ""))[:200]
+        try:
+            if not qualname.startswith(CALLBACK_ROOT):
+                raise PermissionError(f"{qualname} is not a stand-in the grader computes")
+            fn = import_trusted(qualname)
+            args = wire.decode(header.get("args", []), tensors)
+            kwargs = wire.decode(header.get("kwargs", {"__dict__": {}}), tensors)
+            if not isinstance(args, list) or not isinstance(kwargs, dict):
+                raise wire.WireError("malformed callback")
+            out: dict = {}
+            value = wire.encode(fn(*args, **kwargs), out)
+            return {"ok": True, "value": value}, out
+        except Exception as exc:  # noqa: BLE001 - the submission passed something the stand-in refuses
+            return {"ok": False, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}, None
 
     def begin_test(self, seconds: float) -> None:
         """Start the clock of one test: all its requests share ``seconds``."""
         self.start()  # loading the submission is not charged to the test
         self.test_broken = False  # after start(): a crash while loading is not this test's fault
         self.test_budget = seconds
-        self.deadline = time.monotonic() + seconds
+        self.deadline = min(time.monotonic() + seconds, self.budget_deadline)
+
+
+def clean_error(err) -> dict:
+    """An error report from the worker, reduced to bounded plain strings (a patched worker may send anything)."""
+    err = err if isinstance(err, dict) else {}
+    frames = []
+    raw_frames = err.get("frames") if isinstance(err.get("frames"), list) else []
+    for f in raw_frames[-5:]:
+        if isinstance(f, dict):
+            line = f.get("line")
+            frames.append({"cell": str(f.get("cell", ""))[:20], "line": line if type(line) is int else 0,
+                           "function": str(f.get("function", ""))[:100], "code": str(f.get("code", ""))[:200]})
+    return {"type": str(err.get("type", "Exception"))[:100] or "Exception",
+            "message": str(err.get("message", ""))[:2000], "frames": frames}
 
 
 class RemoteSubmission(Submission):
@@ -236,17 +301,17 @@ class RemoteSubmission(Submission):
         except WorkerLost as lost:
             raise SubmissionError(f"`{label}`: {lost.reason}", lost.kind) from None
         if not reply.get("ok"):
-            err = reply.get("error") if isinstance(reply.get("error"), dict) else {}
-            kind = str(err.get("type", "Exception"))
+            err = clean_error(reply.get("error"))
+            kind = err["type"]
             if kind == "MemoryError":
                 raise SubmissionError(f"`{label}` ran out of memory (limit "
                                       f"{self.session.limits.memory_bytes / 2**30:.0f} GiB)", kind)
             raise SubmissionError(describe_error(label, err), kind)
         try:
             return wire.decode(reply.get("value"), out_tensors)
-        except (wire.WireError, KeyError, TypeError, ValueError) as exc:
-            raise SubmissionError(f"`{label}` returned something the grader cannot read ({exc})",
-                                  "ProtocolError") from None
+        except (wire.WireError, KeyError, TypeError, ValueError, RecursionError, OverflowError) as exc:
+            raise SubmissionError(f"`{label}` returned something the grader cannot read "
+                                  f"({str(exc)[:200]})", "ProtocolError") from None
 
     @staticmethod
     def _encode_args(args, kwargs):

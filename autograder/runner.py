@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+import functools
+import hashlib
+import os
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ganlab.data.registry import file_digest
 from ganlab.grading.testing import CheckFailure, TestResult, exercises_for, run_tests
 
 from autograder import labs
-from autograder.notebook import NotebookError, Plan, load
+from autograder.notebook import NotebookError, Plan, load_bounded, open_regular
 from autograder.remote import RemoteSubmission, WorkerLost, WorkerSession
 from autograder.sandbox import Limits, SandboxConfig
 
@@ -45,6 +49,7 @@ class Report:
     sandbox: str = ""
     seconds: float = 0.0
     sha256: str = ""
+    internal_error: bool = False  # the grader itself failed on this submission: never reused on resume
 
     def to_json(self) -> dict:
         out = asdict(self)
@@ -71,7 +76,23 @@ def _missing_message(name: str, plan: Plan, session: WorkerSession) -> str:
 
 
 def file_hash(path: Path) -> str:
-    return file_digest(path, "sha256")
+    """SHA-256 of a submission, read as a regular file only (never through a link, a FIFO or a device)."""
+    fd = open_regular(path)
+    try:
+        return fd_hash(fd)
+    finally:
+        os.close(fd)
+
+
+def fd_hash(fd: int) -> str:
+    h = hashlib.sha256()
+    os.lseek(fd, 0, os.SEEK_SET)
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            break
+        h.update(chunk)
+    return h.hexdigest()
 
 
 def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = None,
@@ -79,18 +100,25 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
     """Grade ``path``. Problems with the submission end up in the report, never as an exception."""
     path = Path(path)
     started = time.monotonic()
+    limits = limits or Limits()
+    budget_deadline = started + limits.submission_seconds  # reading, loading, restarts and tests together
     report = Report(notebook=str(path), lab=lab_id, score=0.0, max_score=0.0)
-    try:
-        report.sha256 = file_hash(path)
-    except OSError as exc:
-        report.errors.append(f"cannot read the file: {exc.strerror or exc}")
     plan: Plan | None = None
-    if not report.errors:
+    try:
+        fd = open_regular(path)
+    except NotebookError as exc:
+        report.errors.append(str(exc))
+    else:
         try:
-            plan = load(path)
+            report.sha256 = fd_hash(fd)
+            plan = load_bounded(fd)
             report.warnings.extend(plan.warnings)
         except NotebookError as exc:
             report.errors.append(str(exc))
+        except OSError as exc:
+            report.errors.append(f"cannot read the file: {exc.strerror or exc}")
+        finally:
+            os.close(fd)
     if report.lab is None:
         defined = {n for s in (plan.statements if plan else []) for n in s.defines}
         report.lab = labs.detect(path, plan.lab_hint if plan else None, defined)
@@ -107,10 +135,14 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
             report.warnings.append(f"cell {cell} was not run: {why}")
         sandbox = sandbox or SandboxConfig()
         # The worker needs no file of the submission (its code arrives through a pipe): hide its folder too.
-        sandbox = SandboxConfig(sandbox.mode, [*sandbox.hide, path.resolve().parent])
-        session = WorkerSession(plan, limits, sandbox)
+        sandbox = SandboxConfig(sandbox.mode, [*sandbox.hide, path.absolute().parent.resolve()])
+        session = WorkerSession(plan, limits, sandbox, budget_deadline=budget_deadline)
         try:
             report.tests = _run(session, plan, specs, exercises)
+            report.internal_error = any(t.message.startswith(INTERNAL) for t in report.tests)
+            if report.internal_error:
+                report.errors.append("the grader itself failed on some tests (an internal error, not the "
+                                     "submission's fault); they will be graded again on the next run")
             report.sandbox = session.mode
             for sid, why in session.report.statement_errors.items():
                 report.warnings.append(why)
@@ -130,31 +162,68 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
     return report
 
 
-def _run(session: WorkerSession, plan: Plan, specs, exercises) -> list[TestResult]:
-    sub = RemoteSubmission(session)
-    results = []
-    stop_at = time.monotonic() + session.limits.submission_seconds
-    for spec in specs:
-        requires = exercises[spec.exercise].requires
-        if time.monotonic() > stop_at:
-            results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
-                                      f"not run: the submission used up its {session.limits.submission_seconds:g} s "
-                                      "grading budget (slow or looping code in earlier tests)", 0.0, spec.doc,
-                                      "the submission ran out of grading time"))
-            continue
-        try:
-            session.begin_test(session.limits.test_seconds or spec.timeout)
-            missing = [n for n in requires if n not in session.report.names]
-        except WorkerLost as lost:
-            results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
-                                      f"not run: {lost.reason}", 0.0, spec.doc))
-            continue
-        if missing:
-            results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
-                                      _missing_message(missing[0], plan, session), 0.0, spec.doc))
-            continue
-        results.extend(run_tests(sub, [spec]))
+INTERNAL = "not graded: internal error of the grader"
+
+
+@functools.lru_cache(maxsize=None)
+def _string_constants(filename: str) -> frozenset:
+    try:
+        tree = ast.parse(Path(filename).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return frozenset()
+    return frozenset(n.value.strip() for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+
+
+def allowed_hints(spec) -> frozenset:
+    """The hints a hidden test may show: string literals of its own module, its lab's public checks and the
+    test API. Text built at run time (an f-string with a value, an exception's name) is never among them."""
+    names = {getattr(spec.func, "__module__", ""), f"ganlab.checks.{spec.lab}", "ganlab.grading.testing",
+             "ganlab.grading.netcheck"}
+    out: set = set()
+    for name in names:
+        module = sys.modules.get(name)
+        filename = getattr(module, "__file__", None)
+        if filename:
+            out |= _string_constants(filename)
+    return frozenset(out)
+
+
+def _allow_listed(spec, results: list[TestResult]) -> list[TestResult]:
+    for r in results:
+        if r.hidden and r.hint and r.hint.strip() not in allowed_hints(spec):
+            r.hint = ""
     return results
+
+
+def _run(session: WorkerSession, plan: Plan, specs, exercises) -> list[TestResult]:
+    results = []
+    for spec in specs:
+        try:
+            results.extend(_run_one(session, plan, spec, exercises))
+        except Exception as exc:  # noqa: BLE001 - the grader's own failure costs this test, never the batch
+            session.kill()
+            session.test_broken = True
+            results.append(TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden,
+                                      f"{INTERNAL} ({type(exc).__name__})", 0.0, spec.doc))
+    return results
+
+
+def _run_one(session: WorkerSession, plan: Plan, spec, exercises) -> list[TestResult]:
+    def lost_result(message: str, hint: str = "") -> list[TestResult]:
+        return [TestResult(spec.exercise, spec.name, spec.points, 0.0, False, spec.hidden, message, 0.0, spec.doc,
+                           hint)]
+
+    if time.monotonic() >= session.budget_deadline:
+        return lost_result(session.budget_lost().reason, "the submission ran out of grading time")
+    try:
+        session.begin_test(session.limits.test_seconds or spec.timeout)
+        missing = [n for n in exercises[spec.exercise].requires if n not in session.report.names]
+    except WorkerLost as lost:
+        reason = lost.reason if lost.reason.startswith("not run") else f"not run: {lost.reason}"
+        return lost_result(reason)
+    if missing:
+        return lost_result(_missing_message(missing[0], plan, session))
+    return _allow_listed(spec, run_tests(RemoteSubmission(session), [spec]))
 
 
 __all__ = ["grade", "Report", "ExerciseResult", "CheckFailure"]

@@ -117,3 +117,30 @@ def test_local_submission_reports_student_errors_without_raising_them():
         sub.call("g")
     with pytest.raises(CheckFailure, match="not defined"):
         sub.call("missing")
+
+
+def _frame(header: bytes, blob: bytes = b"") -> bytes:
+    return len(header).to_bytes(8, "big") + header + blob
+
+
+@pytest.mark.parametrize("header", [b'{"v": ' + b"9" * 5000 + b"}", b'{"v": ' + b"9" * 50 + b"}",
+                                    b"[" * 100_000 + b"]" * 100_000, b'{"v": "\xff"}', b"[1]"])
+def test_wire_turns_every_bad_header_into_a_wire_error(header):
+    with pytest.raises(wire.WireError):
+        wire.unpack(_frame(header))
+
+
+@pytest.mark.filterwarnings("ignore:Validating sparse tensor invariants")
+@pytest.mark.parametrize("tensor", [torch.zeros(1).expand(60_000_000), torch.arange(10.0)[2:],
+                                    torch.ones(4, 4).t(), torch.zeros(2).to_sparse()])
+def test_wire_refuses_tensors_whose_storage_does_not_match_their_size(tensor):
+    buf = io.BytesIO()
+    torch.save({"0": tensor}, buf)
+    with pytest.raises(wire.WireError):
+        wire.unpack(_frame(b'{"ok": true}', buf.getvalue()))
+
+
+def test_plan_refuses_huge_code_cells_but_keeps_the_others():
+    p = plan(_cells("x = [" + "1, " * 200_000 + "]", "def f():\n    return 1"))
+    assert "too large to grade" in p.cell_errors[1]
+    assert [s.defines for s in p.statements] == [["f"]]

@@ -47,15 +47,21 @@ class SubmissionError(CheckFailure):
     """
 
     def __init__(self, message: str, kind: str = "Exception"):
-        super().__init__(message, hint=_ERROR_HINTS.get(kind, f"your code raised {kind}"))
+        # The hint never repeats ``kind``: the submission chooses its exception's name (the message, which is
+        # shown only for public tests, still says which exception it was).
+        super().__init__(message, hint=_ERROR_HINTS.get(kind, GENERIC_ERROR_HINT))
         self.kind = kind
 
+
+GENERIC_ERROR_HINT = "your code raised an exception (run the public checks in the notebook to see which)"
 
 _ERROR_HINTS = {
     "NotImplementedError": "not implemented yet",
     "Timeout": "the code ran past the time limit (an infinite loop?)",
     "MemoryError": "the code ran out of memory",
     "WorkerCrash": "the code crashed or exited the process",
+    "ProtocolError": "the code sent the grader something it cannot read",
+    "Budget": "the submission ran out of grading time",
 }
 
 

@@ -20,6 +20,14 @@ from dataclasses import dataclass
 #: A frame larger than this is refused (a submission cannot flood the grader).
 MAX_FRAME_BYTES = 512 * 1024 * 1024
 MAX_STRING = 10_000
+#: Integers in a header are bounded (a reply of a few thousand digits must not cost the grader anything).
+MAX_INT_DIGITS = 40
+#: What one reply's tensors may claim, checked before any of them is used (a stride-0 tensor of 2 KB can
+#: claim billions of elements; materialising it would cost the grader gigabytes).
+MAX_TENSOR_ELEMENTS = 64 * 1024 * 1024
+MAX_TENSOR_BYTES = 512 * 1024 * 1024
+MAX_TENSORS = 10_000
+MAX_DEPTH = 64
 
 
 class WireError(Exception):
@@ -154,8 +162,70 @@ def pack(header: dict, tensors: dict | None = None) -> bytes:
     return struct.pack(">Q", len(body)) + body
 
 
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise WireError(f"an integer of {len(text)} digits")
+    return int(text)
+
+
+def _constant(name: str) -> float:
+    return float(name)  # NaN, Infinity, -Infinity: what json.dumps writes for non-finite floats
+
+
+def _check_depth(obj, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise WireError("frame header is nested too deeply")
+    if isinstance(obj, dict):
+        for v in obj.values():
+            if isinstance(v, (dict, list)):
+                _check_depth(v, depth + 1)
+    elif isinstance(obj, list):
+        for v in obj:
+            if isinstance(v, (dict, list)):
+                _check_depth(v, depth + 1)
+
+
+def parse_header(raw: bytes) -> dict:
+    """JSON header of a frame; every decoding problem is a :class:`WireError`."""
+    try:
+        header = json.loads(raw.decode(), parse_int=_bounded_int, parse_constant=_constant)
+    except WireError:
+        raise
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WireError(f"frame header is not JSON: {exc}") from None
+    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        raise WireError(f"frame header rejected: {type(exc).__name__}") from None
+    if not isinstance(header, dict):
+        raise WireError("frame header is not an object")
+    _check_depth(header)
+    return header
+
+
+def check_tensor(t) -> None:
+    """Refuse a tensor unless it is a plain dense tensor whose storage holds exactly its elements.
+
+    Called before a tensor from the worker is used in any way: nothing it claims is materialised first.
+    """
+    import torch
+
+    if type(t) is not torch.Tensor:
+        raise WireError("tensor blob must hold plain tensors")
+    if t.layout != torch.strided or t.is_quantized or t.is_nested or t.is_sparse:
+        raise WireError("only dense tensors may be sent")
+    if t.device.type != "cpu":
+        raise WireError("tensors must be on the CPU")
+    numel = 1
+    for d in t.shape:
+        numel *= int(d)
+    if numel > MAX_TENSOR_ELEMENTS:
+        raise WireError(f"a tensor of {numel} elements (limit {MAX_TENSOR_ELEMENTS})")
+    nbytes = numel * t.element_size()
+    if t.storage_offset() != 0 or not t.is_contiguous() or t.untyped_storage().nbytes() != nbytes:
+        raise WireError("a tensor whose storage does not match its size (strided or offset views are refused)")
+
+
 def unpack(body: bytes) -> tuple[dict, dict]:
-    """Parse a frame body safely: JSON header, weights-only tensor dict."""
+    """Parse a frame body safely: JSON header, weights-only tensor dict, each tensor checked."""
     import torch
 
     if len(body) < 8:
@@ -163,12 +233,7 @@ def unpack(body: bytes) -> tuple[dict, dict]:
     (hlen,) = struct.unpack(">Q", body[:8])
     if hlen > len(body) - 8:
         raise WireError("truncated frame header")
-    try:
-        header = json.loads(body[8:8 + hlen].decode())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"frame header is not JSON: {exc}") from None
-    if not isinstance(header, dict):
-        raise WireError("frame header is not an object")
+    header = parse_header(body[8:8 + hlen])
     tensors: dict = {}
     blob = body[8 + hlen:]
     if blob:
@@ -180,6 +245,14 @@ def unpack(body: bytes) -> tuple[dict, dict]:
             isinstance(k, str) and type(v) is torch.Tensor for k, v in tensors.items()
         ):
             raise WireError("tensor blob must be a dict of plain tensors")
+        if len(tensors) > MAX_TENSORS:
+            raise WireError(f"{len(tensors)} tensors in one reply (limit {MAX_TENSORS})")
+        total = 0
+        for t in tensors.values():
+            check_tensor(t)
+            total += t.numel() * t.element_size()
+        if total > MAX_TENSOR_BYTES:
+            raise WireError(f"{total} bytes of tensors in one reply (limit {MAX_TENSOR_BYTES})")
     return header, tensors
 
 

@@ -30,6 +30,12 @@ class Case:
     error: bool = False  # the file cannot be graded at all (score 0, report error)
     needs_isolation: bool = False  # meaningful only when the worker is sandboxed (bwrap)
     extra: dict = field(default_factory=dict)
+    # Creates a special file at the given path instead of writing ``build``'s bytes; returns False when this
+    # machine cannot make it (e.g. a device node without root), and the case is skipped.
+    make: Callable[[object, dict], bool] | None = None
+    limits: dict = field(default_factory=dict)  # overrides of the corpus Limits for this case
+    check: Callable[[object], None] | None = None  # extra assertions on the report
+    plain: str = ""  # what plain mode does with this attack, when it differs from bwrap
 
 
 def _nb(replacements: dict[str, str] | None = None) -> dict:
@@ -146,11 +152,17 @@ import ganlab.grading.testing
 
 def alternating_invariant(x, y, eta):
     # the copy of the test API the worker can see, then the real files in the checkout
-    for target in (ganlab.grading.testing.__file__, "@REPO@/autograder/hidden/lab1.py", "@REPO@/ganlab/testing.py"):
+    for target in (ganlab.grading.testing.__file__, "@REPO@/autograder/hidden/lab1.py", "@REPO@/ganlab/grading/testing.py"):
         with open(target, "a") as f:
             f.write("\\n# tampered\\n")
     return x**2 + y**2 - eta * x * y
 '''
+
+def _check_not_written(report):
+    text = " ".join(t.message for t in report.tests)
+    # read-only mounts (as root) or no permission at all (as uid 65534): either way nothing was written
+    assert "Read-only file system" in text or "Permission denied" in text, text[:1500]
+
 
 # -- exits, crashes, loops, memory, output, protocol ------------------------------------------------------
 
@@ -259,6 +271,287 @@ def simultaneous_gda_step(x, y, eta):
 '''
 
 
+# -- the grader's own process: reply frames and notebooks that would make it fail or grow ----------------------
+
+# A reply frame whose header holds an integer of 5,000 digits (json.loads raises ValueError on it, which used to
+# escape as "grading failed" and stop the batch).
+BIG_INT_REPLY = '''
+import os
+import struct
+
+
+def simultaneous_gda_step(x, y, eta):
+    head = b'{"ok": true, "value": ' + b"9" * 5000 + b'}'
+    body = struct.pack(">Q", len(head)) + head
+    for fd in range(3, 64):
+        try:
+            os.write(fd, struct.pack(">Q", len(body)) + body)
+        except OSError:
+            pass
+    return x - eta * y, y + eta * x
+'''
+
+# A 2 KB reply holding a stride-0 tensor that claims 6e7 elements: materialising it cost the grader 2 GiB.
+STRIDE0_REPLY = '''
+import io
+import os
+import struct
+
+import torch
+
+
+def alternating_gda_step(x, y, eta):
+    buf = io.BytesIO()
+    torch.save({"0": torch.zeros(1).expand(60_000_000)}, buf)
+    head = b'{"ok": true, "value": {"__tensor__": "0", "requires_grad": false, "device": "cpu"}}'
+    body = struct.pack(">Q", len(head)) + head + buf.getvalue()
+    for fd in range(3, 64):
+        try:
+            os.write(fd, struct.pack(">Q", len(body)) + body)
+        except OSError:
+            pass
+    x_new = x - eta * y
+    return x_new, y + eta * x_new
+'''
+
+
+def _huge_code_cell(ctx):
+    # 4 MiB of code in one cell: parsing it in the grader's process took it to 2.5 GiB.
+    return _bytes(_append_cell("_data = [" + "1, " * (4 * 1024 * 1024 // 3) + "]\n"))
+
+
+# Each top-level statement sleeps just under the statement time-out and one exercise crashes the worker, so every
+# test reloads the notebook: the per-submission budget must cover starting, loading and restarts.
+SLOW_LOAD = '''
+import time
+_a = time.sleep(3.2)
+_b = time.sleep(3.2)
+_c = time.sleep(3.2)
+'''
+
+CRASH_EVERY_CALL = '''
+import os
+
+
+def simultaneous_gda_step(x, y, eta):
+    os._exit(1)
+'''
+
+
+def _slow_load_and_crash(ctx):
+    nb = _nb({"simultaneous_gda_step": CRASH_EVERY_CALL})
+    return _bytes(_append_cell(SLOW_LOAD, nb))
+
+
+def _check_budget(report):
+    budget = 30
+    text = " ".join(t.message for t in report.tests)
+    assert "grading budget" in text, text[:2000]
+    # Margin: one worker kill and the parse, on a busy machine; before the fix this submission took 150 s or more.
+    assert report.seconds < budget + 30, f"one submission took {report.seconds:.0f} s against a {budget} s budget"
+
+
+# -- feedback: nothing the submission chooses reaches a hidden test's feedback; everything else is inert text ---
+
+# The exception's class name carries the inputs the function saw; its message carries Markdown and raw HTML.
+LEAK_INPUTS = '''
+def extragradient_step(x, y, eta):
+    name = "Leak_" + "_".join(str(v).replace(".", "p").replace("-", "m") for v in (x, y, eta))
+    raise type(name, (Exception,), {})("<script>alert(1)</script> ![x](http://evil.example/x.png) **bold**")
+'''
+
+
+def _check_feedback_is_allow_listed(report):
+    from autograder.batch import feedback_html, feedback_markdown, report_dict
+
+    d = report_dict(report, "student\n=evil", "test")
+    md, page = feedback_markdown(d), feedback_html(d)
+    hidden_lines = [line for line in md.splitlines() if line.startswith("- hidden test")]
+    assert hidden_lines and not [line for line in hidden_lines if "Leak" in line], hidden_lines
+    assert "<script>" not in md and "](http" not in md and "**bold**" not in md, md
+    assert "<script>" not in page, page  # in HTML's <pre>, Markdown syntax is inert text
+    assert "Leak" in md, "public checks still say what the code raised"
+
+
+# Everything outside the worker's own needs: sibling folders of the batch (a classmate's notebook when one
+# student's folder is graded alone), the checkout, earlier gradebooks, /etc/shadow, /home, /root and the mount
+# table's names for any of them.
+READ_OUTSIDE = '''
+import glob
+import os
+
+
+def run_trajectory(step, x0, y0, eta, num_steps, uses_history=False):
+    seen = []
+    batch = "@BATCH@"
+    for pattern in (batch, os.path.dirname(batch) + "/*", "@REPO@", "/etc/shadow", "/home/*", "/root/*",
+                    "/tmp/*", "/var/*", "/mnt/*", "/srv/*", "/work/*/*"):
+        seen += glob.glob(pattern)
+    mounts = open("/proc/self/mountinfo").read()
+    for name in (os.path.basename(batch), "pytest", "@REPO@", "ganlab-worker-", "/tmp"):
+        if name in mounts:
+            seen.append("mountinfo names " + name)
+    raise RuntimeError(f"saw {len(seen)} outside paths: {sorted(seen)[:5]}")
+'''
+
+
+# -- limits per sandbox, not per process ---------------------------------------------------------------------
+
+FORK_BOMB = '''
+import os
+import time
+
+
+def norm_growth_factor(method, eta):
+    children = 0
+    try:
+        for _ in range(2000):
+            if os.fork() == 0:
+                time.sleep(120)
+                os._exit(0)
+            children += 1
+    except OSError:
+        pass
+    raise RuntimeError(f"forked {children} children")
+'''
+
+
+def _check_fork_bomb(report):
+    import re
+
+    text = " ".join(t.message for t in report.tests)
+    counts = [int(n) for n in re.findall(r"forked (\d+) children", text)]
+    assert counts and max(counts) < 128, f"the process-count limit did not hold: {counts}"
+
+
+# Three children of 1 GiB each: every process is far under its own address-space limit, together they are over
+# the sandbox's 2 GiB.
+MEMORY_SPLIT = '''
+import os
+
+
+def alternating_invariant(x, y, eta):
+    pids = []
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            block = b"x" * 1024**3  # filled at once: every page is touched
+            os._exit(len(block) == 0)
+        pids.append(pid)
+    killed = 0
+    for pid in pids:
+        _, status = os.waitpid(pid, 0)
+        killed += os.WIFSIGNALED(status)
+    raise RuntimeError(f"{killed} of 3 children were killed")
+'''
+
+
+def _check_memory_split(report):
+    text = " ".join(t.message for t in report.tests)
+    assert "0 of 3 children were killed" not in text, "the children together went past the sandbox's memory"
+    assert "children were killed" in text or "memory" in text or "SIGKILL" in text, text[:1500]
+
+
+DEV_WRITE = '''
+def optimistic_gda_step(x, y, x_prev, y_prev, eta):
+    for path in ("/dev/shm/hog", "/dev/hog", "/hog", "/etc/hog"):
+        try:
+            with open(path, "wb") as f:
+                f.write(b"x" * 1024**2)
+        except OSError as exc:
+            last = exc
+            continue
+        raise RuntimeError(f"wrote {path}")
+    raise last
+'''
+
+# Burners in their own sessions (each escaping the worker's process group), running shell loops whose command line
+# carries a marker: together they may use one CPU, and none may outlive the grading.
+CPU_BURNERS = '''
+import os
+import time
+
+
+def extragradient_step(x, y, eta):
+    pids = []
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            os.execv("/bin/sh", ["sh", "-c", "while :; do :; done", "ganlab-corpus-burner"])
+        pids.append(pid)
+    start = time.monotonic()
+    time.sleep(3)
+    wall = time.monotonic() - start
+    ticks = 0
+    for pid in pids:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    raise RuntimeError(f"burners used {ticks / os.sysconf('SC_CLK_TCK') / wall:.2f} CPUs")
+'''
+
+
+def _marker_processes(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if marker.encode() in f.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def _check_cpu_burners(report):
+    import re
+
+    text = " ".join(t.message for t in report.tests)
+    shares = [float(v) for v in re.findall(r"burners used ([\d.]+) CPUs", text)]
+    assert shares and max(shares) < 1.3, f"burners in their own sessions used more than one CPU: {shares}"
+    assert not _marker_processes("ganlab-corpus-burner"), "a burner outlived its grading"
+
+
+# -- the trusted stand-ins: patched in the worker, they must change nothing a test observes ---------------------
+
+PATCH_STANDINS = '''
+import ganlab.grading.standins as standins
+import ganlab.grading.worker as worker
+standins.shift_step = lambda x, y, eta: (x, y)
+standins.history_probe_step.__code__ = (lambda x, y, x_prev, y_prev, eta: (0.0, 0.0)).__code__
+worker.import_trusted = lambda qualname: (lambda *a, **k: (0.0, 0.0))
+'''
+
+
+# -- files that are not files ----------------------------------------------------------------------------------
+
+def _symlink_dev_zero(target, ctx):
+    os.symlink("/dev/zero", target)
+    return True
+
+
+def _fifo(target, ctx):
+    os.mkfifo(target)
+    return True
+
+
+def _device(target, ctx):
+    import stat
+
+    try:
+        os.mknod(target, 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero's numbers
+    except PermissionError:
+        return False
+    return True
+
+
+def _check_named_as_itself(name):
+    def check(report):
+        assert report.notebook.endswith(f"{name}.ipynb"), f"graded under another name: {report.notebook}"
+    return check
+
+
 # -- malformed files ---------------------------------------------------------------------------------------
 
 def _non_utf8(ctx):
@@ -358,7 +651,7 @@ CASES: list[Case] = [
          _with("norm_growth_factor", READ_OTHER_SUBMISSIONS), lost=("norm_growth_factor",),
          expect="FileNotFoundError", needs_isolation=True),
     Case("write_tamper", "appends to the hidden tests and the test API on disk",
-         _with("alternating_invariant", WRITE_TAMPER), lost=("alternating_invariant",), expect="Read-only",
+         _with("alternating_invariant", WRITE_TAMPER), lost=("alternating_invariant",), check=_check_not_written,
          needs_isolation=True),
     Case("exit_at_load", "calls sys.exit and os._exit while the notebook loads",
          lambda ctx: _bytes(_append_cell(EXIT_AT_LOAD)), expect="exited"),
@@ -401,4 +694,45 @@ CASES: list[Case] = [
     Case("renamed_function", "one exercise's function renamed", _renamed, lost=("simultaneous_gda_step",),
          expect="renamed"),
     Case("huge_outputs", "hundreds of MB of outputs", _huge_outputs, extra={"slow": True}),
+    # issue 12: a batch nothing can stop, and a grader process that stays small
+    Case("symlink_to_dev_zero", "a submission that is a symbolic link to /dev/zero",
+         lambda ctx: b"", make=_symlink_dev_zero, error=True, expect="symbolic link",
+         check=_check_named_as_itself("symlink_to_dev_zero")),
+    Case("fifo_submission", "a FIFO named *.ipynb (reading it would block forever)",
+         lambda ctx: b"", make=_fifo, error=True, expect="FIFO"),
+    Case("device_submission", "a character device named *.ipynb", lambda ctx: b"", make=_device, error=True,
+         expect="device"),
+    Case("big_int_reply", "a forged reply frame holding an integer of 5,000 digits",
+         _with("simultaneous_gda_step", BIG_INT_REPLY), lost=("simultaneous_gda_step",), expect="malformed reply"),
+    Case("stride0_tensor_reply", "a forged 2 KB reply whose stride-0 tensor claims 6e7 elements",
+         _with("alternating_gda_step", STRIDE0_REPLY), lost=("alternating_gda_step",),
+         expect="storage does not match"),
+    Case("huge_code_cell", "a 4 MiB code cell (parsing it cost the grader 2.5 GiB)", _huge_code_cell,
+         expect="too large to grade"),
+    Case("exception_name_leak", "an exception class named after the hidden inputs, a message with Markdown "
+         "and HTML", _with("extragradient_step", LEAK_INPUTS), lost=("extragradient_step",), expect="Leak_",
+         check=_check_feedback_is_allow_listed),
+    Case("read_outside", "looks for sibling submissions, the checkout, grade records, /etc/shadow and the mount "
+         "table's names", _with("run_trajectory", READ_OUTSIDE), lost=("run_trajectory",),
+         expect="saw 0 outside paths", needs_isolation=True,
+         plain="reads anything the grader's user may read"),
+    Case("patched_standins", "replaces and re-codes the trusted stand-ins a correct run_trajectory is tested with",
+         lambda ctx: _bytes(_append_cell(PATCH_STANDINS))),
+    Case("fork_bomb", "forks children until something stops it", _with("norm_growth_factor", FORK_BOMB),
+         lost=("norm_growth_factor",), expect="forked", check=_check_fork_bomb, needs_isolation=True,
+         limits={"test_seconds": 30},  # forking a process that holds torch is slow on a busy machine
+         plain="limited only where the grader can create cgroups (root on Linux); else unlimited for root"),
+    Case("memory_split_across_children", "3 children of 1 GiB each, against a 2 GiB sandbox",
+         _with("alternating_invariant", MEMORY_SPLIT), lost=("alternating_invariant",),
+         limits={"sandbox_memory_bytes": 2 * 1024**3, "test_seconds": 30}, check=_check_memory_split, needs_isolation=True,
+         plain="limited only with cgroups; else each process has only its own address-space limit"),
+    Case("write_dev_and_root", "writes into /dev/shm, /dev, / and /etc of the sandbox",
+         _with("optimistic_gda_step", DEV_WRITE), lost=("optimistic_gda_step",), expect="Read-only file system",
+         needs_isolation=True, plain="writes wherever the grader's user may"),
+    Case("cpu_burners_own_sessions", "three CPU burners, each in its own session, left running",
+         _with("extragradient_step", CPU_BURNERS), lost=("extragradient_step",), expect="burners used",
+         check=_check_cpu_burners, needs_isolation=True,
+         plain="with cgroups, one CPU in all and killed with the worker; without, only the process group is killed"),
+    Case("slow_load_budget", "statements that each sleep under the load time-out, and a crash in every call",
+         _slow_load_and_crash, limits={"submission_seconds": 30}, check=_check_budget, extra={"check_only": True}),
 ]
