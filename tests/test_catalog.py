@@ -62,5 +62,7 @@ def test_catalog_entry(graded, lab_id, entry):
     assert broken.earned < broken.points, f"{entry.path.name} should lose points on {target}"
     messages = " ".join(t.message for t in report.tests if t.exercise == target and not t.passed)
     assert entry.expect in messages, f"message should mention {entry.expect!r}, got: {messages}"
+    unhinted = [t.name for t in report.tests if t.exercise == target and not t.passed and not t.hint]
+    assert not unhinted, f"{entry.path.name}: failures without a hint (hidden feedback shows only the hint): {unhinted}"
     others = {e.name: e.message for e in report.exercises if e.name != target and not e.passed}
     assert not others, f"{entry.path.name} should cost only {target}, but also failed: {others}"

@@ -26,6 +26,15 @@ from ganlab.grading.testing import CheckFailure, Ref, Submission, as_float_tenso
 __all__ = ["execution_order", "describe_layers", "structure", "load_by_order", "functional_compare",
            "expect_layers"]
 
+# Hints are constants: the grader shows a hidden test's hint only when it is a string literal of the test API
+# (never text built at run time), see autograder.runner.allowed_hints.
+HINT_LAYERS = "the network's layers differ from the ones asked for (a layer or a bias missing or added)"
+HINT_LAYER_SIZE = "a layer of the network has the wrong size (check channels, kernel size and bias)"
+HINT_OUTPUT_SHAPE = "the network returns the wrong shape"
+HINT_COMPUTES = ("the network computes something else than the architecture asked for (an activation, a norm or "
+                 "the layer order)")
+HINT_BN_STATS = "a batch norm of the network updates its running statistics differently (momentum?)"
+
 #: Settings read from each layer type (attributes of the PyTorch modules of that name).
 _SETTINGS = {
     "Conv1d": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups"),
@@ -164,13 +173,13 @@ def load_by_order(reference, reference_order: Sequence[str], state: dict, order:
         if len(mine) != len(theirs):
             fail(f"{what} has {len(theirs)} {kind} tensors, the expected architecture has {len(mine)}: "
                  f"{_shapes(theirs)} vs {_shapes(mine)}.",
-                 f"the layers of {what} differ from the ones asked for (a layer or a bias missing or added)")
+                 HINT_LAYERS)
         for (rn, rt), (sn, st) in zip(mine, theirs):
             if not isinstance(st, torch.Tensor) or tuple(st.shape) != tuple(rt.shape):
                 shape = tuple(st.shape) if isinstance(st, torch.Tensor) else type(st).__name__
                 fail(f"{what}: {kind} `{sn}` has shape {shape} where the expected architecture has "
                      f"{tuple(rt.shape)} (at its layer `{rn}`).",
-                     f"a layer of {what} has the wrong size (check channels, kernel size and bias)")
+                     HINT_LAYER_SIZE)
             with torch.no_grad():
                 rt.copy_(st.to(rt.dtype))
 
@@ -231,7 +240,7 @@ def functional_compare(sub: Submission, ref: Ref, reference, inputs: Sequence, w
         exp = expected.detach().to(torch.float64)
         if tuple(act.shape) != tuple(exp.shape):
             fail(f"{what}'s output in {mode} mode has shape {tuple(act.shape)}, expected {tuple(exp.shape)}.",
-                 f"{what} returns the wrong shape")
+                 HINT_OUTPUT_SHAPE)
         if torch.allclose(act, exp, rtol=rtol, atol=atol):
             continue
         for wrong, hint in wrongs:
@@ -242,8 +251,7 @@ def functional_compare(sub: Submission, ref: Ref, reference, inputs: Sequence, w
         err = float((act - exp).abs().max())
         fail(f"{what} computes something else than the expected architecture with the same parameters in {mode} "
              f"mode (largest difference {err:.3g}): a layer, an activation or a norm setting differs from the text.",
-             f"{what} computes something else than the architecture asked for (an activation, a norm or "
-             "the layer order)")
+             HINT_COMPUTES)
     if "train" in modes:
         after = sub.state(ref).get("buffers", {})
         _, ref_buffers = _ordered_tensors(reference, reference_order)
@@ -253,4 +261,4 @@ def functional_compare(sub: Submission, ref: Ref, reference, inputs: Sequence, w
             if not torch.allclose(as_float_tensor(st, sn), rt.detach().to(torch.float64), rtol=rtol, atol=atol):
                 fail(f"{what}: after one train-mode pass the buffer `{sn}` differs from the expected one "
                      "(batch-norm momentum or running statistics).",
-                     f"a batch norm of {what} updates its running statistics differently (momentum?)")
+                     HINT_BN_STATS)
