@@ -209,11 +209,43 @@ def report_dict(report: Report, student: str, version: str) -> dict:
 
 
 def lab_exercise_names(lab_id) -> list[str]:
-    """The exercise columns of a lab: from the lab's own exercise list, never from a report."""
+    """The exercise columns of a lab, in the notebook's order: from the lab's own exercise list (never from a
+    report), ordered as the exercise cells of the reference notebook."""
     if lab_id not in labs.LABS:
         return []
     labs.load_tests(lab_id)
-    return list(exercises_for(lab_id))
+    names = list(exercises_for(lab_id))
+    try:
+        cells = json.loads(labs.LABS[lab_id].solution.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return names
+    order = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells]
+    rank = {name: order.index(name) if name in order else len(order) for name in names}
+    return sorted(names, key=lambda n: (rank[n], names.index(n)))
+
+
+def assignment_of(lab_id) -> str:
+    """nbgrader's name for a lab (``lab1_minimax``); an unknown lab keeps what the report says."""
+    return labs.LABS[lab_id].assignment if lab_id in labs.LABS else str(lab_id or "?")
+
+
+def _relative_notebooks(rows: list[dict]) -> dict[int, str]:
+    """Each report's notebook path relative to the graded folder (the folder holding every graded notebook)."""
+    paths = {}
+    for i, d in enumerate(rows):
+        try:
+            paths[i] = Path(str(d.get("notebook") or "")).absolute()
+        except (OSError, ValueError):
+            continue
+    if not paths:
+        return {}
+    try:
+        common = Path(os.path.commonpath([str(p) for p in paths.values()]))
+    except ValueError:
+        return {i: str(p) for i, p in paths.items()}
+    if common in paths.values():  # a single notebook (or all the same file): relative to its folder
+        common = common.parent
+    return {i: p.relative_to(common).as_posix() for i, p in paths.items()}
 
 
 def not_graded_report(path: Path, student: str, lab_id, version: str, error: str, **flags) -> dict:
@@ -246,19 +278,28 @@ def write_gradebook(out: Path) -> Path:
         lab_id = d.get("lab") or "?"
         if lab_id not in exercise_cols:
             exercise_cols[lab_id] = lab_exercise_names(lab_id)
+    # Labs are named as nbgrader names them (the assignment, lab1_minimax); exercise columns follow the
+    # notebook's order and carry the assignment's name only when the gradebook holds several labs.
+    several = len(exercise_cols) > 1
+
+    def column(lab_id, name):
+        return f"{assignment_of(lab_id)}:{name}" if several else name
+
     columns = ["student", "lab", "notebook"]
     for lab_id, names in sorted(exercise_cols.items()):
-        columns += [f"{lab_id}:{n}" for n in names if f"{lab_id}:{n}" not in columns]
+        columns += [column(lab_id, n) for n in names if column(lab_id, n) not in columns]
     columns += ["total", "max_score", "errors"]
+    notebooks = _relative_notebooks(rows)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns)
     writer.writeheader()
-    for d in rows:
-        row = {"student": d.get("student"), "lab": d.get("lab"), "notebook": d.get("notebook"),
+    for i, d in enumerate(rows):
+        row = {"student": d.get("student"), "lab": assignment_of(d.get("lab")),
+               "notebook": notebooks.get(i, d.get("notebook")),
                "total": d.get("score"), "max_score": d.get("max_score"),
                "errors": "; ".join(str(e) for e in d.get("errors", []))}
         for e in d.get("exercises", []):
-            key = f"{d.get('lab')}:{e.get('name')}"
+            key = column(d.get("lab") or "?", e.get("name"))
             if key in columns:
                 row[key] = e.get("earned")
         writer.writerow({k: csv_cell(v) for k, v in row.items()})
