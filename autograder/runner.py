@@ -175,16 +175,23 @@ def _string_constants(filename: str) -> frozenset:
 
 
 def allowed_hints(spec) -> frozenset:
-    """The hints a hidden test may show: string literals of its own module, its lab's public checks and the
-    test API. Text built at run time (an f-string with a value, an exception's name) is never among them."""
-    names = {getattr(spec.func, "__module__", ""), f"ganlab.checks.{spec.lab}", "ganlab.grading.testing",
-             "ganlab.grading.netcheck"}
+    """The hints a hidden test may show: string literals and module-level string constants (``HINT_X = "..." +
+    HINT_Y`` included) of its own module, its lab's public checks, the test API and netcheck. Text built while
+    a test runs (an f-string with a value, an exception's name) is never among them."""
+    return _allowed_for(frozenset({getattr(spec.func, "__module__", ""), f"ganlab.checks.{spec.lab}",
+                                   "ganlab.grading.testing", "ganlab.grading.netcheck"}))
+
+
+@functools.lru_cache(maxsize=None)
+def _allowed_for(names: frozenset) -> frozenset:
     out: set = set()
     for name in names:
         module = sys.modules.get(name)
         filename = getattr(module, "__file__", None)
         if filename:
             out |= _string_constants(filename)
+            # Constants computed once at import from trusted literals (never from a submission).
+            out |= {v.strip() for v in vars(module).values() if isinstance(v, str)}
     return frozenset(out)
 
 

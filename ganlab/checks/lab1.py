@@ -359,13 +359,16 @@ def expect_float(value, what):
         fail_hint(f"{what} returned a {type(value).__name__}; expected a Python float.", HINT_GROWTH_FLOAT)
 
 
+HINT_GROWTH_RAISE_TYPE = "Raise ValueError (not another exception type) for a method without a closed form."
+
+
 def expect_value_error(sub, method, eta):
     call = f"norm_growth_factor({method!r}, {eta})"
     try:
         value = sub.call("norm_growth_factor", method, eta)
     except SubmissionError as exc:
         expect_true(exc.kind == "ValueError", f"{call} raised {exc.kind}; expected ValueError.",
-                    f"Raise ValueError (not {exc.kind}) for a method without a closed form.")
+                    HINT_GROWTH_RAISE_TYPE)
         return
     fail_hint(f"{call} returned {value!r}; expected it to raise ValueError.", HINT_GROWTH_RAISE)
 

@@ -512,9 +512,13 @@ def generator_32_layers_and_range(sub):
     expect_value_error(sub, "Generator", 48, latent_dim=10, base_channels=6)
 
 
+HINT_BAD_SIZE = ("The network must raise ValueError (raise ValueError(...)) for an image_size that is not a power of "
+                 "two >= 16.")
+
+
 def expect_value_error(sub, name, image_size, **kwargs):
     """``name(image_size=image_size, **kwargs)`` must raise ValueError (the size is no power of two >= 16)."""
-    hint = f"{name} must raise ValueError (raise ValueError(...)) for an image_size that is not a power of two >= 16"
+    hint = HINT_BAD_SIZE
     try:
         sub.new(name, image_size=image_size, **kwargs)
     except SubmissionError as exc:
@@ -579,17 +583,17 @@ def discriminator_32_layers_and_logits(sub):
 
 def init_statistics(sub, seed, probe="init_probe_network"):
     """Apply the submission's init_weights to a trusted network; return its parameters by name (and the defaults)."""
-    from ganlab.grading import standins
-
     sub.trusted("torch.manual_seed", seed, keep=False)
     net = sub.trusted(f"ganlab.grading.standins.{probe}")
+    # The defaults are read from the network itself, in the submission's process: rebuilding it here would seed
+    # this process's global RNG, which tests grading other submissions in parallel threads also draw from.
+    defaults = sub.state(net)["params"]
     sub.trusted("torch.manual_seed", seed, keep=False)
     try:
         sub.method(net, "apply", Global("init_weights"), keep=True)
     except SubmissionError as exc:  # name the student's function, not Module.apply that called it
         message = str(exc).replace("`torch.nn.modules.container.Sequential.apply`", "`init_weights` (called by net.apply)")
         raise SubmissionError(message, exc.kind) from None
-    defaults = {n: p.detach().clone() for n, p in getattr(standins, probe)().named_parameters()}
     return sub.state(net)["params"], defaults
 
 
