@@ -335,6 +335,31 @@ INNER_WORK = "/work"
 UNPRIVILEGED = 65534  # nobody / nogroup
 
 
+#: A virtual environment is bound here, not at its own path: a .venv inside the checkout would otherwise give
+#: the checkout's path a mount entry (and its folders a skeleton) inside the sandbox.
+INNER_VENV = "/opt/venv"
+
+
+def _in_venv() -> bool:
+    return Path(sys.prefix).resolve() != Path(sys.base_prefix).resolve()
+
+
+def _inner_path(root: Path) -> str:
+    """Where an interpreter root appears inside the sandbox: a venv at INNER_VENV, the base at its own path
+    (the base interpreter finds its libpython by that path)."""
+    return INNER_VENV if _in_venv() and Path(root) == Path(sys.prefix).resolve() else str(root)
+
+
+def _inner_executable() -> str:
+    """``sys.executable`` as the sandbox sees it (inside INNER_VENV for a venv: Python finds the venv by the
+    unresolved path of its executable)."""
+    exe = sys.executable
+    for prefix in (sys.prefix, str(Path(sys.prefix).resolve())):
+        if _in_venv() and (exe + "/").startswith(prefix.rstrip("/") + "/"):
+            return INNER_VENV + exe[len(prefix.rstrip("/")):]
+    return exe
+
+
 def _interpreter_roots() -> list[Path]:
     roots = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
     return sorted(roots)
@@ -372,7 +397,7 @@ def drop_to_nobody() -> bool:
 
 def _bwrap_command(stage: Stage, limits: Limits, py: list[str]) -> list[str]:
     """Bind, don't mask: the worker's root is an empty read-only tmpfs with only what it needs bound in."""
-    binds: list[tuple[str, str]] = [(str(r), str(r)) for r in _interpreter_roots()]
+    binds: list[tuple[str, str]] = [(str(r), _inner_path(r)) for r in _interpreter_roots()]
     binds += [(str(stage.site), INNER_SITE), (str(stage.etc / "passwd"), "/etc/passwd"),
               (str(stage.etc / "group"), "/etc/group")]
     prefix: list[str] = []
@@ -420,6 +445,7 @@ def command(stage: Stage, limits: Limits, config: SandboxConfig, req_fd: int, re
     py = [sys.executable, "-I", "-c", boot, str(req_fd), str(rep_fd)]
     if mode == "plain":
         return _limit_prefix(limits, cgroup) + py, mode
+    py[0] = _inner_executable()
     return _limit_prefix(limits, cgroup) + _bwrap_command(stage, limits, py), mode
 
 

@@ -599,7 +599,7 @@ def _judge_fit(out, ns, values, what, rtol=1e-5, float64=False):
 
 
 @register(EXTRAPOLATE, points=1, hidden=True)
-def extrapolate_least_squares(sub):
+def extrapolate_fit_on_random_data(sub):
     """Noisy values at 6 sample sizes: the least-squares line in 1/N (intercept, slope); tensors accepted."""
     ns = [500, 1000, 2000, 4000, 8000, 16000]
     g = _gen(87)

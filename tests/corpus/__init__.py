@@ -12,6 +12,7 @@ import copy
 import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from autograder import catalog
@@ -48,6 +49,7 @@ def _bytes(nb: dict) -> bytes:
 
 def _with(exercise: str, code: str) -> Callable[[dict], bytes]:
     return lambda ctx: _bytes(_nb({exercise: code.replace("@REPO@", str(REPO_ROOT))
+                                   .replace("@VENV@", _venv_path())
                                    .replace("@BATCH@", str(ctx.get("batch_dir", "/nonexistent")))}))
 
 
@@ -373,6 +375,14 @@ def _check_feedback_is_allow_listed(report):
     assert "Leak" in md, "public checks still say what the code raised"
 
 
+def _venv_path() -> str:
+    """The grader's virtual environment (its mount entry may name it), or a string no mount table holds."""
+    import sys
+
+    prefix = str(Path(sys.prefix).resolve())
+    return prefix if prefix != str(Path(sys.base_prefix).resolve()) else "<no venv>"
+
+
 # Everything outside the worker's own needs: sibling folders of the batch (a classmate's notebook when one
 # student's folder is graded alone), the checkout, earlier gradebooks, /etc/shadow, /home, /root and the mount
 # table's names for any of them.
@@ -387,7 +397,9 @@ def run_trajectory(step, x0, y0, eta, num_steps, uses_history=False):
     for pattern in (batch, os.path.dirname(batch) + "/*", "@REPO@", "/etc/shadow", "/home/*", "/root/*",
                     "/tmp/*", "/var/*", "/mnt/*", "/srv/*", "/work/*/*"):
         seen += glob.glob(pattern)
-    mounts = open("/proc/self/mountinfo").read()
+    # The interpreter's own mount entries name its own folders (a .venv inside the checkout names that path);
+    # nothing else may be named.
+    mounts = open("/proc/self/mountinfo").read().replace("@VENV@", "<venv>")
     for name in (os.path.basename(batch), "pytest", "@REPO@", "ganlab-worker-", "/tmp"):
         if name in mounts:
             seen.append("mountinfo names " + name)
