@@ -113,7 +113,7 @@ def _pair(value, what):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         fail_hint(f"{what} should return a tuple (x_new, y_new), got {type(value).__name__}"
                   + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else "") + " (expected 2 values).",
-                  "Return the two new values as a tuple: return x_new, y_new.")
+                  "Return the two new values as one tuple (x_new, y_new), not a list, a tensor or one value.")
     return value
 
 

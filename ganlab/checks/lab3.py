@@ -783,7 +783,7 @@ def check_sample(sub, seed, batch, train_mode):
     if result.type.rsplit(".", 1)[-1] != "Tensor":
         fail(f"{what} should return a tensor, got {result.type}.", "sample must return the images as a tensor")
     calls = sub.getattr(gen, "calls")
-    check(len(calls) >= 1, f"{what} never called the generator.", "sample must return generator(z)")
+    check(len(calls) >= 1, f"{what} never called the generator.", "sample must return the generator's output for z, computed inside the function")
     for grad_enabled, modes in calls:
         if modes[0]:
             fail(f"{what} ran the generator in training mode.", HINT_TRAIN_MODE)
