@@ -16,13 +16,16 @@ from ganlab.checks.lab1 import (
     HINT_AUTOGRAD_ALT_OLD_X, HINT_AUTOGRAD_BY_HAND, HINT_AUTOGRAD_FROZEN, HINT_AUTOGRAD_MEAN,
     HINT_AUTOGRAD_SIM_READS_NEW, HINT_AUTOGRAD_Y_LOSS_REACHES_X, HINT_TRAJ_FLOAT32,
     HINT_AUTOGRAD_VALUE, HINT_AUTOGRAD_Y_FIRST, HINT_EG_ALT_EXTRAPOLATION, HINT_EG_FROM_MID, HINT_EG_HALF_ONLY,
-    HINT_EG_NO_EXTRAPOLATION, HINT_GROWTH_EG_SIGN, HINT_GROWTH_PRECEDENCE, HINT_GROWTH_SQUARED, HINT_INV_DOUBLE,
+    HINT_EG_NO_EXTRAPOLATION, HINT_GROWTH_EG, HINT_GROWTH_EG_SIGN, HINT_INV_EACH, HINT_GROWTH_PRECEDENCE,
+    HINT_GROWTH_SQUARED, HINT_INV_DOUBLE,
     HINT_INV_HALF, HINT_INV_MISSING, HINT_INV_SIGN, HINT_OGDA_COEF, HINT_OGDA_HISTORY_SIGN, HINT_OGDA_IGNORED,
     HINT_OGDA_OWN_HISTORY, HINT_OGDA_SWAPPED, HINT_SIM_AS_ALT, HINT_SWAPPED, HINT_TRAJ_CURRENT,
-    HINT_TRAJ_ZERO_START, HINT_WRONG_OPTIMIZER, INVARIANT, OPTIMISTIC, SIMULTANEOUS, TRAJECTORY, check_trajectory,
+    HINT_TRAJ_ZERO_START, HINT_WRONG_OPTIMIZER, INVARIANT, OPTIMISTIC, QUESTION_FASTEST, QUESTION_Y_FIRST,
+    SIMULTANEOUS, TRAJECTORY, check_trajectory,
     expect_float, expect_like, expect_returned_value, expect_step, expect_unchanged, expect_value,
     expect_value_error, fail_hint, make_players, read_players,
 )
+from ganlab.checks.answers import judge_answer
 from ganlab.grading.testing import Trusted, register
 
 F64 = torch.float64
@@ -222,7 +225,7 @@ def trajectory_keeps_float64_precision(sub):
 
 @register(GROWTH, points=1, hidden=True)
 def growth_factors_closed_forms(sub):
-    """sqrt(1 + eta^2) and sqrt(1 - eta^2 + eta^4) as Python floats, from tiny to large step sizes."""
+    """The exact factors of simultaneous GDA and extragradient as Python floats, from tiny to large step sizes."""
     for eta in (1e-6, 0.01, 0.3, 0.9, 1.5, 3.0, 50.0):
         sim = sub.call("norm_growth_factor", "simultaneous", eta)
         expect_value(sim, math.sqrt(1 + eta**2), f"norm_growth_factor('simultaneous', {eta})",
@@ -231,7 +234,7 @@ def growth_factors_closed_forms(sub):
                      rtol=1e-6, atol=1e-12)
         eg = sub.call("norm_growth_factor", "extragradient", eta)
         expect_value(eg, math.sqrt(1 - eta**2 + eta**4), f"norm_growth_factor('extragradient', {eta})",
-                     "The extragradient factor is sqrt(1 - eta^2 + eta^4).",
+                     HINT_GROWTH_EG,
                      [(1 - eta**2 + eta**4, HINT_GROWTH_SQUARED), ((1 - eta**2 + eta**4) / 2, HINT_GROWTH_PRECEDENCE),
                       (math.sqrt(1 + eta**2 + eta**4), HINT_GROWTH_EG_SIGN)],
                      rtol=1e-6, atol=1e-12)
@@ -244,6 +247,10 @@ def growth_other_methods_raise(sub):
     """Every other method name raises ValueError, the lab's other methods included."""
     for method in ("optimistic", "adam", "extra-gradient"):
         expect_value_error(sub, method, 0.2)
+
+
+HINT_INV_CONSERVED = ("E must be conserved by alternating GDA with the same eta: E(x, y) = x^2 + y^2 + c*x*y "
+                      "with the c for which E(x', y') = E(x, y) after one alternating step (derive it from the ansatz).")
 
 
 # -- invariant --------------------------------------------------------------------------------------------
@@ -259,11 +266,11 @@ def _inv_mistakes(x, y, eta):
 
 @register(INVARIANT, points=1, hidden=True)
 def invariant_random_points(sub):
-    """x^2 + y^2 - eta*x*y elementwise on random tensors, and constant along alternating steps."""
+    """The conserved form elementwise on random tensors, and constant along alternating steps."""
     x, y = _points(6)
     out = sub.call("alternating_invariant", x, y, 0.8)
     expect_value(out, _inv(x, y, 0.8), "alternating_invariant(x, y, 0.8) on tensors of shape (5,)",
-                 "E(x, y) = x^2 + y^2 - eta*x*y, one value per point.", _inv_mistakes(x, y, 0.8))
+                 HINT_INV_EACH, _inv_mistakes(x, y, 0.8))
     # Along a trusted alternating trajectory the submission's E must not move.
     points = [(x, y)]
     for _ in range(3):
@@ -271,7 +278,7 @@ def invariant_random_points(sub):
     values = [sub.call("alternating_invariant", px, py, 1.3) for px, py in points]
     for v in values[1:]:
         expect_value(v, values[0], "alternating_invariant along alternating GDA steps",
-                     "E must be conserved by alternating GDA with the same eta: x^2 + y^2 - eta*x*y.")
+                     HINT_INV_CONSERVED)
 
 
 @register(INVARIANT, points=1, hidden=True)
@@ -281,7 +288,7 @@ def invariant_types_shapes_and_inputs(sub):
     x, y = (round(float(v), 6) for v in torch.randn(2, generator=g, dtype=F64))
     out = sub.call("alternating_invariant", x, y, 0.6)
     x64, y64 = torch.tensor(x, dtype=F64), torch.tensor(y, dtype=F64)
-    expect_value(out, _inv(x64, y64, 0.6), "alternating_invariant on floats", "E(x, y) = x^2 + y^2 - eta*x*y.",
+    expect_value(out, _inv(x64, y64, 0.6), "alternating_invariant on floats", HINT_INV_CONSERVED,
                  _inv_mistakes(x64, y64, 0.6))
     expect_like(out, x, "alternating_invariant on floats")
     for shape, dtype in (((), F64), ((1,), F64), ((2, 3), F64), ((4,), torch.float32)):
@@ -291,8 +298,7 @@ def invariant_types_shapes_and_inputs(sub):
         out = sub.call("alternating_invariant", *refs, 0.6)
         a64 = [a.to(F64) for a in args]
         loose = dtype == torch.float32
-        expect_value(out, _inv(*a64, 0.6), call, "E = x^2 + y^2 - eta*x*y for every entry: one value per point "
-                     "(no sum or mean over the entries).", _inv_mistakes(*a64, 0.6),
+        expect_value(out, _inv(*a64, 0.6), call, HINT_INV_EACH, _inv_mistakes(*a64, 0.6),
                      rtol=1e-5 if loose else 1e-6, atol=1e-6 if loose else 1e-9)
         expect_like(out, args[0], call)
         expect_unchanged(sub, refs, args, call)
@@ -512,3 +518,38 @@ def autograd_y_loss_sends_no_gradient_into_x(sub):
         if count > 2:
             fail_hint(f"{count} gradient computations reached x in two steps (alternating={alternating}); expected "
                       "one per step, from x's own loss.", HINT_AUTOGRAD_Y_LOSS_REACHES_X)
+
+
+# -- graded questions --------------------------------------------------------------------------------------------
+
+HINT_Q_Y_FIRST_X_FIRST = ("That is the coefficient of the x-first update (Section 3). With y moving first the "
+                          "order of the substitutions changes: redo the ansatz with y' = y + eta*x computed first.")
+HINT_Q_Y_FIRST_NONE = ("x^2 + y^2 is not conserved by an alternating update in either order: the cross term has a "
+                       "nonzero coefficient.")
+HINT_Q_Y_FIRST_FACTOR = ("The size of the coefficient is off by a factor of 2: c multiplies x*y once in the form "
+                         "(c/2 is one off-diagonal entry of its matrix).")
+HINT_Q_Y_FIRST = ("Substitute y' = y + eta*x, then x' = x - eta*y', into x'^2 + y'^2 + c*x'*y' and match the x*y "
+                  "terms with those of x^2 + y^2 + c*x*y, at eta = 0.3.")
+HINT_Q_FAST_EDGE = ("At that step size the factor is back to 1: that is where extragradient stops converging, not "
+                    "where it contracts fastest. Minimise the factor over eta.")
+HINT_Q_FAST_SQUARED = "That minimises the factor over eta^2, not over eta: the question asks for eta itself."
+HINT_Q_FAST_OPTIMISTIC = "That is the step-size limit of optimistic GDA; the question is about extragradient."
+HINT_Q_FAST_FACTOR = "That is the value of the smallest factor; the question asks for the step size where it occurs."
+HINT_Q_FAST = ("Write the squared factor as a function of eta^2 and find its minimum (complete the square or set "
+               "the derivative to 0); return eta > 0.")
+
+
+@register(QUESTION_Y_FIRST, points=2, hidden=True)
+def y_first_coefficient_is_right(sub):
+    """The coefficient of x*y in the form that the y-first alternating update conserves, at eta = 0.3."""
+    judge_answer(sub, "answer_y_first_coefficient", 0.3, HINT_Q_Y_FIRST,
+                 [(-0.3, HINT_Q_Y_FIRST_X_FIRST), (0.0, HINT_Q_Y_FIRST_NONE), (0.6, HINT_Q_Y_FIRST_FACTOR),
+                  (-0.6, HINT_Q_Y_FIRST_FACTOR), (0.15, HINT_Q_Y_FIRST_FACTOR), (-0.15, HINT_Q_Y_FIRST_FACTOR)])
+
+
+@register(QUESTION_FASTEST, points=2, hidden=True)
+def fastest_extragradient_eta_is_right(sub):
+    """The step size at which extragradient's per-step factor on xy is smallest (3 significant digits)."""
+    judge_answer(sub, "answer_fastest_extragradient_eta", 1 / math.sqrt(2), HINT_Q_FAST,
+                 [(1.0, HINT_Q_FAST_EDGE), (0.5, HINT_Q_FAST_SQUARED), (1 / math.sqrt(3), HINT_Q_FAST_OPTIMISTIC),
+                  (math.sqrt(3) / 2, HINT_Q_FAST_FACTOR), (0.75, HINT_Q_FAST_FACTOR)], positive=True)

@@ -10,6 +10,8 @@ and other optimizers.
 
 from __future__ import annotations
 
+# The answers module's hints are imported here so that hidden tests may show them (the allow-list reads this module).
+from ganlab.checks.answers import HINT_ANSWER_NUMBER, HINT_ANSWER_POSITIVE, answer_number  # noqa: F401
 from ganlab.grading.testing import (
     CheckFailure, SubmissionError, Trusted, as_float_tensor, exercise, expect_close, expect_true, fail, register,
 )
@@ -24,6 +26,9 @@ TRAJECTORY = exercise(LAB, "run_trajectory", title="Trajectory runner")
 GROWTH = exercise(LAB, "norm_growth_factor", title="Closed-form growth factors")
 INVARIANT = exercise(LAB, "alternating_invariant", title="The conserved quantity of alternating GDA")
 AUTOGRAD = exercise(LAB, "autograd_gda_step", title="The game with autograd and two optimizers")
+QUESTION_Y_FIRST = exercise(LAB, "answer_y_first_coefficient",
+                            title="Question 1: the form conserved when y moves first")
+QUESTION_FASTEST = exercise(LAB, "answer_fastest_extragradient_eta", title="Question 2: the fastest extragradient step")
 
 # Hints shared by public and hidden tests: each names the mistake whose number it matches.
 HINT_SWAPPED = ("It looks like the roles are swapped: x is the minimiser (it moves against dV/dx = y) "
@@ -55,15 +60,26 @@ HINT_TRAJ_ZERO_START = ("At t = 0 the previous point must be the start itself, n
 HINT_GROWTH_SQUARED = "That is the growth of the squared norm; take the square root."
 HINT_GROWTH_PRECEDENCE = ("That is half the squared factor: `a ** 1/2` means (a ** 1) / 2 in Python; write "
                           "`a ** 0.5` or math.sqrt(a).")
-HINT_GROWTH_EG_SIGN = "Check the sign of the eta^2 term: the extragradient factor is sqrt(1 - eta^2 + eta^4)."
+HINT_GROWTH_EG_SIGN = ("Check the sign of the eta^2 term: expand z - eta*A(z - eta*A z) again and use A^2 = -I "
+                       "(not +I).")
+HINT_GROWTH_EG = ("Derive M_eg from z - eta*A(z - eta*A z) with A^2 = -I: it is a scalar times a rotation, and "
+                  "the factor is that scalar (the length of one column of M_eg).")
 HINT_GROWTH_RAISE = ("Only \"simultaneous\" and \"extragradient\" have a closed-form factor: any other method "
                      "name (\"alternating\" too) must raise ValueError.")
 HINT_GROWTH_FLOAT = "Return a Python float (e.g. from math.sqrt), not a tensor or an array."
-HINT_INV_SIGN = "Check the sign of the cross term: it is - eta * x * y."
-HINT_INV_MISSING = "The cross term - eta * x * y is missing."
-HINT_INV_HALF = "The cross term is - eta * x * y, not - eta/2 * x * y (that is one off-diagonal entry of the form)."
-HINT_INV_DOUBLE = "The cross term is - eta * x * y, not - 2 * eta * x * y."
-HINT_INV_NO_ETA = "The cross term depends on the step size: - eta * x * y."
+HINT_INV_SIGN = ("Check the sign of the cross term: expand E(x', y') with x' = x - eta*y, y' = y + eta*x' and "
+                 "compare its x*y term with that of E(x, y).")
+HINT_INV_MISSING = ("x^2 + y^2 alone is not conserved (the cross term c*x*y is missing): alternating steps move "
+                    "on an ellipse, not on a circle.")
+HINT_INV_HALF = ("The cross term is half what it should be: c multiplies x*y once in E (c/2 is one off-diagonal "
+                 "entry of the form's matrix).")
+HINT_INV_DOUBLE = ("The cross term is twice what it should be: redo the matching of the x*y coefficients of "
+                   "E(x', y') and E(x, y).")
+HINT_INV_NO_ETA = ("The coefficient c depends on the step size: a form with a fixed c is conserved for one eta "
+                   "only.")
+HINT_INV = ("E(x, y) = x^2 + y^2 + c*x*y with the c for which E(x', y') = E(x, y) after one alternating step "
+            "(derive it from the ansatz).")
+HINT_INV_EACH = HINT_INV + " Return one value per point (no sum or mean over the entries)."
 HINT_FLOAT_OUT = ("For float inputs return Python floats (same type as the inputs), not tensors or arrays: "
                   "compute with the inputs themselves instead of building new tensors.")
 HINT_LIKE_INPUT = ("Return tensors of the inputs' shape and dtype: work elementwise on x and y (no stacking into "
@@ -339,14 +355,14 @@ def trajectory_with_history(sub):
 
 @register(GROWTH, points=1)
 def growth_factors_at_eta_half(sub):
-    """At eta = 0.5: sqrt(1.25) for simultaneous GDA, sqrt(1 - 0.25 + 0.0625) for extragradient, as floats."""
+    """At eta = 0.5: the exact factors of simultaneous GDA and of extragradient (worked by hand), as floats."""
     sim = sub.call("norm_growth_factor", "simultaneous", 0.5)
     expect_value(sim, 1.25 ** 0.5, "norm_growth_factor('simultaneous', 0.5)",
                  "The simultaneous factor is sqrt(1 + eta^2).",
                  [(1.25, HINT_GROWTH_SQUARED), (0.625, HINT_GROWTH_PRECEDENCE)])
     eg = sub.call("norm_growth_factor", "extragradient", 0.5)
     expect_value(eg, 0.8125 ** 0.5, "norm_growth_factor('extragradient', 0.5)",
-                 "The extragradient factor is sqrt(1 - eta^2 + eta^4).",
+                 HINT_GROWTH_EG,
                  [(0.8125, HINT_GROWTH_SQUARED), (0.40625, HINT_GROWTH_PRECEDENCE),
                   (1.3125 ** 0.5, HINT_GROWTH_EG_SIGN)])
     for what, value in (("norm_growth_factor('simultaneous', 0.5)", sim),
@@ -387,9 +403,9 @@ INV_DIAGNOSES = [(2.2, HINT_INV_SIGN), (2.5, HINT_INV_MISSING), (2.65, HINT_INV_
 
 @register(INVARIANT, points=1)
 def invariant_at_known_point(sub):
-    """At (1.5, -0.5) with eta = 0.4 the conserved quantity is 2.25 + 0.25 + 0.4*0.75 = 2.8, a float."""
+    """At (1.5, -0.5) with eta = 0.4 the conserved quantity is 2.8 (worked by hand), a Python float."""
     out = sub.call("alternating_invariant", 1.5, -0.5, 0.4)
-    expect_value(out, 2.8, "alternating_invariant(1.5, -0.5, 0.4)", "E(x, y) = x^2 + y^2 - eta*x*y.", INV_DIAGNOSES)
+    expect_value(out, 2.8, "alternating_invariant(1.5, -0.5, 0.4)", HINT_INV, INV_DIAGNOSES)
     expect_like(out, 1.5, "alternating_invariant(1.5, -0.5, 0.4)")
 
 
@@ -403,8 +419,7 @@ def invariant_on_tensors(sub):
     refs = [worker_tensor(sub, v) for v in (xs, ys)]
     call = "alternating_invariant(<tensors of shape (3,)>, eta=0.4)"
     out = sub.call("alternating_invariant", *refs, 0.4)
-    # 2.25 + 0.25 + 0.3 = 2.8; 0 + 1 - 0 = 1; 4 + 0.25 + 0.4 = 4.65
-    expect_value(out, [2.8, 1.0, 4.65], call, "E = x^2 + y^2 - eta*x*y for every entry: one value per point.",
+    expect_value(out, [2.8, 1.0, 4.65], call, HINT_INV_EACH,
                  [([2.2, 1.0, 3.85], HINT_INV_SIGN), ([2.5, 1.0, 4.25], HINT_INV_MISSING),
                   ([2.65, 1.0, 4.45], HINT_INV_HALF), ([3.1, 1.0, 5.05], HINT_INV_DOUBLE)])
     expect_like(out, originals[0], call)
@@ -480,3 +495,20 @@ def autograd_alternating_with_momentum(sub):
     if count > 2:
         fail_hint(f"{count} gradient computations reached x in two steps; expected one per step, from x's own loss.",
                   HINT_AUTOGRAD_Y_LOSS_REACHES_X)
+
+
+# -- graded questions ------------------------------------------------------------------------------------------
+# The public checks only say whether an answer is a well-formed number: the answers themselves are judged by the
+# hidden tests (this file ships to students).
+
+
+@register(QUESTION_Y_FIRST, points=0)
+def y_first_answer_is_a_number(sub):
+    """The answer is a finite number (whether it is right is judged by the hidden test)."""
+    answer_number(sub, "answer_y_first_coefficient")
+
+
+@register(QUESTION_FASTEST, points=0)
+def fastest_eta_answer_is_a_step_size(sub):
+    """The answer is a finite number > 0 (whether it is right is judged by the hidden test)."""
+    answer_number(sub, "answer_fastest_extragradient_eta", positive=True)
