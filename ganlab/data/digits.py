@@ -137,3 +137,45 @@ def load_digits(n: int | None = None, train: bool = True, seed: int = 0, source:
     count = 60000 if n is None and train else 10000 if n is None else n
     images, labels = offline_digits(count, seed=seed if train else seed + 1_000_003)
     return images, labels, "offline-digits"
+
+
+#: scikit-learn's copy of the UCI digits (1,797 x 8 x 8 grey levels 0-16 and labels, uint8), see datasets/README.md.
+UCI_DIGITS_FILE = Path(__file__).resolve().parents[1] / "assets" / "uci_digits.pt"
+
+#: The fraction of scikit-learn's digits held out (stratified, seeded) for the classifier's test accuracy.
+SKLEARN_TEST_FRACTION = 0.2
+
+
+def load_sklearn_digits(size: int = 32, split: str = "train", seed: int = 0):
+    """Real handwritten digits, offline: ``(images (N, 1, size, size), labels (N,))``.
+
+    The data of ``sklearn.datasets.load_digits`` (the file ``sklearn/datasets/data/digits.csv.gz`` of
+    scikit-learn's wheel, stored here as uint8 tensors in ``ganlab/assets/uci_digits.pt`` so that scikit-learn
+    is not needed; see ``datasets/README.md``): 1,797 digits of 8 x 8 pixels with 17 grey levels (0-16), the test set of
+    the UCI "Optical Recognition of Handwritten Digits" data (Alpaydin and Kaynak 1998; 43 writers; licence
+    CC BY 4.0). Grey levels are mapped to [-1, 1] (background -1, ink +1, as the other digits of the project)
+    and the images are upsampled bilinearly (antialiased) to ``size`` x ``size``; upsampling adds no detail.
+
+    ``split``: ``"train"`` (80%, 1,438 images), ``"test"`` (20%, 359 images; stratified by class with ``seed``)
+    or ``"all"``. Labels are int64 in 0-9.
+    """
+    if split not in {"train", "test", "all"}:
+        raise ValueError("split must be 'train', 'test' or 'all'")
+    if size < 8:
+        raise ValueError("size must be >= 8 (the digits are 8 x 8)")
+    data = torch.load(UCI_DIGITS_FILE, weights_only=True)
+    images = data["images"].float().div(8).sub(1).unsqueeze(1)  # (1797, 1, 8, 8), grey levels 0-16 -> [-1, 1]
+    labels = data["labels"].long()
+    if split != "all":
+        g = torch.Generator().manual_seed(seed)
+        test = torch.zeros(len(labels), dtype=torch.bool)
+        for k in range(10):  # stratified: the same fraction of every class
+            idx = (labels == k).nonzero().view(-1)
+            idx = idx[torch.randperm(len(idx), generator=g)]
+            test[idx[: round(SKLEARN_TEST_FRACTION * len(idx))]] = True
+        keep = test if split == "test" else ~test
+        images, labels = images[keep], labels[keep]
+    if size != 8:
+        images = torch.nn.functional.interpolate(images, size=(size, size), mode="bilinear", align_corners=False,
+                                                 antialias=True).clamp(-1, 1)
+    return images, labels
