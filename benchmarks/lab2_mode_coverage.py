@@ -46,10 +46,6 @@ def reference_namespace() -> dict:
     namespace: dict = {"__name__": "lab2_reference"}
     for statement in load(NOTEBOOK).statements:
         exec(compile(statement.code, f"<lab2 cell {statement.cell}>", "exec"), namespace)
-    from ganlab import toy2d
-
-    namespace["TOYS"] = {"ring": (namespace["ring_modes"](), toy2d.RING_STD, 3.0),
-                         "grid": (toy2d.grid_modes(), toy2d.GRID_STD, 5.5)}
     return namespace
 
 
@@ -90,7 +86,7 @@ def main(argv=None) -> int:
     if args.r1_gamma is not None:
         gamma = args.r1_gamma
         options["penalty"] = (None if gamma == 0 else
-                              lambda critic, xr, xf: ns["toy2d"].r1_penalty(critic, xr, xf, gamma=gamma))
+                              lambda critic, xr, xf: ns["r1_penalty"](critic, xr, xf, gamma=gamma))
     steps = {toy: args.steps or (ns["GOAL_STEPS"][toy] if variant == ns["GOAL_VARIANT"] else STEPS[toy])
              for toy in args.toys}
     defaults = inspect.signature(ns["train_toy"]).parameters
@@ -109,7 +105,7 @@ def main(argv=None) -> int:
             _, _, history = ns["train_toy"](toy, num_steps=steps[toy], seed=seed, eval_every=steps[toy], **options)
             load_after = _load()
             rows.append((seed, history.modes[-1], history.quality[-1], history.steps, history.seconds))
-            print(f"  {toy} seed {seed}: {history.modes[-1]:2d}/{len(ns['TOYS'][toy][0])} modes, "
+            print(f"  {toy} seed {seed}: {history.modes[-1]:2d}/{len(ns['toy_setup'](toy)[0])} modes, "
                   f"{100 * history.quality[-1]:5.1f}% high quality, {history.steps} steps in {history.seconds:5.1f} s "
                   f"({history.steps / history.seconds:.0f} steps/s), load average {load_before:.2f} before, "
                   f"{load_after:.2f} after", flush=True)

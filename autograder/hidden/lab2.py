@@ -12,6 +12,9 @@ import torch.nn.functional as F
 from ganlab.grading import standins
 from ganlab.grading.netcheck import functional_compare
 from ganlab.checks.lab2 import (
+    ABOUT_Q_SHARE, ABOUT_R1, HINT_Q_ORDER, HINT_R1_FAKE, HINT_R1_FULL_GAMMA, HINT_R1_GAMMA, HINT_R1_GRAD_OF_MEAN,
+    HINT_R1_GRAPH, HINT_R1_MEAN_GRAD, HINT_R1_NOT_SQUARED, HINT_R1_SIDE_EFFECT, HINT_R1_SUM, Q_SHARE, R1, r1_ref,
+    penalty_parameter_grads,
     ABOUT_COVERAGE, ABOUT_D_LOSS, ABOUT_D_STAR, ABOUT_GP, ABOUT_G_GRAD, ABOUT_G_LOSS, ABOUT_HINGE, ABOUT_JSD,
     ABOUT_LSGAN, ABOUT_RING, ABOUT_STEP, ABOUT_WGAN, COVERAGE, DISC, D_LOSS, D_STAR, GEN, GP, G_GRAD, G_LOSS, HINGE,
     HINT_BCE_CLAMP, HINT_CLIP_EACH, HINT_CLIP_G, HINT_COV_ALL_MODES, HINT_COV_BOUNDARY, HINT_COV_COUNT,
@@ -687,14 +690,7 @@ def penalty_random_interpolates(sub):
                  (_gp(weights, shift, real, fake, eps, 1.0)[0], HINT_GP_LAMBDA)]
         expect_close(value, expected, f"gradient_penalty(..., lambda_gp={lam}) on random inputs", rtol=1e-7,
                      diagnoses=wrong)
-        try:
-            sub.method(ref, "backward")
-        except SubmissionError as exc:
-            fail(f"penalty.backward() failed ({exc}). {HINT_CREATE_GRAPH}", HINT_CREATE_GRAPH)
-        grads = sub.state(critic)["grads"]
-        if any(g is None for g in grads.values()):
-            fail(HINT_CREATE_GRAPH, HINT_CREATE_GRAPH)
-        got = torch.cat([grads["shift"], grads["weights"]])
+        got = penalty_parameter_grads(sub, ref, critic, HINT_CREATE_GRAPH)
         expect_close(got, expected_grad, "the critic's parameter gradient of the penalty", rtol=1e-6, atol=1e-10,
                      diagnoses=[(torch.zeros_like(expected_grad), HINT_CREATE_GRAPH)])
 
@@ -737,6 +733,133 @@ def penalty_with_generator_graph_and_no_side_effects(sub):
                 HINT_GP_SIDE_EFFECT)
     unchanged(sub, [(x_real, real_values), (g_param, fake_values)], "gradient_penalty")
 
+
+
+# -- question 1 -------------------------------------------------------------------------------------------------
+
+HINT_Q_SHARE = ("Weigh each fake by the absolute value of its logit derivative for the loss in question (section 3) "
+                "and divide the rejected fake's weight by the sum of both weights.")
+HINT_Q_BOTH_SAT = ("Both shares are the saturating loss's: the non-saturating loss has another derivative "
+                   "(section 3), so its weights differ.")
+HINT_Q_SECOND = "That is the share of the nearly accepted fake (a = 1); the question asks for the rejected one."
+
+
+def _share(weight, rejected=-4.0, accepted=1.0):
+    return weight(rejected) / (weight(rejected) + weight(accepted))
+
+
+@graded(Q_SHARE, points=1.5, hidden=True, hint=HINT_Q_SHARE)
+def question_answer_values(sub):
+    """The two shares, to 3 decimals."""
+    out = sub.call("question_weight_share")
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        fail("question_weight_share() should return a tuple of two floats.", ABOUT_Q_SHARE)
+    got = torch.tensor([float(_number(v, "each share")) for v in out], dtype=torch.float64)
+    sat = _share(lambda a: 1 / (1 + math.exp(-a)))
+    ns = _share(lambda a: 1 / (1 + math.exp(a)))
+    expected = torch.tensor([sat, ns], dtype=torch.float64)
+    expect_close(got, expected, "the two shares of question 1", atol=6e-4, rtol=0.0,
+                 diagnoses=[(torch.tensor([ns, sat], dtype=torch.float64), HINT_Q_ORDER),
+                            (torch.tensor([sat, sat], dtype=torch.float64), HINT_Q_BOTH_SAT),
+                            (torch.tensor([1 - sat, 1 - ns], dtype=torch.float64), HINT_Q_SECOND)])
+
+
+# -- R1 penalty -------------------------------------------------------------------------------------------------
+
+def _r1(weights, shift, real, fake, gamma, where="real", half=True, squared=True, reduce="mean", of_mean=False):
+    critic = standins.quadratic_critic(weights, shift)
+    points = (real if where == "real" else fake).detach().clone().requires_grad_(True)
+    logits = critic(points)
+    (grads,) = torch.autograd.grad(logits.mean() if of_mean else logits.sum(), points, create_graph=True)
+    per_sample = grads.square().sum(dim=1) if squared else grads.norm(dim=1)
+    factor = 0.5 * gamma if half else gamma
+    if reduce == "mean":
+        value = factor * per_sample.mean()
+    elif reduce == "sum":
+        value = factor * per_sample.sum()
+    else:
+        value = factor * grads.mean(0).square().sum()
+    value.backward()
+    return float(value.detach()), torch.cat([critic.shift.grad, critic.weights.grad])
+
+
+@graded(R1, points=2, hidden=True, hint=ABOUT_R1)
+def r1_random_value_and_gradient(sub):
+    """Random quadratic critic and batches (B = 5, 3-d), the default gamma and gamma = 1.7: value and the gradient
+    with respect to the critic's parameters."""
+    weights, shift = _randn(70, 3, dtype=torch.float64).tolist(), _randn(71, 3, dtype=torch.float64).tolist()
+    real, fake = _randn(72, 5, 3, dtype=torch.float64), _randn(73, 5, 3, dtype=torch.float64)
+    for gamma in (None, 1.7):
+        g = 0.2 if gamma is None else gamma
+        kwargs = {} if gamma is None else {"gamma": gamma}
+        critic = sub.trusted("ganlab.grading.standins.quadratic_critic", weights, shift)
+        ref, value = r1_ref(sub, critic, real, fake, **kwargs)
+        expected, expected_grad = _r1(weights, shift, real, fake, g)
+        wrong = [(_r1(weights, shift, real, fake, g, where="fake")[0], HINT_R1_FAKE),
+                 (_r1(weights, shift, real, fake, g, half=False)[0], HINT_R1_FULL_GAMMA),
+                 (_r1(weights, shift, real, fake, g, squared=False)[0], HINT_R1_NOT_SQUARED),
+                 (_r1(weights, shift, real, fake, g, reduce="sum")[0], HINT_R1_SUM),
+                 (_r1(weights, shift, real, fake, g, reduce="mean_grad")[0], HINT_R1_MEAN_GRAD),
+                 (_r1(weights, shift, real, fake, g, of_mean=True)[0], HINT_R1_GRAD_OF_MEAN),
+                 (_r1(weights, shift, real, fake, 10.0)[0], HINT_R1_GAMMA),
+                 (_r1(weights, shift, real, fake, 1.0)[0], HINT_R1_GAMMA)]
+        if gamma is not None:
+            wrong.append((_r1(weights, shift, real, fake, 0.2)[0], HINT_R1_GAMMA))
+        expect_close(value, expected, f"r1_penalty(..., gamma={g}) on random inputs", rtol=1e-7, diagnoses=wrong)
+        got = penalty_parameter_grads(sub, ref, critic, HINT_R1_GRAPH)
+        expect_close(got, expected_grad, "the critic's parameter gradient of the penalty", rtol=1e-6, atol=1e-10,
+                     diagnoses=[(torch.zeros_like(expected_grad), HINT_R1_GRAPH)])
+
+
+@graded(R1, points=1, hidden=True, hint=ABOUT_R1)
+def r1_network_float32_batch_of_one(sub):
+    """A small Tanh MLP discriminator in float32, batches of 1 and 4, x_fake=None: value as the reference within
+    float32 precision, a 0-dim float32 result, x_real unchanged (values and requires_grad flag)."""
+    for batch, seed in ((1, 80), (4, 81)):
+        real_values = (_randn(seed, batch, 2) * 1.3).tolist()
+        disc = sub.trusted("ganlab.grading.standins.tiny_mlp", 2, 1, seed, dtype="float32")
+        x_real = tensor(sub, real_values)
+        out = sub.new("r1_penalty", disc, x_real, None, gamma=0.7)
+        if out.type.split(".")[-1] != "Tensor":
+            fail(f"r1_penalty should return a 0-dim tensor, got {out.type}.", ABOUT_R1)
+        value = sub.method(out, "detach")
+        expect_true(value.dtype == torch.float32 and value.dim() == 0,
+                    f"r1_penalty returned dtype {value.dtype}, shape {tuple(value.shape)}; expected a 0-dim float32 "
+                    "tensor for float32 inputs.", ABOUT_R1)
+        net = standins.tiny_mlp(2, 1, seed, dtype="float32")
+        points = torch.tensor(real_values, dtype=torch.float32, requires_grad=True)
+        (slopes,) = torch.autograd.grad(net(points).sum(), points)
+        expected = 0.35 * float(slopes.square().sum(dim=1).mean())
+        expect_close(float(value), expected, f"r1_penalty on a Tanh MLP, batch of {batch}", rtol=1e-5, atol=1e-7)
+        expect_true(not sub.getattr(x_real, "requires_grad"), "r1_penalty set requires_grad on x_real.",
+                    HINT_R1_SIDE_EFFECT)
+        unchanged(sub, [(x_real, real_values)], "r1_penalty")
+
+
+@graded(R1, points=1, hidden=True, hint=ABOUT_R1)
+def r1_reads_real_points_only(sub):
+    """The discriminator is evaluated at the real points with a gradient-requiring input; the fakes change nothing."""
+    weights, shift = [0.9, -0.4], [0.3, 0.6]
+    real = _randn(90, 3, 2, dtype=torch.float64)
+    values = []
+    for fake in (_randn(91, 3, 2, dtype=torch.float64), None):
+        critic = sub.trusted("ganlab.grading.standins.recording_critic", weights, shift)
+        try:
+            out = sub.call("r1_penalty", critic, real, fake)
+        except SubmissionError as exc:
+            if fake is None:
+                fail(f"r1_penalty failed with x_fake=None ({exc}).", HINT_R1_FAKE)
+            raise
+        values.append(float(_number(out, "r1_penalty(...)")))
+        inputs, flags = sub.getattr(critic, "inputs"), sub.getattr(critic, "requires_grad")
+        if not inputs:
+            fail("r1_penalty never called the discriminator.", ABOUT_R1)
+        if not any(torch.allclose(x, real) for x in inputs) or any(not torch.allclose(x, real) for x in inputs):
+            fail("the discriminator was evaluated at points other than the real samples.", HINT_R1_FAKE)
+        expect_true(all(flags), "the discriminator's input did not require a gradient: differentiate with respect to "
+                    "a copy of x_real that requires one.", ABOUT_R1)
+    expect_close(values[1], values[0], "r1_penalty with x_fake=None against the same call with fakes", rtol=1e-12,
+                 diagnoses=[])
 
 # Warm up torch.optim's lazy imports here, at import time, so the first training-step test does not pay for them.
 simulate_step(0, 1, 1, optimizer="adam")

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlab.checks.lab3 import (
+    ABOUT_Q_COVER, Q_COVER,
     ARITH, DISC, GEN, HINT_ARITH_GENERIC, HINT_ARITH_SIGNS, HINT_ARITH_SUM, HINT_DETACH, HINT_D_RELU, HINT_D_SIGMOID,
     HINT_D_SIZE, HINT_D_SLOPE, HINT_D_SQUASHED, HINT_D_STEP_MOVES_G, HINT_G_LEAKY, HINT_G_SATURATING, HINT_G_SIZE,
     HINT_INIT_CONV_BIAS, HINT_INIT_OTHERS, HINT_INIT_RETURNS, HINT_LABELS_SWAPPED, HINT_LERP, HINT_MISSING_TANH,
@@ -564,3 +565,28 @@ def arithmetic_random_groups(sub):
           HINT_ARITH_GENERIC, rtol=1e-12, atol=1e-12)
     check(isinstance(out, torch.Tensor) and out.dtype == torch.float64,
           "latent_arithmetic of float64 latents should return float64.", "keep the dtype of the latents")
+
+
+# -- question 1 -------------------------------------------------------------------------------------------------
+
+HINT_Q_COVER = ("Count, along one axis, the kernel offsets a = r - i * stride with 0 <= a < kernel_size for an even "
+                "and for an odd output pixel r, then combine the two axes.")
+HINT_Q_COVER_AXIS = "Those are the counts along one axis; in 2-D the counts of the two axes multiply."
+HINT_Q_COVER_ORDER = "The two counts are in the wrong order: the largest comes first."
+
+
+@register(Q_COVER, points=1.5, hidden=True)
+def question_answer_values(sub):
+    """The most and fewest copies per interior pixel of a kernel-5, stride-2 transposed convolution in 2-D."""
+    out = sub.call("question_coverage")
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        fail("question_coverage() should return a tuple of two ints.", ABOUT_Q_COVER)
+    per_axis = [sum(1 for a in range(5) if (a - r) % 2 == 0) for r in range(2)]  # offsets a = r mod 2 (+ 2, + 4)
+    most, fewest = max(per_axis) ** 2, min(per_axis) ** 2
+    got = tuple(float(v) for v in out)
+    if got == (float(max(per_axis)), float(min(per_axis))):
+        fail("these are the per-axis counts.", HINT_Q_COVER_AXIS)
+    if got == (float(fewest), float(most)):
+        fail("the counts are swapped.", HINT_Q_COVER_ORDER)
+    if got != (float(most), float(fewest)):
+        fail("the counts of question 1 are not right.", HINT_Q_COVER)

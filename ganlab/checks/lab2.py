@@ -23,6 +23,7 @@ LAB = "lab2"
 D_LOSS = exercise(LAB, "discriminator_loss", title="Discriminator loss from logits")
 G_LOSS = exercise(LAB, "generator_loss", title="Saturating and non-saturating generator losses")
 G_GRAD = exercise(LAB, "generator_logit_grad", title="Gradient of the generator losses with respect to the logit")
+Q_SHARE = exercise(LAB, "question_weight_share", title="Question 1: where the generator's update goes")
 D_STAR = exercise(LAB, "optimal_discriminator", title="The optimal discriminator")
 JSD = exercise(LAB, "js_divergence", title="Jensen-Shannon divergence")
 RING = exercise(LAB, "ring_modes", title="The ring of 8 Gaussians")
@@ -34,6 +35,7 @@ LSGAN = exercise(LAB, "lsgan_losses", title="LSGAN losses")
 WGAN = exercise(LAB, "wgan_losses", title="WGAN losses")
 HINGE = exercise(LAB, "hinge_losses", title="Hinge losses")
 GP = exercise(LAB, "gradient_penalty", title="WGAN-GP gradient penalty")
+R1 = exercise(LAB, "r1_penalty", title="The zero-centred R1 penalty")
 
 # Hints shared by public and hidden tests: each names the mistake whose number it matches.
 HINT_SIGMOID_LOG = ("The loss is not finite for large logits: that is sigmoid then log (log(1 - sigmoid(a)) = "
@@ -89,6 +91,23 @@ HINT_GP_SQUARED = "Use the Euclidean norm ||grad||_2 (not its square) inside (||
 HINT_CREATE_GRAPH = ("No gradient reaches the critic's parameters through the penalty: call torch.autograd.grad("
                      "..., create_graph=True) so that the input gradient is itself differentiable.")
 
+
+HINT_R1_FAKE = ("The penalty was taken at the fake samples: R1 is evaluated on the real data only (x_fake is "
+                "ignored).")
+HINT_R1_FULL_GAMMA = "The weight in front of the mean squared gradient norm is gamma / 2, not gamma."
+HINT_R1_NOT_SQUARED = ("The gradient norm entered unsquared: R1 penalises the *squared* Euclidean norm of each "
+                       "sample's input gradient.")
+HINT_R1_SUM = "The squared norms were summed over the batch: R1 averages them over the real samples."
+HINT_R1_MEAN_GRAD = ("The penalty was applied to the batch-mean gradient: square each sample's gradient norm first, "
+                     "then average.")
+HINT_R1_GRAD_OF_MEAN = ("The input gradient was taken of the mean logit: that divides every sample's gradient by B. "
+                        "Differentiate the sum of the logits (or pass grad_outputs=torch.ones_like(logits)).")
+HINT_R1_GAMMA = "The result ignores the gamma argument (or uses another default than 0.2)."
+HINT_R1_GRAPH = ("No gradient reaches the discriminator's parameters through the penalty: call "
+                 "torch.autograd.grad(..., create_graph=True) so that the input gradient is itself differentiable.")
+HINT_R1_SIDE_EFFECT = ("r1_penalty changed x_real (its values or requires_grad flag): differentiate with respect to a "
+                       "new tensor, x_real.detach().clone().requires_grad_(True).")
+HINT_Q_ORDER = "The two shares are in the wrong order: the saturating loss's share comes first."
 
 HINT_NO_GRAPH = ("The loss cannot be backpropagated: it was cut from the autograd graph (a Python float from "
                  ".item() or float(), a .detach(), or a new torch.tensor built from the values). Return the tensor "
@@ -173,6 +192,10 @@ ABOUT_LSGAN = ("d_loss = 0.5 mean (real - 1)^2 + 0.5 mean fake^2, g_loss = 0.5 m
                "own batch")
 ABOUT_WGAN = "d_loss = mean fake - mean real, g_loss = -mean fake, each mean over its own batch"
 ABOUT_HINGE = "d_loss = mean relu(1 - real) + mean relu(1 + fake), g_loss = -mean fake, each mean over its own batch"
+ABOUT_R1 = ("(gamma / 2) * mean over the real samples of the squared Euclidean norm of the gradient of the "
+            "discriminator's logit with respect to its input, create_graph=True, fakes unused")
+ABOUT_Q_SHARE = ("return a tuple of two Python floats in [0, 1]: the share for the saturating loss, then the share "
+                 "for the non-saturating loss")
 ABOUT_GP = ("lambda_gp * mean over samples of (||grad of the critic at x_hat_i||_2 - 1)^2 with x_hat = eps * x_real + "
             "(1 - eps) * x_fake, eps of shape (B, 1), create_graph=True")
 
@@ -859,13 +882,25 @@ def penalty_reaches_the_critic(sub):
     critic = sub.trusted("ganlab.grading.standins.quadratic_critic", GP_WEIGHTS, GP_SHIFT)
     as64 = lambda v: torch.tensor(v, dtype=torch.float64)  # noqa: E731
     ref, _ = penalty_ref(sub, critic, as64(GP_REAL), as64(GP_FAKE), as64(GP_EPS))
+    penalty_parameter_grads(sub, ref, critic, HINT_CREATE_GRAPH, nonzero=True)
+
+
+def penalty_parameter_grads(sub, ref, critic, hint, nonzero=False):
+    """Backpropagate a penalty kept in the submission's process; returns the quadratic critic's parameter gradient
+    (shift, then weights). Fails with ``hint`` when backward fails or a gradient is missing (or, with ``nonzero``,
+    is not finite or is all zero)."""
+    import torch
+
     try:
         sub.method(ref, "backward")
     except SubmissionError as exc:
-        fail(f"penalty.backward() failed ({exc}). {HINT_CREATE_GRAPH}", HINT_CREATE_GRAPH)
+        fail(f"penalty.backward() failed ({exc}). {hint}", hint)
     grads = sub.state(critic)["grads"]
-    if any(g is None or not bool(torch.isfinite(g).all()) or float(g.abs().sum()) == 0 for g in grads.values()):
-        fail(HINT_CREATE_GRAPH, HINT_CREATE_GRAPH)
+    if any(g is None for g in grads.values()):
+        fail(hint, hint)
+    if nonzero and any(not bool(torch.isfinite(g).all()) or float(g.abs().sum()) == 0 for g in grads.values()):
+        fail(hint, hint)
+    return torch.cat([grads["shift"], grads["weights"]])
 
 
 def interpolation_weights(x_hat, real, fake):
@@ -904,3 +939,59 @@ def penalty_default_eps_per_sample(sub):
                 "from U[0, 1] (torch.rand).", "draw eps from U[0, 1] with torch.rand, not torch.randn")
     expect_true(float(e.max() - e.min()) > 1e-6, f"every sample got the same interpolation weight {float(e[0]):.4g}. "
                 f"{HINT_GP_EPS_SHARED}", HINT_GP_EPS_SHARED)
+
+
+# -- question 1 -------------------------------------------------------------------------------------------------
+
+@graded(Q_SHARE, points=0.5, hint=ABOUT_Q_SHARE)
+def question_answer_format(sub):
+    """The answer is a pair of numbers in [0, 1] (its values are judged by the hidden tests only)."""
+    out = sub.call("question_weight_share")
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        fail(f"question_weight_share() should return a tuple of two floats, got {type(out).__name__}.", ABOUT_Q_SHARE)
+    for value in out:
+        number = float(_number(value, "each share"))
+        expect_true(0.0 <= number <= 1.0, f"a share of the total weight lies in [0, 1], got {number:.4g}.",
+                    ABOUT_Q_SHARE)
+
+
+# -- R1 penalty -------------------------------------------------------------------------------------------------
+
+R1_WEIGHTS, R1_SHIFT = [0.5, 1.5], [0.25, -0.5]
+R1_REAL = [[1.0, 0.5], [-1.5, 1.0], [2.0, -1.0]]
+R1_FAKE = [[0.0, -1.5], [1.5, 0.5], [-1.0, -0.5]]
+
+
+def r1_ref(sub, critic, real, fake, **kwargs):
+    """Call r1_penalty keeping the result in the submission's process; returns (ref, value)."""
+    ref = sub.new("r1_penalty", critic, real, fake, **kwargs)
+    if ref.type.split(".")[-1] != "Tensor":
+        fail(f"r1_penalty should return a 0-dim tensor, got {ref.type}.", HINT_NO_GRAPH)
+    return ref, _number(sub.method(ref, "detach"), "r1_penalty(...)")
+
+
+@graded(R1, points=1, hint=ABOUT_R1)
+def r1_hand_worked(sub):
+    """Critic 0.25 x1^2 + 0.75 x2^2 + 0.25 x1 - 0.5 x2, gamma 0.3: input gradients at the real points (0.75, 0.25),
+    (-0.5, 1), (1.25, -2) of squared norms 0.625, 1.25, 5.5625; 0.15 * mean = 0.371875."""
+    import torch
+
+    critic = sub.trusted("ganlab.grading.standins.quadratic_critic", R1_WEIGHTS, R1_SHIFT)
+    as64 = lambda v: torch.tensor(v, dtype=torch.float64)  # noqa: E731
+    _, value = r1_ref(sub, critic, as64(R1_REAL), as64(R1_FAKE), gamma=0.3)
+    expect_close(value, 0.371875, "r1_penalty(critic, x_real, x_fake, gamma=0.3)", rtol=1e-6,
+                 diagnoses=[(0.515625, HINT_R1_FAKE), (0.74375, HINT_R1_FULL_GAMMA),
+                            (0.2133549, HINT_R1_NOT_SQUARED), (1.115625, HINT_R1_SUM),
+                            (0.046875, HINT_R1_MEAN_GRAD), (0.0413194, HINT_R1_GRAD_OF_MEAN),
+                            (0.2479167, HINT_R1_GAMMA)])
+
+
+@graded(R1, points=1, hint=HINT_R1_GRAPH)
+def r1_reaches_the_discriminator(sub):
+    """Backpropagating the penalty gives the discriminator's parameters a non-zero gradient (create_graph=True)."""
+    import torch
+
+    critic = sub.trusted("ganlab.grading.standins.quadratic_critic", R1_WEIGHTS, R1_SHIFT)
+    as64 = lambda v: torch.tensor(v, dtype=torch.float64)  # noqa: E731
+    ref, _ = r1_ref(sub, critic, as64(R1_REAL), as64(R1_FAKE), gamma=0.3)
+    penalty_parameter_grads(sub, ref, critic, HINT_R1_GRAPH, nonzero=True)

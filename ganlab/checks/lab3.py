@@ -24,6 +24,7 @@ LAB = "lab3"
 
 SIZE = exercise(LAB, "conv_output_size", title="Output size of a (transposed) convolution")
 NAIVE = exercise(LAB, "conv_transpose2d_naive", title="A transposed convolution by hand")
+Q_COVER = exercise(LAB, "question_coverage", title="Question 1: coverage of a kernel-5, stride-2 layer")
 GEN = exercise(LAB, "Generator", title="The DCGAN generator")
 DISC = exercise(LAB, "Discriminator", title="The DCGAN discriminator")
 INIT = exercise(LAB, "init_weights", title="DCGAN weight initialisation")
@@ -892,3 +893,20 @@ def arithmetic_hand_worked(sub):
     out = sub.call("latent_arithmetic", z_a, z_b, z_c)
     close(out, [3.0, 3.0], "latent_arithmetic(z_a, z_b, z_c)", HINT_ARITH_GENERIC, atol=1e-6,
           diagnoses=[([8.0, 10.0], HINT_ARITH_SUM), ([1.0, -3.0], HINT_ARITH_SIGNS), ([5.0, -1.0], HINT_ARITH_SIGNS)])
+
+
+# -- question 1 -------------------------------------------------------------------------------------------------
+
+ABOUT_Q_COVER = ("return a tuple of two Python ints (most, fewest): the largest and the smallest number of kernel "
+                 "copies that land on one interior output pixel of the 2-D layer")
+
+
+@register(Q_COVER, points=0.5)
+def question_answer_format(sub):
+    """The answer is two whole numbers >= 1, the first not smaller than the second (values judged by hidden tests)."""
+    out = sub.call("question_coverage")
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        fail(f"question_coverage() should return a tuple of two ints, got {type(out).__name__}.", ABOUT_Q_COVER)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in out):
+        fail(f"both counts should be Python ints, got {[type(v).__name__ for v in out]}.", ABOUT_Q_COVER)
+    check(out[0] >= out[1] >= 1, f"expected most >= fewest >= 1, got {tuple(out)}.", ABOUT_Q_COVER)
