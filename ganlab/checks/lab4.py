@@ -1,15 +1,23 @@
-"""Public checks for Lab 4 (conditional GANs): the exercises and first checks of their contracts.
+"""Public checks for Lab 4 (conditional GANs).
 
-This first version registers every exercise with one public test each: the function or network runs on
-generic inputs and returns what its docstring promises (shapes, dtypes, one hand-worked value where the
-exercise is a formula). The full public and hidden tests follow the testing rules of docs/AUTHORING.md.
+Expected values are worked out by hand (written next to each test) or come from PyTorch's own functions on the
+inputs the test chose (``F.cross_entropy``, ``F.batch_norm``), so this file says what a correct function returns,
+not how to write it. Inputs are generic (unequal batch sizes, labels in no particular order, logits that are not
+all zero), so a wrong formula does not pass by coincidence. Networks are checked by their layers (what the text
+asks for) and by what they compute on parameters set by the test, never by their initialisation; training and
+sampling functions run on stand-in networks that record what they were given (labels, grad mode, train/eval
+mode). The hidden tests (instructor side) add other sizes, batches of one, the errors the docstrings promise,
+networks compared with trusted copies of the text's architectures, and replays of the training step with Adam
+and momentum.
 """
 
 from __future__ import annotations
 
 import math
 
-from ganlab.grading.testing import exercise, expect_close, fail, register
+from ganlab.checks.lab3 import check, close, fail, make_optimizer, params_of
+from ganlab.grading.netcheck import structure
+from ganlab.grading.testing import CheckFailure, SubmissionError, as_float_tensor, exercise, register
 
 LAB = "lab4"
 
@@ -33,21 +41,176 @@ FLOOR = exercise(LAB, "double_softmax_floor", title="The floor of a softmax appl
 INFO_LATENT = exercise(LAB, "sample_infogan_latent", title="InfoGAN's codes")
 INFO_Q = exercise(LAB, "infogan_q_loss", title="InfoGAN's information loss")
 
+# Hints are module-level constants: hidden feedback shows only those (autograder.runner.allowed_hints).
 HINT_SHAPE = "The result does not have the shape the docstring promises: reread its Returns section."
+HINT_ANSWER_NUMBER = "Return a float, e.g. 0.5, not a string."
+HINT_ANSWER_LETTER = "Return one letter as a string."
+HINT_ONE_HOT_SIZE = ("The code has the wrong number of columns: pass num_classes to F.one_hot (without it, the size is "
+                     "max(y) + 1 of this batch, which changes from batch to batch).")
+HINT_ONE_HOT_SHIFT = "The 1 is in the wrong column: row b has its 1 in column y[b] (labels start at 0)."
+HINT_ONE_HOT_DTYPE = "one_hot returns float32 (F.one_hot gives int64: convert with .float())."
+HINT_ONE_HOT_GENERIC = "Row b of the one-hot code is 1 in column y[b] and 0 elsewhere."
+HINT_ONE_HOT_ERRORS = ("one_hot must raise ValueError for a label outside 0..K-1 and for y that is not an integer "
+                       "tensor of shape (B,): check y's dtype and dim and its min and max first.")
+HINT_MUTATES = "The function changed its inputs in place: work on new tensors."
+HINT_CONCAT_ORDER = "The flattened input comes first and the label code after it: torch.cat([h.flatten(1), code], 1)."
+HINT_CONCAT_EMBED = "With an embedding, append embedding(y) (the learned vector), not the one-hot code."
+HINT_CONCAT_GENERIC = "concat_condition is [h flattened to (B, D), code] along dim 1."
+HINT_CONCAT_GRAD = ("No gradient reached h or the embedding: build the result with torch.cat from h and embedding(y) "
+                    "(no .detach(), no torch.tensor(...) copies).")
+HINT_CONCAT_ERRORS = "concat_condition must raise ValueError when y does not hold one label per row of h."
+HINT_G_RANGE = "The generator's images must lie in (-1, 1): end with Tanh."
+HINT_G_SIGMOID = "The generator's images are never negative: that is a Sigmoid at the end; the text asks for Tanh."
+HINT_MLP_G_LAYERS = ("The generator's layers differ from the text: Linear(latent_dim + K, hidden) -> LeakyReLU(0.2) -> "
+                     "Linear(hidden, hidden) -> LeakyReLU(0.2) -> Linear(hidden, S * S) -> Tanh.")
+HINT_MLP_D_LAYERS = ("The discriminator's layers differ from the text: Linear(S * S + K, hidden) -> LeakyReLU(0.2) -> "
+                     "Linear(hidden, hidden) -> LeakyReLU(0.2) -> Linear(hidden, 1), no Sigmoid.")
+HINT_SLOPE = "LeakyReLU's slope must be 0.2: nn.LeakyReLU() defaults to 0.01, so pass nn.LeakyReLU(0.2)."
+HINT_D_SIGMOID = ("The discriminator ends with a Sigmoid: return raw logits, the loss "
+                  "(binary_cross_entropy_with_logits) applies the sigmoid itself, stably.")
+HINT_IGNORES_LABEL = ("The output does not change with the label: the network must be given y (one_hot(y) "
+                      "concatenated to its input); a discriminator that never sees y lets G ignore the label.")
+HINT_D_SHAPE = "The discriminator returns one logit per sample, shape (B,) (squeeze only dim 1, never .squeeze())."
+HINT_CONV_G_LAYERS = ("The generator's layers differ from the text: ConvTranspose2d(latent_dim + K, C_0, 4, 1, 0) then "
+                      "ConvTranspose2d 4/2/1 blocks halving the widths, bias-free with BatchNorm2d and ReLU; the last "
+                      "ConvTranspose2d(base_channels, C_img, 4, 2, 1) has a bias and a Tanh.")
+HINT_CONV_D_LAYERS = ("The discriminator's layers differ from the text: Conv2d(C_img + K, base, 4, 2, 1) -> "
+                      "LeakyReLU(0.2), then Conv2d 4/2/1 blocks doubling the width (bias-free, BatchNorm2d, "
+                      "LeakyReLU(0.2)) down to 4 x 4, then Conv2d(C_last, 1, 4, 1, 0) with a bias.")
+HINT_BN_EPS = ("A batch norm has eps=0.8: nn.BatchNorm2d(C, 0.8) sets eps (the second positional argument), not "
+               "momentum. Use nn.BatchNorm2d(C).")
+HINT_BN_SETTINGS = "Use batch norm's defaults (eps 1e-5, momentum 0.1, affine): nn.BatchNorm2d(C)."
+HINT_SIZE_ERROR = "The network must raise ValueError for an image_size other than 8, 16, 32 or 64."
+HINT_STEP_PAIR = "cgan_train_step must return the pair (d_loss, g_loss) as Python floats (loss.item())."
+HINT_STEP_REAL_LABELS = ("The discriminator judged the real images with labels other than y_real: real pairs are "
+                         "(x_real, y_real).")
+HINT_STEP_FAKE_LABELS = ("The discriminator judged the fakes with labels other than those given to the generator: "
+                         "the fake pairs are (generator(z, y_fake), y_fake), in both steps.")
+HINT_STEP_DETACH = ("Gradients from the discriminator's loss reached the generator: detach the fakes in the "
+                    "discriminator step (discriminator(x_fake.detach(), y_fake)).")
+HINT_STEP_NO_G_GRAD = ("No gradient reached the generator: compute g_loss from discriminator(generator(z, y_fake), "
+                       "y_fake), not detached, and call backward on it.")
+HINT_STEP_LABELS_SWAPPED = "Real pairs have target 1 and fake pairs target 0 in the discriminator's loss."
+HINT_STEP_GENERIC = ("d_loss = BCE(D(x_real, y_real), 1) + BCE(D(x_fake.detach(), y_fake), 0) (logits, batch means), "
+                     "before the discriminator's update.")
+HINT_STEP_NOT_MOVED = "A network's parameters did not change: call its optimizer's step() after its backward pass."
+HINT_STEP_G_SATURATING = "The generator's loss is the non-saturating BCE(D(G(z, y), y), 1) = -log D, which is > 0."
+HINT_GRID_TRAIN = ("The grid was drawn in training mode: batch norm used the batch's statistics. Call "
+                   "generator.eval() before sampling (and restore the previous mode afterwards).")
+HINT_GRID_NO_GRAD = "The images carry a graph (or the generator ran with gradients on): draw them under torch.no_grad()."
+HINT_GRID_RESTORE = "Restore the generator's previous mode afterwards: generator.train(was_training), also on errors."
+HINT_GRID_ORDER = ("The grid is class-major: block k (indices k * n ... k * n + n - 1) is class k for every latent, "
+                   "labels [0]*n + [1]*n + ... and latents z, z, ..., z (z.repeat(K, 1)).")
+HINT_GRID_GENERIC = "The grid differs from the generator's evaluation-mode output for these latents and labels."
+HINT_GRID_STATS = "Drawing the grid changed batch norm's running statistics: sample in evaluation mode."
+HINT_INTERP_ENDS = "The path must start at generator(z0, y) and end at generator(z1, y): t runs from 0 to 1."
+HINT_INTERP_CLASS = "Every image of the path has the same class y (torch.full((steps,), y))."
+HINT_INTERP_GENERIC = "The latents are (1 - t) z0 + t z1 for t = linspace(0, 1, steps)."
+HINT_INTERP_STEPS = "interpolate_in_class must raise ValueError for steps < 2."
+HINT_PROJ_AFTER_LINEAR = ("The class term multiplies psi's output: the projection is the inner product of embed(y) "
+                          "with the features phi(x), added to the linear output: linear(phi) + <embed(y), phi>.")
+HINT_PROJ_NO_PHI = ("The class term does not depend on the features: it is the inner product <embed(y), phi(x)>, "
+                    "not a per-class bias (sum of embed(y)).")
+HINT_PROJ_NO_BIAS = "psi is nn.Linear(num_features, 1) with its bias (the text asks for the default bias=True)."
+HINT_PROJ_GENERIC = "The logit is linear(phi).squeeze(1) + (embed(y) * phi).sum(1)."
+HINT_PROJ_LAYERS = ("ProjectionHead needs self.linear = nn.Linear(num_features, 1) and self.embed = "
+                    "nn.Embedding(num_classes, num_features).")
+HINT_CBN_AFFINE = ("The batch norm under the conditional scale and shift has affine parameters of its own: use "
+                   "nn.BatchNorm2d(num_features, affine=False); gamma and beta come only from the class.")
+HINT_CBN_SHAPE = ("gamma and beta hold one value per class and channel: nn.Embedding(num_classes, num_features), "
+                  "looked up with y and reshaped to (B, C, 1, 1).")
+HINT_CBN_INIT = "gamma starts at all ones and beta at all zeros (nn.init.ones_, nn.init.zeros_), so CBN starts as BN."
+HINT_CBN_GENERIC = "out[b, c] = gamma[y[b], c] * bn(x)[b, c] + beta[y[b], c] with bn = BatchNorm2d(C, affine=False)."
+HINT_CBN_STATS = "The running statistics differ: normalise with nn.BatchNorm2d(num_features, affine=False) (momentum 0.1)."
+HINT_AC_SOFTMAX = ("The class head returns probabilities (a softmax): return logits, F.cross_entropy applies its own "
+                   "log-softmax (a softmax applied twice puts a floor under the loss).")
+HINT_AC_SIGMOID = "The source head ends with a Sigmoid: return the raw logit."
+HINT_AC_LAYERS = ("The ACGAN discriminator's layers differ from the text: the trunk of ConditionalDiscriminator (image "
+                  "only), then two Conv2d(C_last, out, 4, 1, 0) heads with bias: source (1) and classes (K).")
+HINT_AC_SHAPES = "forward returns (source_logits of shape (B,), class_logits of shape (B, K))."
+HINT_AC_NO_FAKE_CLASS = ("The fakes are not classified: ACGAN's D maximises L_C on real AND generated images, so add "
+                         "CE(class_fake, y_fake).")
+HINT_AC_SOFTMAX_CE = ("A softmax before F.cross_entropy: cross_entropy takes logits and applies log-softmax itself; "
+                      "pass the class logits directly.")
+HINT_AC_SOFTMAX_NLL = ("F.nll_loss expects log-probabilities (log_softmax), not probabilities (softmax); or pass the "
+                       "logits to F.cross_entropy.")
+HINT_AC_NO_SOURCE_FAKE = "The source loss of the fakes is missing: D also wants BCE(source_fake, 0)."
+HINT_AC_SOURCE_SWAPPED = "Real images have source target 1 and fakes 0 in the discriminator's loss."
+HINT_AC_MEAN_OF_TERMS = "The loss is the sum of the four batch means, not their average."
+HINT_AC_D_GENERIC = ("acgan_d_loss = BCE(source_real, 1) + BCE(source_fake, 0) + CE(class_real, y_real) + "
+                     "CE(class_fake, y_fake), from logits, batch means.")
+HINT_AC_G_SATURATING = ("The source term is the saturating -BCE(source_fake, 0) = log(1 - D): use the non-saturating "
+                        "BCE(source_fake, 1).")
+HINT_AC_G_NO_CLASS = "G also wants its samples classified as the class it was asked for: add CE(class_fake, y_fake)."
+HINT_AC_G_GENERIC = "acgan_g_loss = BCE(source_fake, 1) + CE(class_fake, y_fake), from logits, batch means."
+HINT_AC_GRADS = ("The loss does not backpropagate to its logits with the right gradient: build it with torch "
+                 "functions on the given tensors (no .item(), .detach() or numpy).")
+HINT_AC_FINITE = "The loss is not finite for large logits: use the logits forms (binary_cross_entropy_with_logits, cross_entropy)."
+HINT_FLOOR_LOG_K = ("log K is the loss at uniform probabilities; the floor is lower: the best the network can do is put "
+                    "probability 1 on the right class, and then softmax sees inputs (1, 0, ..., 0).")
+HINT_FLOOR_GENERIC = ("Minimise -log softmax(p)_y over probability vectors p: the minimum is at p = one-hot(y); compute "
+                      "-log(e / (e + K - 1)).")
+HINT_FLOOR_TYPE = "double_softmax_floor returns a Python float."
+HINT_FLOOR_ERROR = "double_softmax_floor must raise ValueError for num_classes < 1."
+HINT_LATENT_NORMAL = ("The continuous codes are drawn from a normal distribution: InfoGAN draws them from U(-1, 1) "
+                      "(torch.rand(...) * 2 - 1).")
+HINT_LATENT_01 = "The continuous codes lie in [0, 1): U(-1, 1) is torch.rand(...) * 2 - 1."
+HINT_LATENT_LAYOUT = ("The latent is [z, one_hot(c_cat), c_cont] in this order, and its one-hot and continuous parts "
+                      "must be the codes returned alongside it.")
+HINT_LATENT_TYPES = "latent and c_cont are float32, c_cat is int64, with the shapes of the docstring."
+HINT_LATENT_CAT = "c_cat must be uniform over all num_categories values (torch.randint(0, num_categories, (B,)))."
+HINT_LATENT_SEED = "Draw everything with the given torch.Generator (generator=generator), so the draws are reproducible."
+HINT_LATENT_Z = "z is standard normal (torch.randn), mean 0 and variance 1."
+HINT_Q_SQUASHED = ("The predicted means are squashed (sigmoid or tanh) before the Gaussian term: the codes lie in "
+                   "[-1, 1], and cont_mean is used as it is.")
+HINT_Q_MEAN_OVER_CODES = "Sum the squared errors over the continuous codes, then average over the batch (not a mean over both)."
+HINT_Q_NO_HALF = "The Gaussian negative log-likelihood with unit variance is (c - mu)^2 / 2: the factor 1/2 is missing."
+HINT_Q_WEIGHT = "loss = cat_part + cont_weight * cont_part; cont_part itself does not include cont_weight."
+HINT_Q_SOFTMAX = "A softmax before F.cross_entropy: pass the categorical logits directly."
+HINT_Q_GENERIC = ("infogan_q_loss: cat_part = CE(cat_logits, c_cat), cont_part = mean over the batch of sum over codes of "
+                  "(c_cont - cont_mean)^2 / 2, loss = cat_part + cont_weight * cont_part.")
+HINT_Q_TRIPLE = "infogan_q_loss returns the triple (loss, cat_part, cont_part) of scalar tensors."
 
 
-def _shape(value, expected, what):
+def generator(seed):
+    import torch
+
+    return torch.Generator().manual_seed(seed)
+
+
+def tensor_or_fail(value, what, hint):
+    import torch
+
+    if not isinstance(value, torch.Tensor):
+        fail(f"{what} should return a tensor, got {type(value).__name__}.", hint)
+    return value
+
+
+def expect_shape(value, expected, what, hint=HINT_SHAPE):
     shape = tuple(getattr(value, "shape", ()))
     if shape != tuple(expected):
-        fail(f"{what} has shape {shape}, expected {tuple(expected)}", HINT_SHAPE)
+        fail(f"{what} has shape {shape}, expected {tuple(expected)}.", hint)
 
+
+def expect_raises(sub, kind, hint, what, name, *args, **kwargs):
+    """``name(*args, **kwargs)`` must raise ``kind`` (a ValueError by the docstrings of this lab)."""
+    try:
+        sub.call(name, *args, **kwargs)
+    except SubmissionError as exc:
+        if exc.kind == kind:
+            return
+        fail(f"{what} raised {exc.kind}, expected {kind}.", hint)
+    fail(f"{what} returned; expected {kind}.", hint)
+
+
+# -- questions: the public check only says whether the answer is well formed --------------------------------------
 
 @register(Q_VALUE, points=0)
 def optimal_value_is_a_number(sub):
     """The answer is a finite number (its value is judged by the hidden test: this file ships to students)."""
     answer = sub.call("answer_optimal_value")
     if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-        fail(f"the answer is {answer!r}, expected a finite number", "Return a float, e.g. 0.5, not a string.")
+        fail(f"the answer is {answer!r}, expected a finite number.", HINT_ANSWER_NUMBER)
 
 
 @register(Q_BLIND, points=0)
@@ -55,183 +218,835 @@ def blind_discriminator_is_a_letter(sub):
     """One of "a", "b", "c" (judged by the hidden test)."""
     answer = sub.call("answer_blind_discriminator")
     if answer not in ("a", "b", "c"):
-        fail(f"the answer is {answer!r}, expected one of 'a', 'b', 'c'", "Return one letter as a string.")
+        fail(f"the answer is {answer!r}, expected one of 'a', 'b', 'c'.", HINT_ANSWER_LETTER)
 
 
-@register(ONE_HOT, points=2)
-def one_hot_generic(sub):
-    """Labels [2, 0, 4, 2] with K = 5."""
+# -- one-hot codes and concatenation ----------------------------------------------------------------------------
+
+def one_hot_case(sub, labels, num_classes, dtype="int64"):
+    """Judge one_hot on ``labels`` (a list) against torch.eye; the input must stay unchanged."""
     import torch
 
-    out = sub.call("one_hot", torch.tensor([2, 0, 4, 2]), 5)
-    expect_close(out, torch.eye(5)[[2, 0, 4, 2]], "one_hot([2, 0, 4, 2], 5)")
+    y = torch.tensor(labels, dtype=getattr(torch, dtype))
+    y_ref = sub.trusted("torch.clone", y)
+    what = f"one_hot({labels}, {num_classes}) ({dtype} labels)"
+    out = tensor_or_fail(sub.call("one_hot", y_ref, num_classes), what, HINT_ONE_HOT_GENERIC)
+    expected = torch.eye(num_classes)[y.long()]
+    shifted = torch.eye(num_classes + 1)[y.long() + 1][:, :num_classes]
+    close(out, expected, what, HINT_ONE_HOT_GENERIC, atol=0,
+          diagnoses=[(torch.eye(max(labels) + 1)[y.long()], HINT_ONE_HOT_SIZE),
+                     (torch.eye(num_classes + 1)[y.long()], HINT_ONE_HOT_SIZE), (shifted, HINT_ONE_HOT_SHIFT)])
+    check(out.dtype == torch.float32, f"{what} has dtype {out.dtype}, expected float32.", HINT_ONE_HOT_DTYPE)
+    check(torch.equal(sub.state(y_ref)["value"], y), f"{what} changed y.", HINT_MUTATES)
 
 
-@register(CONCAT, points=2)
-def concat_condition_one_hot(sub):
-    """A (3, 2, 2) batch with labels [1, 0, 2], K = 3: flattened input, then the one-hot code."""
+@register(ONE_HOT, points=1)
+def one_hot_generic_labels(sub):
+    """Labels [2, 0, 4, 2, 1] with K = 6 (column 5 never used, so the size must come from K): eye(6)[y], float32, y unchanged; a label of 6 raises ValueError."""
+    one_hot_case(sub, [2, 0, 4, 2, 1], 6)
     import torch
 
-    h = torch.arange(12, dtype=torch.float32).view(3, 2, 2) / 7
+    expect_raises(sub, "ValueError", HINT_ONE_HOT_ERRORS, "one_hot([1, 6], 6)", "one_hot", torch.tensor([1, 6]), 6)
+
+
+def concat_call(sub, h, y, num_classes, embedding=None, what="concat_condition"):
+    out = sub.call("concat_condition", h, y, num_classes, embedding)
+    return tensor_or_fail(out, what, HINT_CONCAT_GENERIC)
+
+
+@register(CONCAT, points=1)
+def concat_one_hot_and_embedding(sub):
+    """Images (3, 1, 2, 2) with labels [1, 0, 2], K = 3: [h flattened, one_hot(y)] (3, 7); with nn.Embedding(3, 2) set by the test: [h flattened, embed(y)] (3, 6); gradients reach h and the embedding."""
+    import torch
+
+    h = (torch.arange(12, dtype=torch.float32).view(3, 1, 2, 2) - 5) / 7
     y = torch.tensor([1, 0, 2])
-    out = sub.call("concat_condition", h, y, 3)
-    expect_close(out, torch.cat([h.flatten(1), torch.eye(3)[y]], 1), "concat_condition(h, y, 3)")
+    code = torch.eye(3)[y]
+    out = concat_call(sub, h, y, 3, what="concat_condition(h (3, 1, 2, 2), y, 3)")
+    close(out, torch.cat([h.flatten(1), code], 1), "concat_condition(h (3, 1, 2, 2), y, 3)", HINT_CONCAT_GENERIC,
+          atol=1e-7, diagnoses=[(torch.cat([code, h.flatten(1)], 1), HINT_CONCAT_ORDER)])
+    table = torch.tensor([[0.5, -1.5], [2.0, 0.25], [-0.75, 1.0]])
+    emb = sub.trusted("torch.nn.Embedding", 3, 2)
+    sub.trusted("ganlab.grading.standins.set_parameter", emb, "weight", table, keep=False)
+    out = concat_call(sub, h, y, 3, emb, "concat_condition(h, y, 3, embedding)")
+    close(out, torch.cat([h.flatten(1), table[y]], 1), "concat_condition(h, y, 3, embedding)", HINT_CONCAT_GENERIC,
+          atol=1e-7, diagnoses=[(torch.cat([table[y], h.flatten(1)], 1), HINT_CONCAT_ORDER),
+                                (torch.cat([h.flatten(1), code], 1), HINT_CONCAT_EMBED)])
+    grads = sub.trusted("ganlab.grading.standins.lab4_concat_grads", sub_global("concat_condition"), emb, h, y, 3,
+                        keep=False)
+    check(grads is not None and all(g is not None for g in grads), "no gradient reached h or the embedding's weight.",
+          HINT_CONCAT_GRAD)
 
 
-@register(MLP_G, points=3)
-def mlp_generator_shapes(sub):
-    """latent 5, K 3, hidden 7, size 6: images (4, 1, 6, 6) in (-1, 1)."""
-    import torch
+# -- networks -------------------------------------------------------------------------------------------------
 
-    net = sub.new("ConditionalMLPGenerator", 5, 3, 7, 6)
-    out = sub.method(net, "__call__", torch.randn(4, 5, generator=torch.Generator().manual_seed(0)),
-                     torch.tensor([0, 2, 1, 2]))
-    _shape(out, (4, 1, 6, 6), "G(z, y)")
-
-
-@register(MLP_D, points=3)
-def mlp_discriminator_shapes(sub):
-    """K 3, hidden 7, size 6: logits (4,)."""
-    import torch
-
-    net = sub.new("ConditionalMLPDiscriminator", 3, 7, 6)
-    out = sub.method(net, "__call__", torch.randn(4, 1, 6, 6, generator=torch.Generator().manual_seed(0)),
-                     torch.tensor([0, 2, 1, 2]))
-    _shape(out, (4,), "D(x, y)")
-
-
-@register(CONV_G, points=3)
-def conv_generator_shapes(sub):
-    """latent 5, K 3, base 4, sizes 16 and 32."""
-    import torch
-
-    for size in (16, 32):
-        net = sub.new("ConditionalGenerator", 5, 3, 4, size)
-        out = sub.method(net, "__call__", torch.randn(2, 5), torch.tensor([2, 0]))
-        _shape(out, (2, 1, size, size), f"G(z, y) at image_size {size}")
-
-
-@register(CONV_D, points=3)
-def conv_discriminator_shapes(sub):
-    """K 3, base 4, sizes 16 and 32."""
-    import torch
-
-    for size in (16, 32):
-        net = sub.new("ConditionalDiscriminator", 3, 4, size)
-        out = sub.method(net, "__call__", torch.randn(2, 1, size, size), torch.tensor([2, 0]))
-        _shape(out, (2,), f"D(x, y) at image_size {size}")
-
-
-@register(STEP, points=4)
-def train_step_returns_floats(sub):
-    """One step on the MLP stand-ins of the notebook's own classes returns two finite floats."""
-    import torch
-
+def build(sub, name, hint, *args, **kwargs):
+    """The submission's ``name(*args, **kwargs)``, built after seeding."""
     sub.trusted("torch.manual_seed", 0, keep=False)
-    gen = sub.new("ConditionalMLPGenerator", 3, 2, 5, 4)
-    disc = sub.new("ConditionalMLPDiscriminator", 2, 5, 4)
-    opt_g = sub.trusted("torch.optim.SGD", sub.method(gen, "parameters", keep=True), lr=0.01)
-    opt_d = sub.trusted("torch.optim.SGD", sub.method(disc, "parameters", keep=True), lr=0.01)
-    out = sub.call("cgan_train_step", gen, disc, opt_g, opt_d, torch.randn(3, 1, 4, 4), torch.tensor([0, 1, 1]),
-                   torch.randn(2, 3), torch.tensor([1, 0]))
-    if not (isinstance(out, tuple) and len(out) == 2 and all(isinstance(v, float) and math.isfinite(v) for v in out)):
-        fail(f"returned {out!r}, expected (d_loss, g_loss) as two finite Python floats", "Return loss.item() of both losses.")
+    try:
+        return sub.new(name, *args, **kwargs)
+    except SubmissionError as exc:
+        fail(f"{name}{args} could not be built: {exc}", hint)
 
 
-@register(GRID, points=3)
-def grid_shape(sub):
-    """3 latents, K 4: 12 images."""
+def run_net(sub, net, args, what, hint):
+    out = sub.method(net, "__call__", *args)
+    if isinstance(out, tuple):
+        return out
+    return tensor_or_fail(out, what, hint)
+
+
+def types_of(layers):
+    return [layer["type"] for layer in layers]
+
+
+#: Layers with parameters or statistics: a network must have exactly the text's, in this order. Activations may be
+#: modules or functions (F.leaky_relu), so they are judged by what the network computes, and by name only when a
+#: module of a wrong kind (a Sigmoid at the end) or a wrong slope is present.
+WEIGHTED = ("Linear", "Conv2d", "ConvTranspose2d", "BatchNorm1d", "BatchNorm2d", "Embedding", "InstanceNorm2d")
+
+
+def expect_sequence(layers, expected, what, hint, specific):
+    """The weighted leaf layers (see :data:`WEIGHTED`) must be those of ``expected`` in order; a module of a known
+    wrong type gets its hint; LeakyReLU slopes and batch-norm settings are the text's."""
+    allowed = set(expected) | {"Flatten", "Unflatten", "Identity"}
+    for t in types_of(layers):
+        if t in specific and t not in allowed:
+            fail(f"{what} has a {t} layer.", specific[t])
+    got = [t for t in types_of(layers) if t in WEIGHTED]
+    want = [t for t in expected if t in WEIGHTED]
+    if got != want:
+        fail(f"{what} runs the layers {got}, expected {want} (activations aside).", hint)
+    for layer in layers:
+        if layer["type"] == "LeakyReLU" and abs(float(layer["negative_slope"]) - 0.2) > 1e-9:
+            fail(f"{what}: `{layer['name']}` is a LeakyReLU with slope {layer['negative_slope']}.", HINT_SLOPE)
+        if layer["type"].startswith("BatchNorm"):
+            if abs(float(layer["eps"]) - 0.8) < 1e-9:
+                fail(f"{what}: `{layer['name']}` has eps=0.8.", HINT_BN_EPS)
+            if abs(float(layer["eps"]) - 1e-5) > 1e-12 or abs(float(layer["momentum"] or 0) - 0.1) > 1e-12:
+                fail(f"{what}: `{layer['name']}` has eps={layer['eps']}, momentum={layer['momentum']}.",
+                     HINT_BN_SETTINGS)
+
+
+def expect_label_matters(sub, net, make_args, what):
+    """The output must change when only the labels change."""
     import torch
 
-    gen = sub.new("ConditionalMLPGenerator", 5, 4, 6, 4)
-    out = sub.call("sample_class_grid", gen, torch.randn(3, 5), 4)
-    _shape(out, (12, 1, 4, 4), "the grid")
+    a = as_float_tensor(run_net(sub, net, make_args(0), what, HINT_IGNORES_LABEL), what)
+    b = as_float_tensor(run_net(sub, net, make_args(1), what, HINT_IGNORES_LABEL), what)
+    check(not torch.allclose(a, b, atol=1e-6), f"{what}: the output is the same for other labels.", HINT_IGNORES_LABEL)
 
 
-@register(INTERP, points=2)
-def interpolation_shape(sub):
-    """5 steps between two latents, class 2."""
+MLP_G_LAYERS = ["Linear", "LeakyReLU", "Linear", "LeakyReLU", "Linear", "Tanh"]
+MLP_D_LAYERS = ["Linear", "LeakyReLU", "Linear", "LeakyReLU", "Linear"]
+
+
+@register(MLP_G, points=1.5)
+def mlp_generator_layers_and_range(sub):
+    """ConditionalMLPGenerator(5, 3, hidden_dim=7, image_size=6): the text's layers, z (4, 5) and labels [0, 2, 1, 2] -> (4, 1, 6, 6) in (-1, 1) with both signs (seeded parameters), and the label changes the images."""
     import torch
 
-    gen = sub.new("ConditionalMLPGenerator", 5, 4, 6, 4)
-    out = sub.call("interpolate_in_class", gen, torch.randn(5), torch.randn(5), 2, 5)
-    _shape(out, (5, 1, 4, 4), "the path")
+    what = "ConditionalMLPGenerator(5, 3, hidden_dim=7, image_size=6)"
+    net = build(sub, "ConditionalMLPGenerator", HINT_MLP_G_LAYERS, 5, 3, hidden_dim=7, image_size=6)
+    z, y = torch.randn(4, 5, generator=generator(0)), torch.tensor([0, 2, 1, 2])
+    out = run_net(sub, net, (z, y), f"{what}(z, y)", HINT_MLP_G_LAYERS)
+    expect_shape(out, (4, 1, 6, 6), f"{what}(z (4, 5), y)", HINT_MLP_G_LAYERS)
+    layers = structure(sub, net, z, y)
+    expect_sequence(layers, MLP_G_LAYERS, what, HINT_MLP_G_LAYERS, {"Sigmoid": HINT_G_SIGMOID, "ReLU": HINT_SLOPE})
+    check([layer["in_features"] for layer in layers if layer["type"] == "Linear"] == [8, 7, 7],
+          f"{what}: the Linear layers take {[la.get('in_features') for la in layers if la['type'] == 'Linear']} "
+          "inputs, expected [8, 7, 7].", HINT_MLP_G_LAYERS)
+    sub.trusted("ganlab.grading.standins.seeded_parameters", net, 3, keep=False)
+    out = as_float_tensor(run_net(sub, net, (z, y), what, HINT_G_RANGE), what)
+    check(float(out.max()) <= 1 and float(out.min()) >= -1, f"{what}: outputs outside [-1, 1].", HINT_G_RANGE)
+    check(float(out.min()) < 0, f"{what}: no negative output.", HINT_G_SIGMOID)
+    expect_label_matters(sub, net, lambda k: (z, (y + k) % 3), what)
 
 
-@register(PROJ, points=3)
-def projection_shape(sub):
-    """F 6, K 3: logits (4,)."""
+@register(MLP_D, points=1.5)
+def mlp_discriminator_layers_and_logits(sub):
+    """ConditionalMLPDiscriminator(3, hidden_dim=7, image_size=6): the text's layers, logits of shape (4,) (and (1,) for one image), raw (outside (0, 1) with seeded parameters), and the label changes them."""
     import torch
 
-    head = sub.new("ProjectionHead", 6, 3)
-    out = sub.method(head, "__call__", torch.randn(4, 6), torch.tensor([0, 2, 1, 2]))
-    _shape(out, (4,), "the logits")
+    what = "ConditionalMLPDiscriminator(3, hidden_dim=7, image_size=6)"
+    net = build(sub, "ConditionalMLPDiscriminator", HINT_MLP_D_LAYERS, 3, hidden_dim=7, image_size=6)
+    x, y = torch.rand(4, 1, 6, 6, generator=generator(1)) * 2 - 1, torch.tensor([2, 0, 1, 1])
+    out = run_net(sub, net, (x, y), f"{what}(x, y)", HINT_D_SHAPE)
+    expect_shape(out, (4,), f"{what}(x (4, 1, 6, 6), y)", HINT_D_SHAPE)
+    expect_shape(run_net(sub, net, (x[:1], y[:1]), what, HINT_D_SHAPE), (1,), f"{what}(x (1, 1, 6, 6), y (1,))",
+                 HINT_D_SHAPE)
+    layers = structure(sub, net, x, y)
+    expect_sequence(layers, MLP_D_LAYERS, what, HINT_MLP_D_LAYERS, {"Sigmoid": HINT_D_SIGMOID, "ReLU": HINT_SLOPE})
+    check([layer["in_features"] for layer in layers if layer["type"] == "Linear"] == [39, 7, 7],
+          f"{what}: the Linear layers take {[la.get('in_features') for la in layers if la['type'] == 'Linear']} "
+          "inputs, expected [39, 7, 7] (36 pixels, then 3 one-hot values).", HINT_IGNORES_LABEL)
+    sub.trusted("ganlab.grading.standins.seeded_parameters", net, 4, keep=False)
+    out = as_float_tensor(run_net(sub, net, (x, y), what, HINT_D_SHAPE), what)
+    check(not bool(((out > 0) & (out < 1)).all()), f"{what}: every output lies in (0, 1).", HINT_D_SIGMOID)
+    expect_label_matters(sub, net, lambda k: (x, (y + k) % 3), what)
 
 
-@register(CBN, points=3)
-def cbn_shape(sub):
-    """C 3, K 4: output shaped as the input."""
+def conv_g_layers(blocks):
+    return ["ConvTranspose2d", "BatchNorm2d", "ReLU"] * (blocks + 1) + ["ConvTranspose2d", "Tanh"]
+
+
+def conv_d_layers(blocks):
+    return ["Conv2d", "LeakyReLU"] + ["Conv2d", "BatchNorm2d", "LeakyReLU"] * blocks + ["Conv2d"]
+
+
+def expect_convs(layers, kind, settings, what, hint):
+    """Each layer of ``kind`` in forward order has (in, out, kernel, stride, padding, bias) as in ``settings``."""
+    convs = [layer for layer in layers if layer["type"] == kind]
+    got = [(c["in_channels"], c["out_channels"], c["kernel_size"][0], c["stride"][0], c["padding"][0], c["bias"])
+           for c in convs]
+    if got != settings:
+        fail(f"{what}: its {kind} layers are (in, out, kernel, stride, padding, bias) {got}, expected {settings}.",
+             hint)
+
+
+@register(CONV_G, points=1.5)
+def conv_generator_layers_16(sub):
+    """ConditionalGenerator(5, 3, base_channels=4, image_size=16): (3, 1, 16, 16) in (-1, 1); ConvT(8->8, 4/1/0, no bias), ConvT(8->4, 4/2/1, no bias), ConvT(4->1, 4/2/1, bias) with BatchNorm2d + ReLU after the first two and Tanh at the end; the label changes the images; image_size 12 raises ValueError."""
     import torch
 
-    layer = sub.new("ConditionalBatchNorm2d", 3, 4)
-    out = sub.method(layer, "__call__", torch.randn(5, 3, 2, 2), torch.tensor([0, 3, 1, 2, 3]))
-    _shape(out, (5, 3, 2, 2), "CBN(x, y)")
+    what = "ConditionalGenerator(5, 3, base_channels=4, image_size=16)"
+    net = build(sub, "ConditionalGenerator", HINT_CONV_G_LAYERS, 5, 3, base_channels=4, image_size=16)
+    z, y = torch.randn(3, 5, generator=generator(2)), torch.tensor([1, 2, 0])
+    expect_shape(run_net(sub, net, (z, y), what, HINT_CONV_G_LAYERS), (3, 1, 16, 16), f"{what}(z (3, 5), y)",
+                 HINT_CONV_G_LAYERS)
+    layers = structure(sub, net, z, y)
+    expect_sequence(layers, conv_g_layers(1), what, HINT_CONV_G_LAYERS, {"Sigmoid": HINT_G_SIGMOID})
+    expect_convs(layers, "ConvTranspose2d", [(8, 8, 4, 1, 0, False), (8, 4, 4, 2, 1, False), (4, 1, 4, 2, 1, True)],
+                 what, HINT_CONV_G_LAYERS)
+    sub.trusted("ganlab.grading.standins.seeded_parameters", net, 5, keep=False)
+    out = as_float_tensor(run_net(sub, net, (z, y), what, HINT_G_RANGE), what)
+    check(float(out.max()) <= 1 and float(out.min()) >= -1 and float(out.min()) < 0, f"{what}: outputs in "
+          f"[{float(out.min()):.3g}, {float(out.max()):.3g}].", HINT_G_RANGE)
+    expect_label_matters(sub, net, lambda k: (z, (y + k) % 3), what)
+    expect_raises_new(sub, "ConditionalGenerator", (5, 3), {"base_channels": 4, "image_size": 12})
 
 
-@register(ACGAN_D, points=3)
-def acgan_shapes(sub):
-    """K 3, base 4, size 16: (source (2,), classes (2, 3))."""
+def expect_raises_new(sub, name, args, kwargs):
+    try:
+        sub.new(name, *args, **kwargs)
+    except SubmissionError as exc:
+        if exc.kind == "ValueError":
+            return
+        fail(f"{name}(..., image_size={kwargs['image_size']}) raised {exc.kind}, expected ValueError.", HINT_SIZE_ERROR)
+    fail(f"{name}(..., image_size={kwargs['image_size']}) was built; expected ValueError.", HINT_SIZE_ERROR)
+
+
+@register(CONV_D, points=1.5)
+def conv_discriminator_layers_16(sub):
+    """ConditionalDiscriminator(3, base_channels=4, image_size=16): logits (3,) and (1,) for one image; Conv(1+3->4, 4/2/1, bias) + LeakyReLU(0.2), Conv(4->8, 4/2/1, no bias) + BatchNorm2d + LeakyReLU(0.2), Conv(8->1, 4/1/0, bias); raw logits; the label changes them; image_size 24 raises ValueError."""
     import torch
 
-    net = sub.new("ACGANDiscriminator", 3, 4, 16)
-    source, classes = sub.method(net, "__call__", torch.randn(2, 1, 16, 16))
-    _shape(source, (2,), "the source logits")
-    _shape(classes, (2, 3), "the class logits")
+    what = "ConditionalDiscriminator(3, base_channels=4, image_size=16)"
+    net = build(sub, "ConditionalDiscriminator", HINT_CONV_D_LAYERS, 3, base_channels=4, image_size=16)
+    x, y = torch.rand(3, 1, 16, 16, generator=generator(3)) * 2 - 1, torch.tensor([2, 2, 0])
+    expect_shape(run_net(sub, net, (x, y), what, HINT_D_SHAPE), (3,), f"{what}(x (3, 1, 16, 16), y)", HINT_D_SHAPE)
+    layers = structure(sub, net, x, y)
+    expect_sequence(layers, conv_d_layers(1), what, HINT_CONV_D_LAYERS, {"Sigmoid": HINT_D_SIGMOID, "ReLU": HINT_SLOPE})
+    expect_convs(layers, "Conv2d", [(4, 4, 4, 2, 1, True), (4, 8, 4, 2, 1, False), (8, 1, 4, 1, 0, True)], what,
+                 HINT_CONV_D_LAYERS)
+    sub.trusted("ganlab.grading.standins.seeded_parameters", net, 6, keep=False)
+    out = as_float_tensor(run_net(sub, net, (x, y), what, HINT_D_SHAPE), what)
+    check(not bool(((out > 0) & (out < 1)).all()), f"{what}: every output lies in (0, 1).", HINT_D_SIGMOID)
+    expect_label_matters(sub, net, lambda k: (x, (y + k) % 3), what)
+    sub.method(net, "eval", keep=False)
+    expect_shape(run_net(sub, net, (x[:1], y[:1]), what, HINT_D_SHAPE), (1,), f"{what} in eval mode (x (1, 1, 16, 16))",
+                 HINT_D_SHAPE)
+    expect_raises_new(sub, "ConditionalDiscriminator", (3,), {"base_channels": 4, "image_size": 24})
 
 
-@register(ACGAN_DL, points=3)
-def acgan_d_loss_value(sub):
-    """Logits of zero: 2 log 2 + 2 log 3 with K = 3."""
+# -- the training step ----------------------------------------------------------------------------------------
+
+STEP_LATENT, STEP_DATA, STEP_CLASSES = 3, 4, 5
+
+
+def step_setup(sub, seed, kind="sgd", lr=0.1):
+    """Recording conditional stand-ins and trusted optimizers, in the submission's process."""
+    gen = sub.trusted("ganlab.grading.standins.lab4_cond_generator", STEP_LATENT, STEP_CLASSES, STEP_DATA, seed)
+    disc = sub.trusted("ganlab.grading.standins.lab4_cond_discriminator", STEP_DATA, STEP_CLASSES, seed + 1)
+    return gen, disc, make_optimizer(sub, gen, kind, lr), make_optimizer(sub, disc, kind, lr)
+
+
+def step_inputs(seed, batch, batch_fake):
     import torch
 
-    out = sub.call("acgan_d_loss", torch.zeros(2), torch.zeros(2, 3), torch.tensor([0, 2]), torch.zeros(3),
-                   torch.zeros(3, 3), torch.tensor([1, 1, 0]))
-    expect_close(out, 2 * math.log(2) + 2 * math.log(3), "acgan_d_loss at zero logits", rtol=1e-5)
+    g = generator(700 + seed)
+    x_real = torch.randn(batch, 1, 1, STEP_DATA, generator=g) * 0.5 + 0.3
+    y_real = torch.randint(0, STEP_CLASSES, (batch,), generator=g)
+    z = torch.randn(batch_fake, STEP_LATENT, generator=g)
+    y_fake = torch.randint(0, STEP_CLASSES, (batch_fake,), generator=g)
+    return x_real, y_real, z, y_fake
 
 
-@register(ACGAN_GL, points=2)
-def acgan_g_loss_value(sub):
-    """Logits of zero: log 2 + log 3 with K = 3."""
+def call_step(sub, gen, disc, opt_g, opt_d, inputs):
+    out = sub.call("cgan_train_step", gen, disc, opt_g, opt_d, *inputs)
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        fail(f"cgan_train_step returned {type(out).__name__}, expected (d_loss, g_loss).", HINT_STEP_PAIR)
+    values = []
+    for v in out:
+        t = as_float_tensor(v, "a loss returned by cgan_train_step", HINT_STEP_PAIR)
+        if t.numel() != 1:
+            fail(f"cgan_train_step returned a loss of shape {tuple(t.shape)}.", HINT_STEP_PAIR)
+        values.append(float(t))
+    check(all(math.isfinite(v) for v in values), f"cgan_train_step returned non-finite losses {values}.",
+          HINT_STEP_GENERIC)
+    return values, out
+
+
+def judge_labels(sub, disc, inputs, what):
+    """The discriminator saw (x_real, y_real) and (x_fake, y_fake) in the D step and (x_fake, y_fake) in the G step."""
+    _, y_real, _, y_fake = inputs
+    calls = sub.getattr(disc, "labels")
+    real, fake = [int(v) for v in y_real], [int(v) for v in y_fake]
+    check(real in calls, f"{what}: the discriminator never saw the real batch with y_real.", HINT_STEP_REAL_LABELS)
+    others = [c for c in calls if c != real or real == fake]
+    check(len(calls) >= 3 and all(c == fake for c in others) and calls.count(fake) >= 2,
+          f"{what}: the discriminator saw the labels {calls}; expected y_real once and y_fake for every fake batch.",
+          HINT_STEP_FAKE_LABELS)
+
+
+@register(STEP, points=1)
+def step_loss_labels_and_detach(sub):
+    """Stand-ins that record their labels, 6 real and 4 fake samples, SGD: d_loss = softplus(-D(x_real, y_real)).mean() + softplus(D(G(z, y_fake), y_fake)).mean() before the update; D sees y_real for the reals and y_fake for the fakes; one gradient reaches G."""
+    import torch
+    import torch.nn.functional as F
+
+    from ganlab.grading import standins
+
+    inputs = step_inputs(0, 6, 4)
+    gen, disc, opt_g, opt_d = step_setup(sub, 0)
+    (d_loss, _), _ = call_step(sub, gen, disc, opt_g, opt_d, inputs)
+    judge_labels(sub, disc, inputs, "cgan_train_step")
+    x_real, y_real, z, y_fake = inputs
+    local_g = standins.lab4_cond_generator(STEP_LATENT, STEP_CLASSES, STEP_DATA, 0)
+    local_d = standins.lab4_cond_discriminator(STEP_DATA, STEP_CLASSES, 1)
+    with torch.no_grad():
+        real, fake = local_d(x_real, y_real), local_d(local_g(z, y_fake), y_fake)
+    expected = float(F.softplus(-real).mean() + F.softplus(fake).mean())
+    swapped = float(F.softplus(real).mean() + F.softplus(-fake).mean())
+    close(d_loss, expected, "d_loss returned by cgan_train_step", HINT_STEP_GENERIC, rtol=1e-4,
+          diagnoses=[(swapped, HINT_STEP_LABELS_SWAPPED)])
+    count = sub.getattr(gen, "backward_count")
+    check(count <= 1, f"{count} backward passes reached the generator's output in one step.", HINT_STEP_DETACH)
+    check(count == 1, "no gradient reached the generator.", HINT_STEP_NO_G_GRAD)
+
+
+@register(STEP, points=1)
+def step_moves_both_and_returns_floats(sub):
+    """Stand-ins, Adam: both networks change, g_loss > 0 (non-saturating), and the losses come back as Python floats."""
+    inputs = step_inputs(1, 5, 7)
+    gen, disc, opt_g, opt_d = step_setup(sub, 1, kind="adam", lr=0.01)
+    before = {"generator": params_of(sub, gen), "discriminator": params_of(sub, disc)}
+    (_, g_loss), raw = call_step(sub, gen, disc, opt_g, opt_d, inputs)
+    check(all(isinstance(v, float) for v in raw), f"cgan_train_step returned {[type(v).__name__ for v in raw]}.",
+          HINT_STEP_PAIR)
+    check(g_loss > 0, f"g_loss is {g_loss:.4g} <= 0.", HINT_STEP_G_SATURATING)
+    for name, ref in (("generator", gen), ("discriminator", disc)):
+        after = params_of(sub, ref)
+        check(any(not (after[n] == before[name][n]).all() for n in after), f"the {name}'s parameters did not change.",
+              HINT_STEP_NOT_MOVED)
+
+
+# -- sampling ----------------------------------------------------------------------------------------------------
+
+GRID_LATENT, GRID_DATA = 3, 4
+
+
+def sampling_setup(sub, seed, num_classes, train_mode=True, fail_on_call=False):
+    gen = sub.trusted("ganlab.grading.standins.lab4_cond_generator", GRID_LATENT, num_classes, GRID_DATA, seed,
+                      batchnorm=True)
+    if not train_mode:
+        sub.method(gen, "eval", keep=False)
+    return gen
+
+
+def local_generator(seed, num_classes):
+    from ganlab.grading import standins
+
+    return standins.lab4_cond_generator(GRID_LATENT, num_classes, GRID_DATA, seed, batchnorm=True)
+
+
+def judge_sampling(sub, gen, before, result, what, train_mode):
+    """Every forward pass ran under no_grad with all modules in eval mode; stats, mode and grad mode restored."""
+    calls = sub.getattr(gen, "calls")
+    check(len(calls) >= 1, f"{what} never called the generator.", HINT_GRID_GENERIC)
+    for _, grad_enabled, modes in calls:
+        check(not any(modes), f"{what} ran the generator in training mode.", HINT_GRID_TRAIN)
+        check(not grad_enabled, f"{what} ran the generator with gradient tracking on.", HINT_GRID_NO_GRAD)
+    check(not sub.getattr(result, "requires_grad"), f"{what} returned images that require grad.", HINT_GRID_NO_GRAD)
+    after = sub.state(gen)
+    for name in ("net.1.running_mean", "net.1.running_var"):
+        check(bool((after["buffers"][name] == before["buffers"][name]).all()), f"{what} changed batch norm's "
+              f"{name.split('.')[-1]}.", HINT_GRID_STATS)
+    check(after["training"] == before["training"], f"{what} left the generator in another mode than before "
+          f"({'training' if train_mode else 'evaluation'}).", HINT_GRID_RESTORE)
+    return calls
+
+
+def grid_case(sub, seed, n, num_classes, train_mode=True):
     import torch
 
-    out = sub.call("acgan_g_loss", torch.zeros(3), torch.zeros(3, 3), torch.tensor([1, 1, 0]))
-    expect_close(out, math.log(2) + math.log(3), "acgan_g_loss at zero logits", rtol=1e-5)
+    gen = sampling_setup(sub, seed, num_classes, train_mode)
+    before = sub.state(gen)
+    z = torch.randn(n, GRID_LATENT, generator=generator(seed))
+    what = f"sample_class_grid(generator, z ({n}, {GRID_LATENT}), {num_classes})"
+    try:
+        result = sub.new("sample_class_grid", gen, z, num_classes)
+    finally:
+        sub.trusted("torch.set_grad_enabled", True)
+    check(result.type.rsplit(".", 1)[-1] == "Tensor", f"{what} returned {result.type}.", HINT_SHAPE)
+    judge_sampling(sub, gen, before, result, what, train_mode)
+    out = sub.method(result, "detach")
+    local = local_generator(seed, num_classes).eval()
+    labels = torch.arange(num_classes).repeat_interleave(n)
+    with torch.no_grad():
+        expected = local(z.repeat(num_classes, 1), labels)
+        latent_major = local(z.repeat_interleave(num_classes, 0), torch.arange(num_classes).repeat(n))
+        in_train = local.train()(z.repeat(num_classes, 1), labels) if n * num_classes > 1 else expected
+    close(out, expected, what, HINT_GRID_GENERIC, rtol=1e-5, atol=1e-6,
+          diagnoses=[(latent_major, HINT_GRID_ORDER), (in_train, HINT_GRID_TRAIN)])
 
 
-@register(FLOOR, points=2)
-def floor_k1(sub):
-    """One class: the loss is 0."""
-    expect_close(sub.call("double_softmax_floor", 1), 0.0, "double_softmax_floor(1)", atol=1e-9)
+@register(GRID, points=1.5)
+def grid_in_eval_mode_class_major(sub):
+    """A batch-norm stand-in in training mode, 3 latents, K = 4: 12 images equal to its evaluation-mode output for labels [0, 0, 0, 1, 1, 1, ...], drawn under no_grad, running statistics and mode unchanged."""
+    grid_case(sub, 0, 3, 4, train_mode=True)
 
 
-@register(INFO_LATENT, points=2)
-def latent_shapes(sub):
-    """B 5, noise 4, K 3, C 2."""
+def interp_case(sub, seed, steps, y, num_classes=4, train_mode=True, dtype="float32"):
     import torch
 
-    latent, c_cat, c_cont = sub.call("sample_infogan_latent", 5, 4, 3, 2, torch.Generator().manual_seed(0))
-    _shape(latent, (5, 9), "latent")
-    _shape(c_cat, (5,), "c_cat")
-    _shape(c_cont, (5, 2), "c_cont")
+    gen = sampling_setup(sub, seed, num_classes, train_mode)
+    before = sub.state(gen)
+    g = generator(seed + 50)
+    z0, z1 = torch.randn(GRID_LATENT, generator=g), torch.randn(GRID_LATENT, generator=g)
+    what = f"interpolate_in_class(generator, z0, z1, {y}, {steps})"
+    try:
+        result = sub.new("interpolate_in_class", gen, z0, z1, y, steps)
+    finally:
+        sub.trusted("torch.set_grad_enabled", True)
+    check(result.type.rsplit(".", 1)[-1] == "Tensor", f"{what} returned {result.type}.", HINT_SHAPE)
+    calls = judge_sampling(sub, gen, before, result, what, train_mode)
+    check(all(set(c[0]) == {y} for c in calls), f"{what} asked the generator for the classes {calls[0][0]}.",
+          HINT_INTERP_CLASS)
+    out = sub.method(result, "detach")
+    t = torch.linspace(0, 1, steps)[:, None]
+    local = local_generator(seed, num_classes).eval()
+    with torch.no_grad():
+        expected = local((1 - t) * z0 + t * z1, torch.full((steps,), y))
+        flipped = local(t * z0 + (1 - t) * z1, torch.full((steps,), y))
+    expect_shape(out, tuple(expected.shape), what, HINT_INTERP_GENERIC)
+    close(out, expected, what, HINT_INTERP_GENERIC, rtol=1e-5, atol=1e-6, diagnoses=[(flipped, HINT_INTERP_ENDS)])
 
 
-@register(INFO_Q, points=3)
-def q_loss_value(sub):
-    """Zero logits (K 4) and means 0 against codes 0.5 and -1: log 4 + (0.125 + 0.5)."""
+@register(INTERP, points=1)
+def interpolation_path_eval_mode(sub):
+    """A batch-norm stand-in in training mode, 5 steps with class 2 of 4: the images of (1 - t) z0 + t z1, t = 0, 0.25, ..., 1, in evaluation mode under no_grad, every label 2, mode and statistics unchanged."""
+    interp_case(sub, 1, 5, 2)
+
+
+# -- the projection head and conditional batch norm -----------------------------------------------------------
+
+def projection_expected(params, features, y):
     import torch
 
-    loss, cat_part, cont_part = sub.call("infogan_q_loss", torch.zeros(2, 4), torch.tensor([3, 0]),
-                                         torch.zeros(2, 2), torch.tensor([[0.5, -1.0], [0.5, -1.0]]))
-    expect_close(cat_part, math.log(4), "the categorical part", rtol=1e-5)
-    expect_close(cont_part, 0.625, "the continuous part", rtol=1e-5)
-    expect_close(loss, math.log(4) + 0.625, "the loss", rtol=1e-5)
+    w, b = params["linear.weight"].double(), params["linear.bias"].double()
+    table = params["embed.weight"].double()
+    f = torch.as_tensor(features).double()
+    linear = f @ w.T + b                                        # (B, 1)
+    expected = linear[:, 0] + (table[y] * f).sum(1)
+    after_linear = linear[:, 0] + (table[y] * linear).sum(1)
+    no_phi = linear[:, 0] + table[y].sum(1)
+    no_bias = (f @ w.T)[:, 0] + (table[y] * f).sum(1)
+    return expected, [(after_linear, HINT_PROJ_AFTER_LINEAR), (no_phi, HINT_PROJ_NO_PHI), (no_bias, HINT_PROJ_NO_BIAS)]
+
+
+def projection_case(sub, num_features, num_classes, batch, seed):
+    import torch
+
+    what = f"ProjectionHead({num_features}, {num_classes})"
+    head = build(sub, "ProjectionHead", HINT_PROJ_LAYERS, num_features, num_classes)
+    sub.trusted("ganlab.grading.standins.seeded_parameters", head, seed, keep=False)
+    params = sub.state(head)["params"]
+    for name, shape in (("linear.weight", (1, num_features)), ("linear.bias", (1,)),
+                        ("embed.weight", (num_classes, num_features))):
+        if name not in params:
+            fail(f"{what} has no parameter `{name}` (it has {sorted(params)}).",
+                 HINT_PROJ_NO_BIAS if name == "linear.bias" else HINT_PROJ_LAYERS)
+        expect_shape(params[name], shape, f"{what}.{name}", HINT_PROJ_LAYERS)
+    g = generator(seed)
+    features = torch.randn(batch, num_features, generator=g)
+    y = torch.randint(0, num_classes, (batch,), generator=g)
+    out = run_net(sub, head, (features, y), f"{what}(features ({batch}, {num_features}), y)", HINT_PROJ_GENERIC)
+    expected, diagnoses = projection_expected(params, features, y)
+    close(out, expected, f"{what}(features, y)", HINT_PROJ_GENERIC, rtol=1e-4, atol=1e-5, diagnoses=diagnoses)
+
+
+@register(PROJ, points=1.5)
+def projection_values(sub):
+    """ProjectionHead(6, 3) with seeded parameters, 5 samples: linear(phi) + <embed(y), phi> per sample, shape (5,)."""
+    projection_case(sub, 6, 3, 5, 11)
+
+
+def cbn_expected(params, x, y, running_mean, running_var, train):
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.as_tensor(x).double()
+    normed = F.batch_norm(x, running_mean.double().clone(), running_var.double().clone(), training=train,
+                          momentum=0.1, eps=1e-5)
+    gamma, beta = params["gamma.weight"].double(), params["beta.weight"].double()
+    return gamma[y][:, :, None, None] * normed + beta[y][:, :, None, None]
+
+
+def cbn_structure(sub, layer, what, num_features, num_classes):
+    params = sub.state(layer)["params"]
+    if any(name.startswith("bn.") for name in params):
+        fail(f"{what}: its batch norm has parameters {[n for n in params if n.startswith('bn.')]}.", HINT_CBN_AFFINE)
+    for name in ("gamma.weight", "beta.weight"):
+        if name not in params:
+            fail(f"{what} has no parameter `{name}` (it has {sorted(params)}).", HINT_CBN_SHAPE)
+        expect_shape(params[name], (num_classes, num_features), f"{what}.{name}", HINT_CBN_SHAPE)
+    extra = sorted(set(params) - {"gamma.weight", "beta.weight"})
+    check(not extra, f"{what} has parameters {extra} besides gamma and beta.", HINT_CBN_AFFINE)
+    return params
+
+
+@register(CBN, points=1.5)
+def cbn_init_and_train_mode(sub):
+    """ConditionalBatchNorm2d(3, 4): a non-affine batch norm, gamma ones and beta zeros at the start (so a plain batch norm); with seeded gamma and beta, 5 samples of classes [0, 3, 1, 2, 3] in training mode: gamma[y] * bn(x) + beta[y], running statistics updated with momentum 0.1."""
+    import torch
+
+    what = "ConditionalBatchNorm2d(3, 4)"
+    layer = build(sub, "ConditionalBatchNorm2d", HINT_CBN_SHAPE, 3, 4)
+    params = cbn_structure(sub, layer, what, 3, 4)
+    check(bool((params["gamma.weight"] == 1).all()) and bool((params["beta.weight"] == 0).all()),
+          f"{what}: gamma and beta do not start at ones and zeros.", HINT_CBN_INIT)
+    sub.trusted("ganlab.grading.standins.seeded_parameters", layer, 12, keep=False)
+    params = sub.state(layer)["params"]
+    g = generator(12)
+    x = torch.randn(5, 3, 2, 3, generator=g) * 1.5 + 0.7
+    y = torch.tensor([0, 3, 1, 2, 3])
+    out = run_net(sub, layer, (x, y), f"{what}(x (5, 3, 2, 3), y)", HINT_CBN_GENERIC)
+    state = sub.state(layer)["buffers"]
+    mean, var = torch.zeros(3), torch.ones(3)
+    expected = cbn_expected(params, x, y, mean, var, True)
+    close(out, expected, f"{what}(x, y) in training mode", HINT_CBN_GENERIC, rtol=1e-4, atol=1e-5)
+    reference_mean = 0.1 * x.double().mean(dim=(0, 2, 3))
+    check("bn.running_mean" in state and torch.allclose(state["bn.running_mean"].double(), reference_mean, atol=1e-5),
+          f"{what}: batch norm's running mean after one pass differs from 0.1 * the batch mean.", HINT_CBN_STATS)
+
+
+# -- ACGAN ---------------------------------------------------------------------------------------------------
+
+def acgan_outputs(sub, net, x, num_classes, what):
+    out = sub.method(net, "__call__", x)
+    if not isinstance(out, tuple) or len(out) != 2:
+        fail(f"{what} returned {type(out).__name__}, expected (source_logits, class_logits).", HINT_AC_SHAPES)
+    source, classes = (tensor_or_fail(v, what, HINT_AC_SHAPES) for v in out)
+    expect_shape(source, (len(x),), f"{what}: source_logits", HINT_AC_SHAPES)
+    expect_shape(classes, (len(x), num_classes), f"{what}: class_logits", HINT_AC_SHAPES)
+    return source, classes
+
+
+@register(ACGAN_D, points=1.5)
+def acgan_layers_and_logits(sub):
+    """ACGANDiscriminator(3, base_channels=4, image_size=16): (source (5,), classes (5, 3)) and (1,), (1, 3) for one image; the text's trunk and two Conv2d 4/1/0 heads with bias; logits, not probabilities (seeded parameters: class rows do not sum to 1, sources leave (0, 1))."""
+    import torch
+
+    what = "ACGANDiscriminator(3, base_channels=4, image_size=16)"
+    net = build(sub, "ACGANDiscriminator", HINT_AC_LAYERS, 3, base_channels=4, image_size=16)
+    x = torch.rand(5, 1, 16, 16, generator=generator(13)) * 2 - 1
+    acgan_outputs(sub, net, x, 3, what)
+    layers = structure(sub, net, x)
+    specific = {"Softmax": HINT_AC_SOFTMAX, "LogSoftmax": HINT_AC_SOFTMAX, "Sigmoid": HINT_AC_SIGMOID,
+                "ReLU": HINT_SLOPE}
+    expected = ["Conv2d", "LeakyReLU", "Conv2d", "BatchNorm2d", "LeakyReLU", "Conv2d", "Conv2d"]
+    expect_sequence(layers, expected, what, HINT_AC_LAYERS, specific)
+    heads = [(1, 4, 4, 2, 1, True), (4, 8, 4, 2, 1, False), (8, 1, 4, 1, 0, True), (8, 3, 4, 1, 0, True)]
+    if heads_classes_first(layers, 3):  # the two heads may run in either order
+        heads[2:] = heads[3], heads[2]
+    expect_convs(layers, "Conv2d", heads, what, HINT_AC_LAYERS)
+    sub.trusted("ganlab.grading.standins.seeded_parameters", net, 14, keep=False)
+    source, classes = acgan_outputs(sub, net, x, 3, what)
+    sums = classes.double().sum(1)
+    if bool((classes >= 0).all()) and torch.allclose(sums, torch.ones_like(sums), atol=1e-4):
+        fail(f"{what}: the class outputs are probabilities (rows sum to 1).", HINT_AC_SOFTMAX)
+    check(not bool(((source > 0) & (source < 1)).all()), f"{what}: every source output lies in (0, 1).",
+          HINT_AC_SIGMOID)
+    sub.method(net, "eval", keep=False)
+    acgan_outputs(sub, net, x[:1], 3, f"{what} in eval mode (one image)")
+
+
+def heads_classes_first(layers, num_classes):
+    """Whether the ACGAN network's forward pass runs its class head before its source head."""
+    convs = [layer for layer in layers if layer["type"] == "Conv2d"]
+    return len(convs) >= 2 and convs[-2]["out_channels"] == num_classes and convs[-1]["out_channels"] == 1
+
+
+def loss_value_and_grads(sub, name, args, differentiable, what, hint_grads):
+    """The loss (a scalar) and its gradients with respect to the differentiable arguments, from the submission."""
+    try:
+        value, grads = sub.trusted("ganlab.grading.standins.lab4_value_and_grads", sub_global(name), list(args),
+                                   list(differentiable), keep=False)
+    except SubmissionError:
+        raise
+    value = tensor_or_fail(value, what, hint_grads)
+    if value.numel() != 1:
+        fail(f"{what} has shape {tuple(value.shape)}, expected a scalar.", HINT_SHAPE)
+    return value, grads
+
+
+def sub_global(name):
+    from ganlab.grading.testing import Global
+
+    return Global(name)
+
+
+def acgan_d_reference(sr, cr, yr, sf, cf, yf):
+    import torch.nn.functional as F
+
+    bce = F.binary_cross_entropy_with_logits
+    return (bce(sr, sr.new_ones(sr.shape)) + bce(sf, sf.new_zeros(sf.shape)) + F.cross_entropy(cr, yr)
+            + F.cross_entropy(cf, yf))
+
+
+def acgan_d_wrongs(sr, cr, yr, sf, cf, yf):
+    import torch.nn.functional as F
+
+    bce = F.binary_cross_entropy_with_logits
+    source = bce(sr, sr.new_ones(sr.shape)) + bce(sf, sf.new_zeros(sf.shape))
+    ce_r, ce_f = F.cross_entropy(cr, yr), F.cross_entropy(cf, yf)
+    soft_r, soft_f = F.cross_entropy(cr.softmax(1), yr), F.cross_entropy(cf.softmax(1), yf)
+    nll_r, nll_f = F.nll_loss(cr.softmax(1), yr), F.nll_loss(cf.softmax(1), yf)
+    return [
+        (source + ce_r, HINT_AC_NO_FAKE_CLASS),
+        (source + soft_r + soft_f, HINT_AC_SOFTMAX_CE),
+        (source + nll_r + nll_f, HINT_AC_SOFTMAX_NLL),
+        (bce(sr, sr.new_ones(sr.shape)) + ce_r + ce_f, HINT_AC_NO_SOURCE_FAKE),
+        (bce(sr, sr.new_zeros(sr.shape)) + bce(sf, sf.new_ones(sf.shape)) + ce_r + ce_f, HINT_AC_SOURCE_SWAPPED),
+        ((source + ce_r + ce_f) / 2, HINT_AC_MEAN_OF_TERMS),
+        ((source + ce_r + ce_f) / 4, HINT_AC_MEAN_OF_TERMS),
+    ]
+
+
+def acgan_d_inputs(seed, batch, batch_fake, num_classes, scale=1.5, dtype="float32"):
+    import torch
+
+    g = generator(seed)
+    dt = getattr(torch, dtype)
+    sr = (torch.randn(batch, generator=g, dtype=torch.float64) * scale + 0.4).to(dt)
+    cr = (torch.randn(batch, num_classes, generator=g, dtype=torch.float64) * scale).to(dt)
+    yr = torch.randint(0, num_classes, (batch,), generator=g)
+    sf = (torch.randn(batch_fake, generator=g, dtype=torch.float64) * scale - 0.3).to(dt)
+    cf = (torch.randn(batch_fake, num_classes, generator=g, dtype=torch.float64) * scale).to(dt)
+    yf = torch.randint(0, num_classes, (batch_fake,), generator=g)
+    return sr, cr, yr, sf, cf, yf
+
+
+def judge_acgan_d(sub, inputs, what):
+    import torch
+
+    value, grads = loss_value_and_grads(sub, "acgan_d_loss", inputs, (0, 1, 3, 4), what, HINT_AC_GRADS)
+    local = [t.double().clone().requires_grad_(True) if i in (0, 1, 3, 4) else t for i, t in enumerate(inputs)]
+    expected = acgan_d_reference(*local)
+    if not bool(torch.isfinite(value).all()):
+        fail(f"{what} is not finite.", HINT_AC_FINITE)
+    tol = 1e-4 if inputs[0].dtype == torch.float32 else 1e-9
+    close(value, expected.detach(), what, HINT_AC_D_GENERIC, rtol=tol, atol=tol,
+          diagnoses=[(w.detach(), h) for w, h in acgan_d_wrongs(*local)])
+    want = torch.autograd.grad(expected, [local[i] for i in (0, 1, 3, 4)])
+    for got, exp, name in zip(grads, want, ("source_real", "class_real", "source_fake", "class_fake")):
+        check(got is not None, f"{what}: no gradient reached {name}.", HINT_AC_GRADS)
+        close(got, exp, f"{what}: the gradient with respect to {name}", HINT_AC_GRADS, rtol=tol, atol=tol)
+
+
+@register(ACGAN_DL, points=1.5)
+def acgan_d_loss_generic(sub):
+    """6 real and 4 fake samples, K = 3, generic logits: the sum of the four batch means, and its gradients with respect to the four logit tensors."""
+    judge_acgan_d(sub, acgan_d_inputs(21, 6, 4, 3), "acgan_d_loss (6 real, 4 fake, K = 3)")
+
+
+def acgan_g_reference(sf, cf, yf):
+    import torch.nn.functional as F
+
+    return F.binary_cross_entropy_with_logits(sf, sf.new_ones(sf.shape)) + F.cross_entropy(cf, yf)
+
+
+def acgan_g_wrongs(sf, cf, yf):
+    import torch.nn.functional as F
+
+    bce = F.binary_cross_entropy_with_logits
+    ce = F.cross_entropy(cf, yf)
+    return [
+        (-bce(sf, sf.new_zeros(sf.shape)) + ce, HINT_AC_G_SATURATING),
+        (-bce(sf, sf.new_zeros(sf.shape)) - ce, HINT_AC_G_SATURATING),
+        (bce(sf, sf.new_ones(sf.shape)), HINT_AC_G_NO_CLASS),
+        (bce(sf, sf.new_ones(sf.shape)) + F.cross_entropy(cf.softmax(1), yf), HINT_AC_SOFTMAX_CE),
+        (bce(sf, sf.new_ones(sf.shape)) + F.nll_loss(cf.softmax(1), yf), HINT_AC_SOFTMAX_NLL),
+    ]
+
+
+def judge_acgan_g(sub, inputs, what):
+    import torch
+
+    value, grads = loss_value_and_grads(sub, "acgan_g_loss", inputs, (0, 1), what, HINT_AC_GRADS)
+    local = [t.double().clone().requires_grad_(True) if i in (0, 1) else t for i, t in enumerate(inputs)]
+    expected = acgan_g_reference(*local)
+    if not bool(torch.isfinite(value).all()):
+        fail(f"{what} is not finite.", HINT_AC_FINITE)
+    tol = 1e-4 if inputs[0].dtype == torch.float32 else 1e-9
+    close(value, expected.detach(), what, HINT_AC_G_GENERIC, rtol=tol, atol=tol,
+          diagnoses=[(w.detach(), h) for w, h in acgan_g_wrongs(*local)])
+    want = torch.autograd.grad(expected, local[:2])
+    for got, exp, name in zip(grads, want, ("source_fake", "class_fake")):
+        check(got is not None, f"{what}: no gradient reached {name}.", HINT_AC_GRADS)
+        close(got, exp, f"{what}: the gradient with respect to {name}", HINT_AC_GRADS, rtol=tol, atol=tol)
+
+
+@register(ACGAN_GL, points=1)
+def acgan_g_loss_generic(sub):
+    """5 fakes, K = 4, generic logits: BCE(source_fake, 1) + CE(class_fake, y_fake) and its gradients."""
+    sr, cr, yr, *_ = acgan_d_inputs(22, 5, 1, 4)
+    judge_acgan_g(sub, (sr, cr, yr), "acgan_g_loss (5 fakes, K = 4)")
+
+
+# -- the double-softmax floor ---------------------------------------------------------------------------------
+
+def floor_case(sub, num_classes):
+    value = sub.call("double_softmax_floor", num_classes)
+    what = f"double_softmax_floor({num_classes})"
+    check(isinstance(value, float) and not isinstance(value, bool), f"{what} returned {type(value).__name__}.",
+          HINT_FLOOR_TYPE)
+    close(value, math.log(1 + (num_classes - 1) / math.e), what, HINT_FLOOR_GENERIC, rtol=1e-9, atol=1e-12,
+          diagnoses=[(math.log(num_classes), HINT_FLOOR_LOG_K)] if num_classes > 1 else [])
+
+
+@register(FLOOR, points=1)
+def floor_one_and_ten_classes(sub):
+    """K = 1: 0.0 (one class, nothing to get wrong); K = 10: the 1.46 of the text (to 1e-9), as Python floats."""
+    floor_case(sub, 1)
+    floor_case(sub, 10)
+
+
+# -- InfoGAN --------------------------------------------------------------------------------------------------
+
+def latent_call(sub, batch, noise_dim, num_categories, num_continuous, seed):
+    import torch
+
+    what = f"sample_infogan_latent({batch}, {noise_dim}, {num_categories}, {num_continuous})"
+    rng = sub.trusted("torch.Generator")
+    sub.method(rng, "manual_seed", seed, keep=True)
+    out = sub.call("sample_infogan_latent", batch, noise_dim, num_categories, num_continuous, rng)
+    if not isinstance(out, tuple) or len(out) != 3:
+        fail(f"{what} returned {type(out).__name__}, expected (latent, c_cat, c_cont).", HINT_LATENT_TYPES)
+    latent, c_cat, c_cont = (tensor_or_fail(v, what, HINT_LATENT_TYPES) for v in out)
+    expect_shape(latent, (batch, noise_dim + num_categories + num_continuous), f"{what}: latent", HINT_LATENT_TYPES)
+    expect_shape(c_cat, (batch,), f"{what}: c_cat", HINT_LATENT_TYPES)
+    expect_shape(c_cont, (batch, num_continuous), f"{what}: c_cont", HINT_LATENT_TYPES)
+    check(latent.dtype == torch.float32 and c_cont.dtype == torch.float32 and c_cat.dtype == torch.int64,
+          f"{what}: dtypes {latent.dtype}, {c_cat.dtype}, {c_cont.dtype}.", HINT_LATENT_TYPES)
+    check(bool(((c_cat >= 0) & (c_cat < num_categories)).all()), f"{what}: c_cat outside 0..{num_categories - 1}.",
+          HINT_LATENT_CAT)
+    code = latent[:, noise_dim:noise_dim + num_categories]
+    check(torch.equal(code, torch.eye(num_categories)[c_cat]) and torch.equal(latent[:, noise_dim + num_categories:],
+                                                                              c_cont),
+          f"{what}: latent[:, {noise_dim}:] is not [one_hot(c_cat), c_cont].", HINT_LATENT_LAYOUT)
+    return what, latent, c_cat, c_cont
+
+
+def judge_continuous(c_cont, what):
+    if c_cont.numel() == 0:
+        return
+    low, high = float(c_cont.min()), float(c_cont.max())
+    check(high <= 1 and low >= -1, f"{what}: continuous codes range over [{low:.3g}, {high:.3g}].", HINT_LATENT_NORMAL)
+    check(low < -0.5, f"{what}: continuous codes range over [{low:.3g}, {high:.3g}].", HINT_LATENT_01)
+
+
+@register(INFO_LATENT, points=1)
+def latent_layout_and_ranges(sub):
+    """B = 200, noise 4, K = 3, C = 2: shapes and dtypes, latent = [z, one_hot(c_cat), c_cont], c_cat covers 0..2, c_cont inside [-1, 1] with values below -0.5."""
+    what, latent, c_cat, c_cont = latent_call(sub, 200, 4, 3, 2, 31)
+    check(len(set(c_cat.tolist())) == 3, f"{what}: c_cat takes the values {sorted(set(c_cat.tolist()))}.",
+          HINT_LATENT_CAT)
+    judge_continuous(c_cont, what)
+
+
+def q_reference(cat_logits, c_cat, cont_mean, c_cont, cont_weight=1.0):
+    import torch.nn.functional as F
+
+    cat = F.cross_entropy(cat_logits, c_cat)
+    cont = ((c_cont - cont_mean) ** 2 / 2).sum(dim=1).mean()
+    return cat + cont_weight * cont, cat, cont
+
+
+def q_wrongs(cat_logits, c_cat, cont_mean, c_cont, cont_weight=1.0):
+    import torch
+    import torch.nn.functional as F
+
+    cat = F.cross_entropy(cat_logits, c_cat)
+    sq = (c_cont - cont_mean) ** 2
+    out = []
+    if sq.numel():
+        out += [
+            (cat + cont_weight * ((c_cont - torch.sigmoid(cont_mean)) ** 2 / 2).sum(1).mean(), HINT_Q_SQUASHED),
+            (cat + cont_weight * ((c_cont - torch.tanh(cont_mean)) ** 2 / 2).sum(1).mean(), HINT_Q_SQUASHED),
+            (cat + cont_weight * (sq / 2).mean(), HINT_Q_MEAN_OVER_CODES),
+            (cat + cont_weight * sq.mean(), HINT_Q_MEAN_OVER_CODES),
+            (cat + cont_weight * sq.sum(1).mean(), HINT_Q_NO_HALF),
+        ]
+    out.append((F.cross_entropy(cat_logits.softmax(1), c_cat) + cont_weight * (sq / 2).sum(1).mean(), HINT_Q_SOFTMAX))
+    return out
+
+
+def q_inputs(seed, batch, num_categories, num_continuous, dtype="float32", scale=1.3):
+    import torch
+
+    g = generator(seed)
+    dt = getattr(torch, dtype)
+    cat_logits = (torch.randn(batch, num_categories, generator=g, dtype=torch.float64) * scale).to(dt)
+    c_cat = torch.randint(0, num_categories, (batch,), generator=g)
+    cont_mean = (torch.randn(batch, num_continuous, generator=g, dtype=torch.float64) * 0.8).to(dt)
+    c_cont = (torch.rand(batch, num_continuous, generator=g, dtype=torch.float64) * 2 - 1).to(dt)
+    return cat_logits, c_cat, cont_mean, c_cont
+
+
+def judge_q(sub, inputs, what, cont_weight=None):
+    import torch
+
+    args = list(inputs) + ([] if cont_weight is None else [cont_weight])
+    weight = 1.0 if cont_weight is None else cont_weight
+    out = sub.call("infogan_q_loss", *args)
+    if not isinstance(out, tuple) or len(out) != 3:
+        fail(f"{what} returned {type(out).__name__}, expected (loss, cat_part, cont_part).", HINT_Q_TRIPLE)
+    local = [t.double().clone().requires_grad_(True) if i in (0, 2) else t for i, t in enumerate(inputs)]
+    expected = q_reference(*local, weight)
+    tol = 1e-4 if inputs[0].dtype == torch.float32 else 1e-9
+    loss_diag = [(w.detach(), h) for w, h in q_wrongs(*local, weight)]
+    close(out[1], expected[1].detach(), f"{what}: cat_part", HINT_Q_GENERIC, rtol=tol, atol=tol,
+          diagnoses=[(torch.nn.functional.cross_entropy(local[0].softmax(1), local[1]).detach(), HINT_Q_SOFTMAX)])
+    if weight != 1.0:
+        close(out[2], expected[2].detach(), f"{what}: cont_part", HINT_Q_GENERIC, rtol=tol, atol=tol,
+              diagnoses=[(weight * expected[2].detach(), HINT_Q_WEIGHT)])
+    close(out[0], expected[0].detach(), f"{what}: loss", HINT_Q_GENERIC, rtol=tol, atol=tol, diagnoses=loss_diag)
+    close(out[2], expected[2].detach(), f"{what}: cont_part", HINT_Q_GENERIC, rtol=tol, atol=tol)
+    value, grads = loss_value_and_grads(sub, "infogan_q_loss", args, (0, 2), what, HINT_AC_GRADS)
+    want = torch.autograd.grad(expected[0], [local[0], local[2]], allow_unused=True)
+    for got, exp, name in zip(grads, want, ("cat_logits", "cont_mean")):
+        if exp is None or exp.numel() == 0:
+            continue
+        check(got is not None, f"{what}: no gradient reached {name}.", HINT_AC_GRADS)
+        close(got, exp, f"{what}: the gradient with respect to {name}", HINT_AC_GRADS, rtol=tol, atol=tol)
+
+
+@register(INFO_Q, points=1.5)
+def q_loss_generic(sub):
+    """6 samples, K = 4, C = 2, generic logits, means and codes: the three parts, and gradients to cat_logits and cont_mean."""
+    judge_q(sub, q_inputs(41, 6, 4, 2), "infogan_q_loss (B 6, K 4, C 2)")
+
+
+__all__ = ["CheckFailure"]

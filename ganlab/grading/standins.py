@@ -384,3 +384,144 @@ def lab7_tensor_distance(mu1, sigma1, mu2, sigma2):
 
     mu1, mu2 = torch.as_tensor(mu1, dtype=torch.float64), torch.as_tensor(mu2, dtype=torch.float64)
     return ((mu1 - mu2) ** 2).sum() + 10 * _lab7_trace(sigma1) + 100 * _lab7_trace(sigma2)
+
+
+# -- lab4: conditional stand-ins (they take labels), gradients of a submitted function ----------------------------
+
+
+def lab4_cond_generator(latent_dim, num_classes, data_dim, seed, batchnorm=False):
+    """A float32 conditional generator ``(z, y) -> (B, 1, 1, data_dim)`` that records what it was given.
+
+    Its input is ``[z, 2 * one_hot(y)]`` through Linear (-> BatchNorm1d when ``batchnorm``) -> Tanh, with
+    seeded weights, so the label changes the output. ``calls`` holds per forward pass ``(y (a list), grad
+    enabled, (training flags of all modules))``; ``backward_count`` counts gradients that reached its output.
+    With ``batchnorm`` the running statistics start unlike a fresh batch's, so evaluation mode shows.
+    """
+    import torch
+
+    gen = torch.Generator().manual_seed(int(seed))
+
+    class CondGenerator(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            layers = [torch.nn.Linear(latent_dim + num_classes, data_dim)]
+            if batchnorm:
+                layers.append(torch.nn.BatchNorm1d(data_dim))
+            self.net = torch.nn.Sequential(*layers, torch.nn.Tanh())
+            with torch.no_grad():
+                for p in self.net.parameters():
+                    p.copy_(torch.randn(p.shape, generator=gen) * 0.8 + (1.0 if p.dim() == 1 and batchnorm else 0.0))
+                if batchnorm:
+                    self.net[1].running_mean.copy_(torch.randn(data_dim, generator=gen))
+                    self.net[1].running_var.copy_(torch.rand(data_dim, generator=gen) * 3 + 0.5)
+            self.calls = []
+            self.backward_count = 0
+
+        def forward(self, z, y):
+            self.calls.append(([int(v) for v in y], torch.is_grad_enabled(), tuple(m.training for m in self.modules())))
+            if len(y) != len(z):
+                raise ValueError(f"the generator got {len(z)} latents but {len(y)} labels")
+            code = torch.nn.functional.one_hot(y.long(), num_classes).to(z.dtype) * 2
+            out = self.net(torch.cat([z, code], dim=1)).view(len(z), 1, 1, data_dim)
+            if out.requires_grad:
+                out.register_hook(self._count)
+            return out
+
+        def _count(self, grad):
+            self.backward_count += 1
+            return grad
+
+    return CondGenerator()
+
+
+def lab4_cond_discriminator(data_dim, num_classes, seed):
+    """A float32 conditional discriminator ``(x, y) -> logits (B,)`` (an MLP on [x, one_hot(y)]) that records
+    the labels of each call in ``labels`` (a list of lists) and whether x required a gradient in ``x_grad``."""
+    import torch
+
+    class CondDiscriminator(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = tiny_mlp(data_dim + num_classes, 1, seed, dtype="float32")
+            self.labels = []
+            self.x_grad = []
+
+        def forward(self, x, y):
+            self.labels.append([int(v) for v in y])
+            self.x_grad.append(bool(x.requires_grad))
+            if len(y) != len(x):
+                raise ValueError(f"the discriminator got {len(x)} images but {len(y)} labels")
+            code = torch.nn.functional.one_hot(y.long(), num_classes).to(x.dtype)
+            return self.net(torch.cat([x.flatten(1), code], dim=1))[:, 0]
+
+    return CondDiscriminator()
+
+
+def lab4_value_and_grads(fn, args, differentiable, weights=None):
+    """Call ``fn(*args)`` with ``args[i]`` (float tensors) requiring a gradient for each i in ``differentiable``.
+
+    Returns ``(value, grads)``: the detached result (its first element when it is a tuple) and the gradient of
+    ``sum(result * weights)`` (weights default to ones) with respect to each differentiable argument (None where
+    no gradient arrived). A test sees whether a loss backpropagates, and with which gradient.
+    """
+    import torch
+
+    args = list(args)
+    for i in differentiable:
+        args[i] = args[i].detach().clone().requires_grad_(True)
+    out = fn(*args)
+    value = out[0] if isinstance(out, (tuple, list)) else out
+    if not isinstance(value, torch.Tensor) or not value.requires_grad:
+        return value.detach() if isinstance(value, torch.Tensor) else value, [None for _ in differentiable]
+    w = torch.ones_like(value) if weights is None else torch.as_tensor(weights, dtype=value.dtype).view(value.shape)
+    grads = torch.autograd.grad((value * w).sum(), [args[i] for i in differentiable], allow_unused=True)
+    return value.detach(), [None if g is None else g.detach() for g in grads]
+
+
+def lab4_module_grads(module, args):
+    """Run ``module(*args).sum().backward()`` and return ``{parameter name: grad or None}`` (grads cleared first)."""
+    for p in module.parameters():
+        p.grad = None
+    out = module(*args)
+    out = out[0] if isinstance(out, (tuple, list)) else out
+    out.sum().backward()
+    return {n: (None if p.grad is None else p.grad.detach().clone()) for n, p in module.named_parameters()}
+
+
+def set_parameter(module, name, value):
+    """Set ``module``'s parameter ``name`` to ``value`` (in place, keeping its dtype)."""
+    import torch
+
+    with torch.no_grad():
+        getattr(module, name).copy_(torch.as_tensor(value))
+    return None
+
+
+def lab4_concat_grads(fn, embedding, h, y, num_classes):
+    """Backpropagate through both branches of ``fn`` (the submission's ``concat_condition``): a weighted sum of
+    ``fn(h, y, K)`` and the sum of ``fn(h, y, K, embedding)``. Returns the gradients of ``h`` and of the
+    embedding's weight (None where no gradient arrived)."""
+    import torch
+
+    h = h.detach().clone().requires_grad_(True)
+    embedding.weight.grad = None
+    out = fn(h, y, num_classes, None)
+    w = torch.arange(1, out.numel() + 1, dtype=out.dtype).view(out.shape) / out.numel()
+    if out.requires_grad:
+        (out * w).sum().backward()
+    out2 = fn(h.detach(), y, num_classes, embedding)
+    if out2.requires_grad:
+        out2.sum().backward()
+    return h.grad, embedding.weight.grad
+
+
+def lab4_set_running_stats(module, mean, var):
+    """Set the running mean and variance of every batch norm in ``module`` (a test then knows what eval mode uses)."""
+    import torch
+
+    with torch.no_grad():
+        for m in module.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.running_mean is not None:
+                m.running_mean.copy_(torch.as_tensor(mean))
+                m.running_var.copy_(torch.as_tensor(var))
+    return None
