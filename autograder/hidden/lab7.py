@@ -693,3 +693,41 @@ def kid_contract(sub):
         judge_scalar(sub.call("kernel_inception_distance", a, b), _mmd2(a, b),
                      f"kernel_inception_distance of {m} against {n} samples", HINT_KID_GENERIC, rtol=1e-9, atol=1e-12,
                      diagnoses=_kid_diagnoses(a, b))
+
+
+# -- graded questions --------------------------------------------------------------------------------------------
+
+from ganlab.checks.answers import judge_answer  # noqa: E402
+from ganlab.checks.lab7 import QUESTION_FID_INF, QUESTION_IS  # noqa: E402
+
+HINT_Q_IS_UNIFORM = ("That treats the three classes as equally frequent: H(y) is the entropy of the class "
+                     "frequencies 1/2, 1/4, 1/4.")
+HINT_Q_IS_BITS = "That is the entropy of the classes in bits: IS = exp(H(y) - H(y|x)) with entropies in nats."
+HINT_Q_IS_LOG = "That is ln IS = H(y) - H(y|x): the score is its exponential."
+HINT_Q_IS_K = "The score reaches K = 10 only when all 10 classes are equally frequent."
+HINT_Q_IS_ONE = "One-hot predictions make H(y|x) = 0, not the score 1: the score is exp(H(y) - H(y|x))."
+HINT_Q_IS = ("Use ln IS = H(y) - H(y|x): with one-hot predictions H(y|x) = 0, and H(y) is the entropy (in nats) of "
+             "the class frequencies.")
+HINT_Q_INF_LARGEST = ("That is the value at the largest N, which still carries the bias s / N: extrapolate to "
+                      "1/N = 0.")
+HINT_Q_INF_SIGN = ("The bias has the wrong sign: FID_N falls as N grows here, so s > 0 and FID_inf lies below "
+                   "FID at N = 10,000.")
+HINT_Q_INF_SMALLEST = "That is the value at the smallest N; extrapolate to 1/N = 0 with both points."
+HINT_Q_INF = ("Solve the two equations 0.50 = FID_inf + s / 2000 and 0.45 = FID_inf + s / 10000 for (FID_inf, s) "
+              "and return FID_inf.")
+
+
+@register(QUESTION_IS, points=2, hidden=True)
+def three_class_inception_score_is_right(sub):
+    """The Inception Score of three confidently classified classes with frequencies 1/2, 1/4, 1/4."""
+    judge_answer(sub, "answer_three_class_inception_score", 2 ** 1.5, HINT_Q_IS,
+                 [(3.0, HINT_Q_IS_UNIFORM), (1.5, HINT_Q_IS_BITS), (1.5 * math.log(2), HINT_Q_IS_LOG),
+                  (10.0, HINT_Q_IS_K), (1.0, HINT_Q_IS_ONE)], positive=True)
+
+
+@register(QUESTION_FID_INF, points=2, hidden=True)
+def fid_infinity_is_right(sub):
+    """FID_inf of the exact line in 1/N through two reported scores."""
+    judge_answer(sub, "answer_fid_infinity", 0.4375, HINT_Q_INF,
+                 [(0.45, HINT_Q_INF_LARGEST), (0.4625, HINT_Q_INF_SIGN), (0.5, HINT_Q_INF_SMALLEST),
+                  (0.5125, HINT_Q_INF_SIGN)], positive=True)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 
+# The answers module's hints are imported here so that hidden tests may show them (the allow-list reads this module).
+from ganlab.checks.answers import HINT_ANSWER_NUMBER, HINT_ANSWER_POSITIVE, answer_number  # noqa: F401
 from ganlab.grading.testing import (
     CheckFailure, Global, Ref, SubmissionError, Trusted, as_float_tensor, exercise, expect_close, fail, register,
 )
@@ -28,6 +30,8 @@ FRECHET = exercise(LAB, "frechet_distance", title="FID from statistics")
 FID_FEATURES = exercise(LAB, "fid_from_features", title="FID from features")
 EXTRAPOLATE = exercise(LAB, "extrapolate_to_infinite_n", title="The 1/N extrapolation")
 KID = exercise(LAB, "kernel_inception_distance", title="Kernel Inception Distance")
+QUESTION_IS = exercise(LAB, "answer_three_class_inception_score", title="Question 1: IS of three unequal classes")
+QUESTION_FID_INF = exercise(LAB, "answer_fid_infinity", title="Question 2: FID extrapolated to N = infinity")
 
 # -- hints -------------------------------------------------------------------------------------------------
 # Hints shared by public and hidden tests: each names the mistake whose number it matches. The *_GENERIC
@@ -116,9 +120,9 @@ HINT_ENTROPY_GENERIC = ("Recheck the entropies (nats, 0 ln 0 = 0): H(y) of the m
                         "mean over rows of each row's entropy.")
 HINT_STATS_GENERIC = ("Recheck the statistics: mu is the mean over rows (length d), sigma = (X - mu)^T (X - mu) "
                       "/ (N - 1), a d x d float64 tensor.")
-HINT_TRACE_GENERIC = ("Recheck the trace term: the sum of the square roots of the eigenvalues of sigma1 sigma2 "
-                      "(the same as those of the symmetric sigma1^(1/2) sigma2 sigma1^(1/2)), clipped at 0, in "
-                      "float64.")
+HINT_TRACE_GENERIC = ("Recheck the trace term: the sum of the square roots of the eigenvalues of sigma1 sigma2, "
+                      "which are real and >= 0 (they are those of a symmetric PSD matrix similar to sigma1 sigma2: "
+                      "see the derivation in the text), clipped at 0, in float64.")
 HINT_FRECHET_GENERIC = ("Recheck the distance: ||mu1 - mu2||^2 + tr(sigma1) + tr(sigma2) - 2 "
                         "trace_sqrt_product(sigma1, sigma2), clipped at 0.")
 HINT_FID_GENERIC = ("Return float(distance(*statistics(features1), *statistics(features2))) with the functions "
@@ -651,3 +655,20 @@ def kid_unequal_sizes(sub):
     out = sub.call("kernel_inception_distance", x, y)
     judge_scalar(out, -3.125, "kernel_inception_distance of 2 against 3 samples", HINT_KID_GENERIC,
                  diagnoses=[(-0.1875, HINT_KID_EQUAL_SIZES), (1975 / 288, HINT_KID_BIASED)])
+
+
+# -- graded questions ------------------------------------------------------------------------------------------
+# The public checks only say whether an answer is a well-formed number: the answers themselves are judged by the
+# hidden tests (this file ships to students).
+
+
+@register(QUESTION_IS, points=0)
+def three_class_answer_is_a_number(sub):
+    """The answer is a finite number > 0 (whether it is right is judged by the hidden test)."""
+    answer_number(sub, "answer_three_class_inception_score", positive=True)
+
+
+@register(QUESTION_FID_INF, points=0)
+def fid_infinity_answer_is_a_number(sub):
+    """The answer is a finite number > 0 (whether it is right is judged by the hidden test)."""
+    answer_number(sub, "answer_fid_infinity", positive=True)
