@@ -21,7 +21,7 @@ from ganlab.checks.lab4 import (
     Q_VALUE, STEP, acgan_d_inputs, acgan_outputs, build, call_step, cbn_expected, cbn_structure, check, close,
     concat_call, expect_raises, fail, floor_case, grid_case, heads_classes_first, interp_case, judge_acgan_d, judge_acgan_g,
     judge_continuous, judge_labels, judge_q, latent_call, one_hot_case, params_of, projection_case, q_inputs,
-    run_net, step_inputs, step_setup, STEP_CLASSES, STEP_DATA, STEP_LATENT,
+    run_net, step_inputs, step_setup, with_trusted_helpers, STEP_CLASSES, STEP_DATA, STEP_LATENT,
 )
 from autograder.hidden.lab3 import _SGD, _Adam
 from ganlab.grading import standins
@@ -70,7 +70,7 @@ def one_hot_edges_and_errors(sub):
 
 @register(CONCAT, points=1, hidden=True)
 def concat_latents_float64_and_errors(sub):
-    """A float64 latent batch of 1 with K = 4; latents (3, 5) with an embedding of size 3; ValueError when y has another length than h."""
+    """A float64 latent batch of 1 with K = 4; latents (3, 5) with an embedding of size 3; ValueError when y has another length than h, or shape (B, 1) (with an embedding too)."""
     h = torch.tensor([[0.3, -1.2, 2.5]], dtype=torch.float64)
     y = torch.tensor([3])
     out = concat_call(sub, h, y, 4, what="concat_condition(h (1, 3) float64, [3], 4)")
@@ -87,6 +87,8 @@ def concat_latents_float64_and_errors(sub):
           atol=1e-6, diagnoses=[(torch.cat([table[y], h], 1), HINT_CONCAT_ORDER)])
     expect_raises(sub, "ValueError", HINT_CONCAT_ERRORS, "concat_condition(h (3, 5), y of length 2, 4)",
                   "concat_condition", h, torch.tensor([1, 2]), 4)
+    expect_raises(sub, "ValueError", HINT_CONCAT_ERRORS, "concat_condition(h (3, 5), y of shape (3, 1), 4, embedding)",
+                  "concat_condition", h, y[:, None], 4, emb)
 
 
 # -- networks: trusted copies of the text's architectures --------------------------------------------------------
@@ -200,6 +202,7 @@ def _one_thread(fn):
 
 
 @register(MLP_G, points=1.5, hidden=True)
+@with_trusted_helpers("ConditionalMLPGenerator")
 def mlp_generator_computes_the_text(sub):
     """The submission's parameters copied into the text's MLP generator give the same images: (latent 6, K 4, hidden 9, size 5), batch of 1, and the defaults (hidden 256, size 16) with K = 10."""
     for args, kwargs, batch in (((6, 4), {"hidden_dim": 9, "image_size": 5}, 3), ((6, 4), {"hidden_dim": 9,
@@ -218,6 +221,7 @@ def mlp_generator_computes_the_text(sub):
 
 
 @register(MLP_D, points=1.5, hidden=True)
+@with_trusted_helpers("ConditionalMLPDiscriminator")
 def mlp_discriminator_computes_the_text(sub):
     """The submission's parameters copied into the text's MLP discriminator give the same logits: (K 4, hidden 9, size 5), batch of 1, and the defaults with K = 10."""
     for args, kwargs, batch in (((4,), {"hidden_dim": 9, "image_size": 5}, 3), ((4,), {"hidden_dim": 9,
@@ -238,6 +242,7 @@ G_CASES = [(4, 3, 2, 8, 1, 3, ("eval", "train")), (6, 5, 3, 32, 3, 2, ("eval", "
 
 
 @register(CONV_G, points=1.5, hidden=True)
+@with_trusted_helpers("ConditionalGenerator")
 def conv_generator_computes_the_text(sub):
     """The submission's parameters copied into the text's generator give the same images and batch-norm statistics, train and eval: 8 x 8 (no doubling block), 32 x 32 RGB, and one latent in eval mode at 16 x 16."""
     for latent, k, base, size, channels, batch, modes in G_CASES:
@@ -251,14 +256,21 @@ def conv_generator_computes_the_text(sub):
                     (lambda: _ConvGenerator(latent, k, base, size, channels, out=nn.Sigmoid), HINT_G_SIGMOID)]
         _one_thread(lambda: functional_compare(sub, net, _ConvGenerator(latent, k, base, size, channels), [z, y], what,
                                                modes=modes, diagnoses=mistakes))
+    net = build(sub, "ConditionalGenerator", HINT_CONV_G_LAYERS, 2, 2, base_channels=1, image_size=64)
+    sub.method(net, "eval", keep=False)
+    out = run_net(sub, net, (torch.zeros(1, 2), torch.tensor([1])), "ConditionalGenerator(..., image_size=64)",
+                  HINT_CONV_G_LAYERS)
+    check(tuple(out.shape) == (1, 1, 64, 64), f"ConditionalGenerator(2, 2, base_channels=1, image_size=64) gives "
+          f"{tuple(out.shape)}, expected (1, 1, 64, 64).", HINT_CONV_G_LAYERS)
 
 
 D_CASES = [(3, 2, 8, 1, 3, ("eval", "train")), (5, 3, 32, 3, 2, ("eval", "train")), (2, 2, 16, 1, 1, ("eval",))]
 
 
 @register(CONV_D, points=1.5, hidden=True)
+@with_trusted_helpers("ConditionalDiscriminator")
 def conv_discriminator_computes_the_text(sub):
-    """The submission's parameters copied into the text's discriminator give the same logits and statistics, train and eval: 8 x 8 (no halving block), 32 x 32 RGB, and one image in eval mode."""
+    """The submission's parameters copied into the text's discriminator give the same logits and statistics, train and eval: 8 x 8 (no halving block), 32 x 32 RGB, and one image in eval mode; image_size 64 gives one logit per image."""
     for k, base, size, channels, batch, modes in D_CASES:
         what = f"ConditionalDiscriminator({k}, base_channels={base}, image_size={size}, image_channels={channels})"
         net = build(sub, "ConditionalDiscriminator", HINT_CONV_D_LAYERS, k, base_channels=base, image_size=size,
@@ -272,11 +284,17 @@ def conv_discriminator_computes_the_text(sub):
                     (lambda: _ConvDiscriminator(k, base, size, channels, act=nn.LeakyReLU), HINT_SLOPE)]
         _one_thread(lambda: functional_compare(sub, net, _ConvDiscriminator(k, base, size, channels), [x, y], what,
                                                modes=modes, diagnoses=mistakes, output=lambda v: v.reshape(-1)))
+    net = build(sub, "ConditionalDiscriminator", HINT_CONV_D_LAYERS, 2, base_channels=1, image_size=64)
+    sub.method(net, "eval", keep=False)
+    out = run_net(sub, net, (torch.zeros(1, 1, 64, 64), torch.tensor([1])), "ConditionalDiscriminator(..., 64)",
+                  HINT_CONV_D_LAYERS)
+    check(tuple(out.shape) == (1,), f"ConditionalDiscriminator(2, base_channels=1, image_size=64) gives "
+          f"{tuple(out.shape)}, expected (1,).", HINT_CONV_D_LAYERS)
 
 
 @register(ACGAN_D, points=1.5, hidden=True)
 def acgan_computes_the_text(sub):
-    """The submission's parameters copied into the text's ACGAN discriminator give the same source and class logits, train and eval: 8 x 8 with K = 2, 32 x 32 RGB with K = 5, one image in eval mode."""
+    """The submission's parameters copied into the text's ACGAN discriminator give the same source and class logits, train and eval: 8 x 8 with K = 2, 32 x 32 RGB with K = 5, one image in eval mode; image_size 64 gives the right shapes."""
     for k, base, size, channels, batch, modes in ((2, 2, 8, 1, 3, ("eval", "train")), (5, 3, 32, 3, 2, ("eval", "train")),
                                                   (3, 2, 16, 1, 1, ("eval",))):
         what = f"ACGANDiscriminator({k}, base_channels={base}, image_size={size}, image_channels={channels})"
@@ -292,6 +310,9 @@ def acgan_computes_the_text(sub):
                     (lambda: _ACGAN(k, base, size, channels, act=nn.LeakyReLU, classes_first=first), HINT_SLOPE)]
         _one_thread(lambda: functional_compare(sub, net, _ACGAN(k, base, size, channels, classes_first=first), [x],
                                                what, modes=modes, diagnoses=mistakes, output=_both))
+    net = build(sub, "ACGANDiscriminator", HINT_AC_LAYERS, 2, base_channels=1, image_size=64)
+    sub.method(net, "eval", keep=False)
+    acgan_outputs(sub, net, torch.zeros(1, 1, 64, 64), 2, "ACGANDiscriminator(2, base_channels=1, image_size=64)")
 
 
 # -- the training step: replays with Adam and momentum -----------------------------------------------------------
@@ -437,6 +458,7 @@ def floor_other_sizes_and_error(sub):
 
 
 @register(INFO_LATENT, points=1, hidden=True)
+@with_trusted_helpers("sample_infogan_latent")
 def latent_statistics_and_edges(sub):
     """B = 4000: c_cont uniform on [-1, 1] (variance 1/3, not a normal's 1), c_cat near-uniform over 5 values, z standard normal; no continuous code; a batch of 1; the same generator seed gives the same draws."""
     what, latent, c_cat, c_cont = latent_call(sub, 4000, 3, 5, 2, 71)

@@ -172,6 +172,26 @@ HINT_Q_GENERIC = ("infogan_q_loss: cat_part = CE(cat_logits, c_cat), cont_part =
 HINT_Q_TRIPLE = "infogan_q_loss returns the triple (loss, cat_part, cont_part) of scalar tensors."
 
 
+def with_trusted_helpers(name):
+    """Decorator: run the test with trusted ``one_hot`` and ``concat_condition`` in the namespace of the submission's
+    ``name``, so a network or sampler is judged on its own (a wrong helper costs only the helper's points)."""
+    import functools
+
+    def deco(test):
+        @functools.wraps(test)
+        def wrapped(sub):
+            if sub.has(name):
+                sub.trusted("ganlab.grading.standins.lab4_trusted_helpers", sub_global(name), keep=False)
+            try:
+                return test(sub)
+            finally:
+                sub.trusted("ganlab.grading.standins.lab4_restore_helpers", keep=False)
+
+        return wrapped
+
+    return deco
+
+
 def generator(seed):
     import torch
 
@@ -286,6 +306,8 @@ def build(sub, name, hint, *args, **kwargs):
     try:
         return sub.new(name, *args, **kwargs)
     except SubmissionError as exc:
+        if exc.kind == "NotImplementedError":
+            raise
         fail(f"{name}{args} could not be built: {exc}", hint)
 
 
@@ -342,6 +364,7 @@ MLP_D_LAYERS = ["Linear", "LeakyReLU", "Linear", "LeakyReLU", "Linear"]
 
 
 @register(MLP_G, points=1.5)
+@with_trusted_helpers("ConditionalMLPGenerator")
 def mlp_generator_layers_and_range(sub):
     """ConditionalMLPGenerator(5, 3, hidden_dim=7, image_size=6): the text's layers, z (4, 5) and labels [0, 2, 1, 2] -> (4, 1, 6, 6) in (-1, 1) with both signs (seeded parameters), and the label changes the images."""
     import torch
@@ -364,6 +387,7 @@ def mlp_generator_layers_and_range(sub):
 
 
 @register(MLP_D, points=1.5)
+@with_trusted_helpers("ConditionalMLPDiscriminator")
 def mlp_discriminator_layers_and_logits(sub):
     """ConditionalMLPDiscriminator(3, hidden_dim=7, image_size=6): the text's layers, logits of shape (4,) (and (1,) for one image), raw (outside (0, 1) with seeded parameters), and the label changes them."""
     import torch
@@ -405,6 +429,7 @@ def expect_convs(layers, kind, settings, what, hint):
 
 
 @register(CONV_G, points=1.5)
+@with_trusted_helpers("ConditionalGenerator")
 def conv_generator_layers_16(sub):
     """ConditionalGenerator(5, 3, base_channels=4, image_size=16): (3, 1, 16, 16) in (-1, 1); ConvT(8->8, 4/1/0, no bias), ConvT(8->4, 4/2/1, no bias), ConvT(4->1, 4/2/1, bias) with BatchNorm2d + ReLU after the first two and Tanh at the end; the label changes the images; image_size 12 raises ValueError."""
     import torch
@@ -437,6 +462,7 @@ def expect_raises_new(sub, name, args, kwargs):
 
 
 @register(CONV_D, points=1.5)
+@with_trusted_helpers("ConditionalDiscriminator")
 def conv_discriminator_layers_16(sub):
     """ConditionalDiscriminator(3, base_channels=4, image_size=16): logits (3,) and (1,) for one image; Conv(1+3->4, 4/2/1, bias) + LeakyReLU(0.2), Conv(4->8, 4/2/1, no bias) + BatchNorm2d + LeakyReLU(0.2), Conv(8->1, 4/1/0, bias); raw logits; the label changes them; image_size 24 raises ValueError."""
     import torch
@@ -754,6 +780,7 @@ def acgan_outputs(sub, net, x, num_classes, what):
 
 
 @register(ACGAN_D, points=1.5)
+@with_trusted_helpers("ACGANDiscriminator")
 def acgan_layers_and_logits(sub):
     """ACGANDiscriminator(3, base_channels=4, image_size=16): (source (5,), classes (5, 3)) and (1,), (1, 3) for one image; the text's trunk and two Conv2d 4/1/0 heads with bias; logits, not probabilities (seeded parameters: class rows do not sum to 1, sources leave (0, 1))."""
     import torch
@@ -790,11 +817,9 @@ def heads_classes_first(layers, num_classes):
 
 def loss_value_and_grads(sub, name, args, differentiable, what, hint_grads):
     """The loss (a scalar) and its gradients with respect to the differentiable arguments, from the submission."""
-    try:
-        value, grads = sub.trusted("ganlab.grading.standins.lab4_value_and_grads", sub_global(name), list(args),
-                                   list(differentiable), keep=False)
-    except SubmissionError:
-        raise
+    sub.call(name, *args)  # the submission's own errors are reported under its name first
+    value, grads = sub.trusted("ganlab.grading.standins.lab4_value_and_grads", sub_global(name), list(args),
+                               list(differentiable), keep=False)
     value = tensor_or_fail(value, what, hint_grads)
     if value.numel() != 1:
         fail(f"{what} has shape {tuple(value.shape)}, expected a scalar.", HINT_SHAPE)
@@ -968,6 +993,7 @@ def judge_continuous(c_cont, what):
 
 
 @register(INFO_LATENT, points=1)
+@with_trusted_helpers("sample_infogan_latent")
 def latent_layout_and_ranges(sub):
     """B = 200, noise 4, K = 3, C = 2: shapes and dtypes, latent = [z, one_hot(c_cat), c_cont], c_cat covers 0..2, c_cont inside [-1, 1] with values below -0.5."""
     what, latent, c_cat, c_cont = latent_call(sub, 200, 4, 3, 2, 31)

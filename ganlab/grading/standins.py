@@ -525,3 +525,48 @@ def lab4_set_running_stats(module, mean, var):
                 m.running_mean.copy_(torch.as_tensor(mean))
                 m.running_var.copy_(torch.as_tensor(var))
     return None
+
+
+# Lab 4: networks and samplers judged with trusted helpers in place of the submission's own one_hot and
+# concat_condition (a wrong helper costs only its own exercise's points).
+_LAB4_SAVED: list = []
+
+
+def _lab4_one_hot(y, num_classes):
+    import torch
+
+    return torch.nn.functional.one_hot(y.long(), num_classes).float()
+
+
+def _lab4_concat(h, y, num_classes, embedding=None):
+    import torch
+
+    code = _lab4_one_hot(y, num_classes) if embedding is None else embedding(y)
+    return torch.cat([h.flatten(1), code.to(h.dtype)], dim=1)
+
+
+def lab4_trusted_helpers(obj):
+    """Replace ``one_hot`` and ``concat_condition`` in the namespace of ``obj`` (a submitted function, class or
+    module) by trusted versions until :func:`lab4_restore_helpers` is called."""
+    import torch
+
+    if isinstance(obj, torch.nn.Module):
+        obj = type(obj)
+    fn = obj.forward if isinstance(obj, type) else obj
+    namespace = getattr(fn, "__globals__", None)
+    if namespace is None:
+        return None
+    saved = {name: namespace[name] for name in ("one_hot", "concat_condition") if name in namespace}
+    _LAB4_SAVED.append((namespace, saved))
+    namespace["one_hot"], namespace["concat_condition"] = _lab4_one_hot, _lab4_concat
+    return None
+
+
+def lab4_restore_helpers():
+    """Undo every :func:`lab4_trusted_helpers` (the submission's own helpers come back)."""
+    while _LAB4_SAVED:
+        namespace, saved = _LAB4_SAVED.pop()
+        for name in ("one_hot", "concat_condition"):
+            namespace.pop(name, None)
+        namespace.update(saved)
+    return None
