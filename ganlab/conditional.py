@@ -27,16 +27,16 @@ import torch.nn.functional as F
 from ganlab.training import History, shuffled_batches
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-#: The independent classifier of the quality figures: ganlab.nets.DigitsClassifier trained on the real digits'
+#: The independent classifier of the quality figures: ganlab.nets.SmallDigitsClassifier trained on the real digits'
 #: training split only (tools/train_real_digits_classifier.py).
 REAL_DIGITS_WEIGHTS = ASSETS / "real_digits_classifier.pt"
 
 
 def real_digits_classifier():
     """The independent digits classifier (trained on the real digits' training split only), in eval mode."""
-    from ganlab.nets import DigitsClassifier
+    from ganlab.nets import SmallDigitsClassifier
 
-    model = DigitsClassifier()
+    model = SmallDigitsClassifier()
     if not REAL_DIGITS_WEIGHTS.exists():
         raise FileNotFoundError(f"{REAL_DIGITS_WEIGHTS} is missing: run python -m tools.train_real_digits_classifier")
     model.load_state_dict(torch.load(REAL_DIGITS_WEIGHTS, weights_only=True))

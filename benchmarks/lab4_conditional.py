@@ -1,0 +1,99 @@
+"""Lab 4 figures: generated-class accuracy and intra-class spread of CGAN, the projection discriminator and ACGAN,
+and InfoGAN's best-permutation accuracy, on the real UCI digits.
+
+The reference networks, steps and losses are read from the solution notebook (its definitions only, as the
+grader reads them), and the loops are ``ganlab.conditional``'s, so this measures exactly what the lab runs::
+
+    python benchmarks/lab4_conditional.py                      # 180 s of training per model, 16 x 16 (the CPU setting)
+    python benchmarks/lab4_conditional.py --steps 1500         # the same in steps (for a busy machine)
+    python benchmarks/lab4_conditional.py --models cgan acgan  # a subset
+
+Judge: ``ganlab.conditional.real_digits_classifier`` (trained on the real training split only); 200 samples per
+class; ceiling = its accuracy on the 359 held-out real digits. Spread = mean squared distance of the classifier's
+features to their class mean (``intra_class_spread``). Goal (issue 15): class accuracy >= 95% averaged over classes
+after at most 5 CPU minutes per model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import REPO, machine, reference_namespace  # noqa: E402
+
+NOTEBOOK = REPO / "solutions" / "lab4_conditional" / "lab4_conditional.ipynb"
+LATENT_DIM, BASE, NUM_CLASSES = 64, 32, 10
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="*", default=["cgan", "projection", "acgan", "infogan"])
+    parser.add_argument("--seconds", type=float, default=180.0, help="training seconds per model")
+    parser.add_argument("--steps", type=int, default=0, help="train this many steps instead (no time budget)")
+    parser.add_argument("--size", type=int, default=16)
+    parser.add_argument("--per-class", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from ganlab import conditional
+    from ganlab.data.digits import load_sklearn_digits
+
+    torch.set_num_threads(args.threads)
+    ns = reference_namespace(NOTEBOOK, "lab4_reference")
+    digits, labels = load_sklearn_digits(args.size, "train")
+    test_digits, test_labels = load_sklearn_digits(args.size, "test")
+    classifier = conditional.real_digits_classifier()
+    feats, pred = conditional.classify(classifier, test_digits)
+    print(f"{machine()}; load average {os.getloadavg()[0]:.1f}; {args.size} x {args.size}, base {BASE}")
+    print(f"ceiling (classifier on held-out real digits): accuracy "
+          f"{conditional.per_class_accuracy(pred, test_labels).mean():.3f}, spread "
+          f"{conditional.intra_class_spread(feats, test_labels).mean():.2f}")
+    steps = args.steps or 10**6
+    budget = None if args.steps else args.seconds
+    eval_y = torch.arange(NUM_CLASSES).repeat_interleave(args.per_class)
+    eval_z = torch.randn(len(eval_y), LATENT_DIM, generator=torch.Generator().manual_seed(2))
+    discriminators = {"cgan": lambda: ns["ConditionalDiscriminator"](NUM_CLASSES, BASE, args.size),
+                      "projection": lambda: ns["ProjectionDiscriminator"](NUM_CLASSES, BASE, args.size),
+                      "acgan": lambda: ns["ACGANDiscriminator"](NUM_CLASSES, BASE, args.size)}
+    for name in args.models:
+        torch.manual_seed(0)
+        start = time.perf_counter()
+        if name == "infogan":
+            g = ns["ConditionalGenerator"](62 + 2, NUM_CLASSES, BASE, args.size)
+            d = ns["ACGANDiscriminator"](NUM_CLASSES + 2, BASE, args.size)
+            h = conditional.fit_infogan(g, d, digits, ns["sample_infogan_latent"], ns["infogan_q_loss"], steps=steps,
+                                        noise_dim=62, time_budget=budget, progress=False)
+            d.eval()
+            with torch.no_grad():
+                codes = d(test_digits)[1][:, :NUM_CLASSES].argmax(1)
+            acc, mapping = conditional.best_permutation_accuracy(codes, test_labels)
+            print(f"infogan: {h.steps} steps, {h.seconds:.0f} s of training ({time.perf_counter() - start:.0f} s "
+                  f"wall): best-permutation accuracy {acc:.3f} on held-out real digits (mapping {mapping})")
+            continue
+        g = ns["ConditionalGenerator"](LATENT_DIM, NUM_CLASSES, BASE, args.size)
+        d = discriminators[name]()
+        step = (conditional.acgan_step(ns["acgan_d_loss"], ns["acgan_g_loss"]) if name == "acgan"
+                else ns["cgan_train_step"])
+        opts = [torch.optim.Adam(n.parameters(), lr=2e-4, betas=(0.5, 0.999)) for n in (g, d)]
+        h = conditional.fit_conditional(step, g, d, *opts, digits, labels, steps=steps, latent_dim=LATENT_DIM,
+                                        time_budget=budget, progress=False)
+        g.eval()
+        with torch.no_grad():
+            images = g(eval_z, eval_y)
+        feats, pred = conditional.classify(classifier, images)
+        acc = conditional.per_class_accuracy(pred, eval_y)
+        spread = conditional.intra_class_spread(feats, eval_y)
+        print(f"{name}: {h.steps} steps, {h.seconds:.0f} s of training ({time.perf_counter() - start:.0f} s wall): "
+              f"class accuracy {acc.mean():.3f} (lowest {acc.min():.3f}), spread {spread.mean():.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
