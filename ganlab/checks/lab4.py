@@ -363,6 +363,15 @@ MLP_G_LAYERS = ["Linear", "LeakyReLU", "Linear", "LeakyReLU", "Linear", "Tanh"]
 MLP_D_LAYERS = ["Linear", "LeakyReLU", "Linear", "LeakyReLU", "Linear"]
 
 
+def mlp_structure(sub, net, inputs, what, expected, in_features, hint, size_hint, specific):
+    """The text's MLP layers in order (see :func:`expect_sequence`) and the input sizes of its Linear layers."""
+    layers = structure(sub, net, *inputs)
+    expect_sequence(layers, expected, what, hint, specific)
+    got = [layer["in_features"] for layer in layers if layer["type"] == "Linear"]
+    check(got == in_features, f"{what}: the Linear layers take {got} inputs, expected {in_features} (the first "
+          "one takes the flattened input and the one-hot code).", size_hint)
+
+
 @register(MLP_G, points=1.5)
 @with_trusted_helpers("ConditionalMLPGenerator")
 def mlp_generator_layers_and_range(sub):
@@ -374,11 +383,8 @@ def mlp_generator_layers_and_range(sub):
     z, y = torch.randn(4, 5, generator=generator(0)), torch.tensor([0, 2, 1, 2])
     out = run_net(sub, net, (z, y), f"{what}(z, y)", HINT_MLP_G_LAYERS)
     expect_shape(out, (4, 1, 6, 6), f"{what}(z (4, 5), y)", HINT_MLP_G_LAYERS)
-    layers = structure(sub, net, z, y)
-    expect_sequence(layers, MLP_G_LAYERS, what, HINT_MLP_G_LAYERS, {"Sigmoid": HINT_G_SIGMOID, "ReLU": HINT_SLOPE})
-    check([layer["in_features"] for layer in layers if layer["type"] == "Linear"] == [8, 7, 7],
-          f"{what}: the Linear layers take {[la.get('in_features') for la in layers if la['type'] == 'Linear']} "
-          "inputs, expected [8, 7, 7].", HINT_MLP_G_LAYERS)
+    mlp_structure(sub, net, (z, y), what, MLP_G_LAYERS, [8, 7, 7], HINT_MLP_G_LAYERS, HINT_MLP_G_LAYERS,
+                  {"Sigmoid": HINT_G_SIGMOID, "ReLU": HINT_SLOPE})
     sub.trusted("ganlab.grading.standins.seeded_parameters", net, 3, keep=False)
     out = as_float_tensor(run_net(sub, net, (z, y), what, HINT_G_RANGE), what)
     check(float(out.max()) <= 1 and float(out.min()) >= -1, f"{what}: outputs outside [-1, 1].", HINT_G_RANGE)
@@ -399,11 +405,8 @@ def mlp_discriminator_layers_and_logits(sub):
     expect_shape(out, (4,), f"{what}(x (4, 1, 6, 6), y)", HINT_D_SHAPE)
     expect_shape(run_net(sub, net, (x[:1], y[:1]), what, HINT_D_SHAPE), (1,), f"{what}(x (1, 1, 6, 6), y (1,))",
                  HINT_D_SHAPE)
-    layers = structure(sub, net, x, y)
-    expect_sequence(layers, MLP_D_LAYERS, what, HINT_MLP_D_LAYERS, {"Sigmoid": HINT_D_SIGMOID, "ReLU": HINT_SLOPE})
-    check([layer["in_features"] for layer in layers if layer["type"] == "Linear"] == [39, 7, 7],
-          f"{what}: the Linear layers take {[la.get('in_features') for la in layers if la['type'] == 'Linear']} "
-          "inputs, expected [39, 7, 7] (36 pixels, then 3 one-hot values).", HINT_IGNORES_LABEL)
+    mlp_structure(sub, net, (x, y), what, MLP_D_LAYERS, [39, 7, 7], HINT_MLP_D_LAYERS, HINT_IGNORES_LABEL,
+                  {"Sigmoid": HINT_D_SIGMOID, "ReLU": HINT_SLOPE})
     sub.trusted("ganlab.grading.standins.seeded_parameters", net, 4, keep=False)
     out = as_float_tensor(run_net(sub, net, (x, y), what, HINT_D_SHAPE), what)
     check(not bool(((out > 0) & (out < 1)).all()), f"{what}: every output lies in (0, 1).", HINT_D_SIGMOID)
