@@ -478,16 +478,6 @@ def lab4_value_and_grads(fn, args, differentiable, weights=None):
     return value.detach(), [None if g is None else g.detach() for g in grads]
 
 
-def lab4_module_grads(module, args):
-    """Run ``module(*args).sum().backward()`` and return ``{parameter name: grad or None}`` (grads cleared first)."""
-    for p in module.parameters():
-        p.grad = None
-    out = module(*args)
-    out = out[0] if isinstance(out, (tuple, list)) else out
-    out.sum().backward()
-    return {n: (None if p.grad is None else p.grad.detach().clone()) for n, p in module.named_parameters()}
-
-
 def set_parameter(module, name, value):
     """Set ``module``'s parameter ``name`` to ``value`` (in place, keeping its dtype)."""
     import torch
