@@ -21,12 +21,17 @@ from autograder import sandbox
 def _start_templates_early(argv) -> None:
     """Start the warm worker templates before this process imports torch and the tests: both then import at
     the same time (one on each core) instead of one after the other."""
-    early = argparse.ArgumentParser(add_help=False)
+    early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     early.add_argument("--jobs", "-j", type=int, default=1)
+    early.add_argument("--memory-gb", type=float, default=6.0)
     early.add_argument("-h", "--help", action="store_true")
-    known, _ = early.parse_known_args(argv)
-    if not known.help and known.jobs >= 1:
-        sandbox.prewarm(count=min(known.jobs, 8))
+    try:
+        known, _ = early.parse_known_args(argv)
+    except (argparse.ArgumentError, SystemExit):  # a malformed option: the real parser reports it
+        return
+    if not known.help and known.jobs >= 1 and known.memory_gb >= 4:
+        limits = sandbox.Limits(memory_bytes=int(known.memory_gb * 1024**3))
+        sandbox.prewarm(limits=limits, count=min(known.jobs, 8))
 
 
 def _table(d: dict) -> str:

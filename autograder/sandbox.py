@@ -601,7 +601,7 @@ class Template:
         import socket
 
         self.mode = mode
-        self.key = (mode, limits.threads)
+        self.key = template_key(mode, limits)
         self.stage = Stage()
         self.cgroup = Cgroup(limits)
         self.proc = None
@@ -805,8 +805,14 @@ class _ReleaseWithCgroup:
         self._process.release()
 
 
+def template_key(mode: str, limits: Limits) -> tuple:
+    """What a template fixes for its children: a child cannot raise a hard rlimit its template was started
+    with, and its thread count comes from the template's environment."""
+    return mode, limits.threads, limits.memory_bytes, limits.output_bytes, limits.cpu_seconds
+
+
 class TemplatePool:
-    """Idle templates by (mode, threads), and those still starting. A template serves one session at a time."""
+    """Idle templates by :func:`template_key`. A template serves one session at a time."""
 
     MAX_IDLE = 4
 
@@ -828,7 +834,7 @@ class TemplatePool:
 
     def prewarm(self, mode: str, limits: Limits, count: int = 1) -> None:
         """Start templates now (without waiting for them) so that their import overlaps the grader's own work."""
-        key = (mode, limits.threads)
+        key = template_key(mode, limits)
         with self.lock:
             missing = count - len(self.idle.get(key, []))
         for _ in range(max(0, missing)):
@@ -838,7 +844,7 @@ class TemplatePool:
                     self.idle.setdefault(key, []).append(template)
 
     def acquire(self, mode: str, limits: Limits) -> "Template | None":
-        key = (mode, limits.threads)
+        key = template_key(mode, limits)
         while True:
             with self.lock:
                 template = self.idle.get(key, []).pop(0) if self.idle.get(key) else None
