@@ -478,7 +478,7 @@ def spawn(stage: Stage, limits: Limits, config: SandboxConfig):
     A warm worker (forked from a template, see :class:`Template`) where warm workers are on (the default;
     ``GANLAB_WARM=0`` turns them off), else a cold one; the process object behaves as a ``Popen`` either way."""
     mode = resolve_mode(config)
-    if warm_enabled():
+    if warm_enabled() and mode not in _WARM_UNAVAILABLE:
         for _ in range(2):  # a template that fails is closed; one more try with a fresh one, then cold
             template = POOL.acquire(mode, limits)
             if template is None:
@@ -526,6 +526,10 @@ def warm_enabled() -> bool:
     if value not in {"0", "1"}:
         raise ValueError(f"GANLAB_WARM must be 0 or 1, not {value!r}")
     return value == "1" and sys.platform.startswith("linux")
+
+
+#: Modes in which a template found that it cannot give its children what the warm path promises.
+_WARM_UNAVAILABLE: set = set()
 
 
 class TemplateFailed(Exception):
@@ -652,6 +656,9 @@ class Template:
         ns_pid = message.get("pid")
         if message.get("event") != "ready" or type(ns_pid) is not int:
             raise TemplateFailed("the template did not start properly")
+        if self.mode == "bwrap" and message.get("private_namespaces") is not True:
+            _WARM_UNAVAILABLE.add(self.mode)  # no user/IPC namespace per child here: cold workers from now on
+            raise TemplateFailed("children cannot get namespaces of their own here")
         self.host_pid = _host_pid(ns_pid, among=_descendants(self.proc.pid))
         if self.host_pid is None:
             raise TemplateFailed("the template's process cannot be found")
@@ -890,7 +897,9 @@ def prewarm(config: SandboxConfig | None = None, limits: Limits | None = None, c
     if not warm_enabled():
         return
     try:
-        POOL.prewarm(resolve_mode(config or SandboxConfig()), limits or Limits(), count)
+        mode = resolve_mode(config or SandboxConfig())
+        if mode not in _WARM_UNAVAILABLE:
+            POOL.prewarm(mode, limits or Limits(), count)
     except (OSError, RuntimeError, ValueError):
         pass
 

@@ -468,6 +468,19 @@ def _drop_into_private_namespaces() -> None:
         raise OSError(ctypes.get_errno(), "capset failed")
 
 
+def _private_namespaces_work() -> bool:
+    """Whether a child can enter namespaces of its own here (some kernels forbid unprivileged user namespaces)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _drop_into_private_namespaces()
+        except BaseException:  # noqa: BLE001
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
 def _child(sock, fds: list[int], folder: str, request: dict, template_pid: int) -> None:
     """The per-submission worker, freshly forked from the template."""
     import resource
@@ -529,7 +542,7 @@ def template_main(argv=None) -> None:
     me = os.getpid()
     for entry in os.listdir(base):  # what the imports left (torch's cache folder): children start from nothing
         _wipe(base, os.path.join(base, entry))
-    _send_json(sock, {"event": "ready", "pid": me})
+    _send_json(sock, {"event": "ready", "pid": me, "private_namespaces": _private_namespaces_work()})
     count = 0
     while True:
         try:
