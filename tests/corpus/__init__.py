@@ -395,8 +395,10 @@ def run_trajectory(step, x0, y0, eta, num_steps, uses_history=False):
     seen = []
     batch = "@BATCH@"
     for pattern in (batch, os.path.dirname(batch) + "/*", "@REPO@", "/etc/shadow", "/home/*", "/root/*",
-                    "/tmp/*", "/var/*", "/mnt/*", "/srv/*", "/work/*/*"):
+                    "/tmp/*", "/var/*", "/mnt/*", "/srv/*", "/work/*", "/work/*/*"):
         seen += glob.glob(pattern)
+    here = os.getcwd()  # its own folder: /work for a cold worker, /work/s<N> for a warm one
+    seen = [p for p in seen if p != here and not p.startswith(here + "/")]
     # The interpreter's own mount entries name its own folders (a .venv inside the checkout names that path);
     # nothing else may be named.
     mounts = open("/proc/self/mountinfo").read().replace("@VENV@", "<venv>")
