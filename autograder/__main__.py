@@ -15,12 +15,28 @@ import signal
 import sys
 from pathlib import Path
 
-from autograder import labs
-from autograder.batch import atomic_write, discover, one_line, run_batch
-from autograder.sandbox import Limits
+from autograder import sandbox
+
+
+def _start_templates_early(argv) -> None:
+    """Start the warm worker templates before this process imports torch and the tests: both then import at
+    the same time (one on each core) instead of one after the other."""
+    early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    early.add_argument("--jobs", "-j", type=int, default=1)
+    early.add_argument("--memory-gb", type=float, default=6.0)
+    early.add_argument("-h", "--help", action="store_true")
+    try:
+        known, _ = early.parse_known_args(argv)
+    except (argparse.ArgumentError, SystemExit):  # a malformed option: the real parser reports it
+        return
+    if not known.help and known.jobs >= 1 and known.memory_gb >= 4:
+        limits = sandbox.Limits(memory_bytes=int(known.memory_gb * 1024**3))
+        sandbox.prewarm(limits=limits, count=min(known.jobs, 8))
 
 
 def _table(d: dict) -> str:
+    from autograder.batch import one_line
+
     lines = [f"{d.get('lab_title') or d.get('lab')}  [{one_line(d.get('student'))}]  {one_line(d['notebook'])}"]
     for err in d.get("errors", []):
         lines.append(f"  ERROR: {one_line(err)}")
@@ -39,6 +55,11 @@ def _table(d: dict) -> str:
 
 
 def main(argv=None) -> int:
+    _start_templates_early(sys.argv[1:] if argv is None else argv)
+    from autograder import labs
+    from autograder.batch import atomic_write, discover, one_line, run_batch
+    from autograder.sandbox import Limits
+
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", help="notebooks, folders (searched recursively) or globs; "

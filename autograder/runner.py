@@ -16,7 +16,7 @@ from ganlab.grading.testing import CheckFailure, TestResult, exercises_for, run_
 from autograder import labs
 from autograder.notebook import NotebookError, Plan, load_bounded, open_regular
 from autograder.remote import RemoteSubmission, WorkerLost, WorkerSession
-from autograder.sandbox import Limits, SandboxConfig
+from autograder.sandbox import Limits, SandboxConfig, prewarm
 
 
 class UnknownLab(ValueError):
@@ -101,6 +101,8 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
     path = Path(path)
     started = time.monotonic()
     limits = limits or Limits()
+    # A warm worker template starts now, while this process reads and plans the notebook (see sandbox.Template).
+    prewarm(sandbox, limits)
     budget_deadline = started + limits.submission_seconds  # reading, loading, restarts and tests together
     report = Report(notebook=str(path), lab=lab_id, score=0.0, max_score=0.0)
     plan: Plan | None = None

@@ -23,6 +23,7 @@ process (``setrlimit``) and cleanup relies on the process group and the parent-d
 
 from __future__ import annotations
 
+import atexit
 import functools
 import itertools
 import os
@@ -435,34 +436,27 @@ def _bwrap_command(stage: Stage, limits: Limits, py: list[str]) -> list[str]:
     return prefix + args + py
 
 
-def command(stage: Stage, limits: Limits, config: SandboxConfig, req_fd: int, rep_fd: int,
-            cgroup: "Cgroup | None" = None) -> tuple[list[str], str]:
-    """The argv that starts a worker, and the sandbox mode used."""
-    mode = resolve_mode(config)
+def _worker_argv(mode: str, stage: Stage, entry: str, fds: list[int]) -> list[str]:
     site = str(stage.site) if mode == "plain" else INNER_SITE
     boot = (f"import sys; sys.path.insert(0, {site!r}); "
-            "from ganlab.grading.worker import main; main()")
-    py = [sys.executable, "-I", "-c", boot, str(req_fd), str(rep_fd)]
+            f"from ganlab.grading.worker import {entry}; {entry}()")
+    exe = sys.executable if mode == "plain" else _inner_executable()
+    return [exe, "-I", "-c", boot, *map(str, fds)]
+
+
+def command(stage: Stage, limits: Limits, config: SandboxConfig, req_fd: int, rep_fd: int,
+            cgroup: "Cgroup | None" = None) -> tuple[list[str], str]:
+    """The argv that starts a (cold) worker, and the sandbox mode used."""
+    mode = resolve_mode(config)
+    py = _worker_argv(mode, stage, "main", [req_fd, rep_fd])
     if mode == "plain":
         return _limit_prefix(limits, cgroup) + py, mode
-    py[0] = _inner_executable()
     return _limit_prefix(limits, cgroup) + _bwrap_command(stage, limits, py), mode
 
 
-def spawn(stage: Stage, limits: Limits, config: SandboxConfig):
-    """Start a worker; returns ``(process, request_fd, reply_fd, mode)`` (the grader's ends of the pipes)."""
-    req_r, req_w = os.pipe()
-    rep_r, rep_w = os.pipe()
-    cgroup = Cgroup(limits)
-    try:
-        argv, mode = command(stage, limits, config, req_r, rep_w, cgroup if cgroup.dirs else None)
-    except BaseException:
-        cgroup.remove()
-        for fd in (req_r, req_w, rep_r, rep_w):
-            os.close(fd)
-        raise
+def _environment(mode: str, stage: Stage, limits: Limits) -> dict:
     work = str(stage.work) if mode == "plain" else INNER_WORK
-    env = {
+    return {
         "PATH": "/usr/bin:/bin" if mode != "plain" else os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": work,
         "LANG": "C.UTF-8",
@@ -476,6 +470,39 @@ def spawn(stage: Stage, limits: Limits, config: SandboxConfig):
         "TMPDIR": work,
         "MPLCONFIGDIR": f"{work}/.matplotlib",
     }
+
+
+def spawn(stage: Stage, limits: Limits, config: SandboxConfig):
+    """Start a worker; returns ``(process, request_fd, reply_fd, mode)`` (the grader's ends of the pipes).
+
+    A warm worker (forked from a template, see :class:`Template`) where warm workers are on (the default;
+    ``GANLAB_WARM=0`` turns them off), else a cold one; the process object behaves as a ``Popen`` either way."""
+    mode = resolve_mode(config)
+    if warm_enabled() and mode not in _WARM_UNAVAILABLE:
+        for _ in range(2):  # a template that fails is closed; one more try with a fresh one, then cold
+            template = POOL.acquire(mode, limits)
+            if template is None:
+                break
+            try:
+                return template.fork(limits), *template.last_fds, mode
+            except TemplateFailed:
+                template.close()
+    return spawn_cold(stage, limits, config)
+
+
+def spawn_cold(stage: Stage, limits: Limits, config: SandboxConfig):
+    """Start a fresh worker that imports everything itself (about 3-4 s on the 2-core machine)."""
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    cgroup = Cgroup(limits)
+    try:
+        argv, mode = command(stage, limits, config, req_r, rep_w, cgroup if cgroup.dirs else None)
+    except BaseException:
+        cgroup.remove()
+        for fd in (req_r, req_w, rep_r, rep_w):
+            os.close(fd)
+        raise
+    env = _environment(mode, stage, limits)
     try:
         proc = subprocess.Popen(argv, pass_fds=(req_r, rep_w), cwd=stage.work, env=env,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -490,3 +517,391 @@ def spawn(stage: Stage, limits: Limits, config: SandboxConfig):
         os.close(rep_w)
     proc.cgroup = cgroup  # killed and removed with the worker (autograder.remote.WorkerSession.kill)
     return proc, req_w, rep_r, mode
+
+
+# -- warm workers ---------------------------------------------------------------------------------------------
+
+def warm_enabled() -> bool:
+    value = os.environ.get("GANLAB_WARM", "1")
+    if value not in {"0", "1"}:
+        raise ValueError(f"GANLAB_WARM must be 0 or 1, not {value!r}")
+    return value == "1" and sys.platform.startswith("linux")
+
+
+#: Modes in which a template found that it cannot give its children what the warm path promises.
+_WARM_UNAVAILABLE: set = set()
+
+
+class TemplateFailed(Exception):
+    """The template did not fork a child as asked: it is closed and never used again."""
+
+
+#: Templates are started from this one long-lived thread: the parent-death signal of a process is tied to the
+#: thread that started it, and a template outlives the grading thread that first asked for it.
+_launcher = None
+_launcher_lock = threading.Lock()
+
+
+def _launch(fn):
+    global _launcher
+    with _launcher_lock:
+        if _launcher is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ganlab-templates")
+    return _launcher.submit(fn).result()
+
+
+def _proc_status(pid: int) -> dict:
+    out = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            out[key] = value.split()
+    except OSError:
+        pass
+    return out
+
+
+def _host_pid(ns_pid: int, parent: int | None = None, among: list[int] | None = None) -> int | None:
+    """The pid, as the grader sees it, of the process whose pid in its own namespace is ``ns_pid`` (and whose
+    parent is ``parent``), searching ``among`` (a cgroup's processes) or every process."""
+    candidates = among if among is not None else [int(e) for e in os.listdir("/proc") if e.isdigit()]
+    for pid in candidates:
+        status = _proc_status(pid)
+        nspid = status.get("NSpid") or status.get("Pid")
+        if not nspid or int(nspid[-1]) != ns_pid:
+            continue
+        if parent is not None and status.get("PPid") != [str(parent)]:
+            continue
+        return pid
+    return None
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for e in os.listdir("/proc"):
+        if e.isdigit():
+            ppid = _proc_status(int(e)).get("PPid")
+            if ppid:
+                parents.setdefault(int(ppid[0]), []).append(int(e))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(parents.get(pid, []))
+    return out
+
+
+class Template:
+    """A sandboxed process that has imported torch and the worker once and forks one fresh worker per request.
+
+    It is started like a cold worker (same sandbox, same limits prefix, a cgroup of its own) with one more file
+    descriptor, a Unix socket to the grader. Each child gets fresh pipes (passed over that socket), its own
+    session, parent-death signal, rlimits and private folder, and is moved by the grader into a fresh cgroup of
+    its own before it runs anything of the submission. Children of one template run one at a time."""
+
+    def __init__(self, mode: str, limits: Limits):
+        import socket
+
+        self.mode = mode
+        self.key = template_key(mode, limits)
+        self.stage = Stage()
+        self.cgroup = Cgroup(limits)
+        self.proc = None
+        self.host_pid: int | None = None
+        self.forks = 0
+        self.broken = False
+        self.last_fds = (-1, -1)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock = ours
+        try:
+            fd = theirs.fileno()
+            py = _worker_argv(mode, self.stage, "template_main", [fd])
+            prefix = _limit_prefix(limits, self.cgroup if self.cgroup.dirs else None)
+            argv = prefix + (py if mode == "plain" else _bwrap_command(self.stage, limits, py))
+            env = _environment(mode, self.stage, limits)
+            self.proc = _launch(lambda: subprocess.Popen(
+                argv, pass_fds=(fd,), cwd=self.stage.work, env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True))
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            theirs.close()
+        self.ready = False
+
+    def _receive(self, seconds: float) -> dict:
+        import json
+
+        self.sock.settimeout(max(seconds, 0.001))
+        try:
+            data = self.sock.recv(1 << 16)
+        except OSError as exc:  # socket.timeout included
+            raise TemplateFailed(f"no answer from the template ({type(exc).__name__})") from None
+        if not data:
+            raise TemplateFailed("the template is gone")
+        try:
+            message = json.loads(data)
+        except ValueError:
+            raise TemplateFailed("the template sent a malformed message") from None
+        if not isinstance(message, dict):
+            raise TemplateFailed("the template sent a malformed message")
+        return message
+
+    def wait_ready(self, seconds: float = 120.0) -> None:
+        if self.ready:
+            return
+        message = self._receive(seconds)
+        ns_pid = message.get("pid")
+        if message.get("event") != "ready" or type(ns_pid) is not int:
+            raise TemplateFailed("the template did not start properly")
+        if self.mode == "bwrap" and message.get("private_namespaces") is not True:
+            _WARM_UNAVAILABLE.add(self.mode)  # no user/IPC namespace per child here: cold workers from now on
+            raise TemplateFailed("children cannot get namespaces of their own here")
+        self.host_pid = _host_pid(ns_pid, among=_descendants(self.proc.pid))
+        if self.host_pid is None:
+            raise TemplateFailed("the template's process cannot be found")
+        self.ready = True
+
+    def alive(self) -> bool:
+        return not self.broken and self.proc is not None and self.proc.poll() is None
+
+    def fork(self, limits: Limits) -> "WarmProcess":
+        """A fresh child for one worker session; ``self.last_fds`` are the grader's ends of its pipes."""
+        import json
+        import socket
+
+        self.wait_ready()
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        cgroup = Cgroup(limits)
+        ok = False
+        try:
+            request = {"rlimits": {"as": limits.memory_bytes, "fsize": limits.output_bytes,
+                                   "cpu": limits.cpu_seconds},
+                       "private_namespaces": self.mode == "bwrap", "pid_namespace": self.mode == "bwrap"}
+            try:
+                socket.send_fds(self.sock, [json.dumps(request).encode()], [req_r, rep_w])
+            except OSError:
+                raise TemplateFailed("the template stopped listening") from None
+            os.close(req_r)
+            os.close(rep_w)
+            req_r = rep_w = -1
+            message = self._receive(20.0)
+            ns_pid = message.get("pid")
+            if message.get("event") != "forked" or type(ns_pid) is not int:
+                raise TemplateFailed("the template did not fork")
+            child = _host_pid(ns_pid, parent=self.host_pid)
+            if child is None:
+                raise TemplateFailed("the new worker cannot be found")
+            for f in cgroup.procs_files:  # the submission's own limits, before any of its code runs
+                with open(f, "w") as fh:
+                    fh.write(str(child))
+            wire_write_go(req_w)
+            ok = True
+        except OSError as exc:
+            raise TemplateFailed(f"forking a worker failed ({exc})") from None
+        finally:
+            for fd in (req_r, rep_w):
+                if fd >= 0:
+                    os.close(fd)
+            if not ok:
+                cgroup.remove()
+                os.close(req_w)
+                os.close(rep_r)
+        self.forks += 1
+        self.last_fds = (req_w, rep_r)
+        return WarmProcess(self, child, cgroup)
+
+    def close(self) -> None:
+        """Kill the template, everything it started and its cgroup; remove its stage folder."""
+        self.broken = True
+        if self.proc is not None:
+            kill_group(self.proc)
+        self.cgroup.remove()
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        self.stage.cleanup()
+
+
+def kill_group(proc, seconds: float = 10.0) -> None:
+    """SIGKILL a process's group (it leads one: ``start_new_session``), then reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def wire_write_go(fd: int) -> None:
+    os.write(fd, b"G")
+
+
+class WarmProcess:
+    """A warm worker, as a ``Popen``: ``pid`` is its pid as the grader sees it (a process group of its own);
+    its exit status comes from the template, its parent."""
+
+    def __init__(self, template: Template, pid: int, cgroup: Cgroup):
+        self.template = template
+        self.pid = pid
+        self.returncode = None
+        self.clean = False
+        self.cgroup = _ReleaseWithCgroup(cgroup, self)
+        self._released = False
+
+    def poll(self):
+        if self.returncode is None:
+            try:
+                self.wait(timeout=0)
+            except subprocess.TimeoutExpired:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None):
+        if self.returncode is not None:
+            return self.returncode
+        try:
+            message = self.template._receive(60.0 if timeout is None else timeout)
+        except TemplateFailed:
+            if self.template.alive():
+                raise subprocess.TimeoutExpired("warm worker", timeout or 0) from None
+            self.returncode = -signal.SIGKILL  # the template is gone, so is its child (PID namespace, pdeathsig)
+            return self.returncode
+        if message.get("event") != "exit" or type(message.get("code")) is not int:
+            self.template.broken = True
+            self.returncode = -signal.SIGKILL
+            return self.returncode
+        self.returncode = message["code"]
+        self.clean = message.get("clean") is True
+        return self.returncode
+
+    def release(self) -> None:
+        """After the session killed the worker and its cgroup: the template goes back to the pool only when the
+        child is reported gone with nothing left behind; otherwise it is closed (the next start is cold)."""
+        if self._released:
+            return
+        self._released = True
+        if self.returncode is None:
+            kill_group(self, 2.0)  # the session has already waited for it
+            self.template.broken = self.template.broken or self.returncode is None
+        POOL.release(self.template, ok=self.clean and self.returncode is not None)
+
+
+class _ReleaseWithCgroup:
+    """The child's cgroup, as ``WorkerSession.kill`` sees it: removing it also hands the template back."""
+
+    def __init__(self, cgroup: Cgroup, process: WarmProcess):
+        self._cgroup = cgroup
+        self._process = process
+
+    @property
+    def procs_files(self) -> list[str]:
+        return self._cgroup.procs_files
+
+    def kill_all(self) -> None:
+        self._cgroup.kill_all()
+
+    def remove(self) -> None:
+        self._cgroup.remove()
+        self._process.release()
+
+
+def template_key(mode: str, limits: Limits) -> tuple:
+    """What a template fixes for its children: a child cannot raise a hard rlimit its template was started
+    with, and its thread count comes from the template's environment."""
+    return mode, limits.threads, limits.memory_bytes, limits.output_bytes, limits.cpu_seconds
+
+
+class TemplatePool:
+    """Idle templates by :func:`template_key`. A template serves one session at a time."""
+
+    MAX_IDLE = 4
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.idle: dict[tuple, list[Template]] = {}
+        self.started = 0  # templates started in this process (the tests and benchmarks read it)
+        self.failures = 0
+
+    def _new(self, mode: str, limits: Limits) -> "Template | None":
+        try:
+            template = Template(mode, limits)
+        except (OSError, subprocess.SubprocessError):
+            self.failures += 1
+            return None
+        with self.lock:
+            self.started += 1
+        return template
+
+    def prewarm(self, mode: str, limits: Limits, count: int = 1) -> None:
+        """Start templates now (without waiting for them) so that their import overlaps the grader's own work."""
+        key = template_key(mode, limits)
+        with self.lock:
+            missing = count - len(self.idle.get(key, []))
+        for _ in range(max(0, missing)):
+            template = self._new(mode, limits)
+            if template is not None:
+                with self.lock:
+                    self.idle.setdefault(key, []).append(template)
+
+    def acquire(self, mode: str, limits: Limits) -> "Template | None":
+        key = template_key(mode, limits)
+        while True:
+            with self.lock:
+                template = self.idle.get(key, []).pop(0) if self.idle.get(key) else None
+            if template is None:
+                template = self._new(mode, limits)
+                if template is None:
+                    return None
+            if not template.alive() and template.ready:
+                template.close()
+                continue
+            try:
+                template.wait_ready()
+            except TemplateFailed:
+                template.close()
+                self.failures += 1
+                return None
+            return template
+
+    def release(self, template: Template, ok: bool) -> None:
+        if not ok or not template.alive():
+            template.close()
+            return
+        with self.lock:
+            idle = self.idle.setdefault(template.key, [])
+            if len(idle) < self.MAX_IDLE:
+                idle.append(template)
+                return
+        template.close()
+
+    def close(self) -> None:
+        with self.lock:
+            templates = [t for ts in self.idle.values() for t in ts]
+            self.idle.clear()
+        for t in templates:
+            t.close()
+
+
+POOL = TemplatePool()
+
+
+def prewarm(config: SandboxConfig | None = None, limits: Limits | None = None, count: int = 1) -> None:
+    """Start ``count`` templates in the background (a no-op when warm workers are off)."""
+    if not warm_enabled():
+        return
+    try:
+        mode = resolve_mode(config or SandboxConfig())
+        if mode not in _WARM_UNAVAILABLE:
+            POOL.prewarm(mode, limits or Limits(), count)
+    except (OSError, RuntimeError, ValueError):
+        pass
+
+
+atexit.register(POOL.close)

@@ -287,3 +287,42 @@ def test_a_killed_grader_leaves_no_process_and_the_next_start_sweeps_its_folders
     assert not [p for p in stale if p.exists()], "the next start did not sweep the stage folders"
     assert not _marker_processes("ganlab-corpus-orphan"), "the next start did not end the dead grader's processes"
     assert not list(Path("/sys/fs/cgroup").glob(f"*/**/{STAGE_PREFIX}{proc.pid}-*"))
+
+
+WARM_ATTACKS = ["warm_pollute_next_submission", "warm_file_outside_folder", "warm_stop_template", "kill_parent",
+                "warm_ptrace_template"]
+
+
+@pytest.mark.parametrize("mode", ["bwrap", "plain"])
+def test_the_next_submission_of_a_warm_template_sees_nothing_of_the_last(corpus_dir, tmp_path, mode):
+    """Issue 12, warm workers: each attack on the warm path is graded, then a probe that scores only if nothing
+    of the attack is visible to it (module state, files, IPC, processes) is graded next, by the same template
+    when the attack left it clean, else by a fresh one."""
+    from autograder import sandbox
+    from tests.corpus import WARM_PROBE, _with
+
+    if not sandbox.warm_enabled():
+        pytest.skip("warm workers are off (GANLAB_WARM=0)")
+    if mode == "bwrap" and resolve_mode(SandboxConfig()) != "bwrap":
+        pytest.skip("bubblewrap is not available here")
+    if mode == "plain" and os.environ.get("GANLAB_SANDBOX", mode) != mode:
+        pytest.skip("GANLAB_SANDBOX forces another mode")
+    config = SandboxConfig(mode)
+    probe = tmp_path / "probe.ipynb"
+    probe.write_bytes(_with("simultaneous_gda_step", WARM_PROBE)({}))
+    first = grade(probe, LAB, limits=LIMITS, sandbox=config)
+    assert first.score == first.max_score, [t.message for t in first.tests if not t.passed]
+    reused = {}
+    for name in WARM_ATTACKS:
+        if mode == "plain" and name in ("warm_ptrace_template", "kill_parent"):
+            continue  # plain mode as root: the child may ptrace or kill anything (documented)
+        attack = grade(corpus_dir / f"{name}.ipynb", LAB, limits=LIMITS, sandbox=config)
+        assert attack.sandbox == mode
+        started = sandbox.POOL.started
+        report = grade(probe, LAB, limits=LIMITS, sandbox=config)
+        assert report.score == report.max_score, (name, [t.message for t in report.tests if not t.passed])
+        reused[name] = sandbox.POOL.started == started
+    # Changed module state, a daemon and a System V segment are all gone with the child: the template stays warm.
+    assert reused["warm_pollute_next_submission"], reused
+    # A file outside the child's folder or a stopped template: never forked from again.
+    assert not reused["warm_file_outside_folder"] and not reused["warm_stop_template"], reused

@@ -144,3 +144,42 @@ def test_plan_refuses_huge_code_cells_but_keeps_the_others():
     p = plan(_cells("x = [" + "1, " * 200_000 + "]", "def f():\n    return 1"))
     assert "too large to grade" in p.cell_errors[1]
     assert [s.defines for s in p.statements] == [["f"]]
+
+
+def test_a_warm_worker_is_a_fresh_process_of_its_own_every_time():
+    """Issue 12, warm workers: two workers forked from one template are distinct processes, each leading its own
+    session, each in a cgroup of its own where the machine has cgroups; the template is reused, never a worker."""
+    import os
+    import select
+    import struct
+
+    from autograder import sandbox
+
+    if not sandbox.warm_enabled():
+        pytest.skip("warm workers are off")
+    mode = sandbox.resolve_mode(sandbox.SandboxConfig())
+    limits = sandbox.Limits()
+    template = sandbox.POOL.acquire(mode, limits)
+    assert template is not None, "the template did not start"
+    seen = []
+    try:
+        for _ in range(2):
+            proc = template.fork(limits)
+            req, rep = template.last_fds
+            assert select.select([rep], [], [], 120)[0], "the worker never answered"
+            (n,) = struct.unpack(">Q", wire.read_exact(rep, 8))
+            header, _ = wire.unpack(wire.read_exact(rep, n))
+            assert header["event"] == "ready"
+            assert os.getsid(proc.pid) == proc.pid  # its own session and process group
+            if sandbox.cgroup_version():
+                assert sandbox.STAGE_PREFIX in open(f"/proc/{proc.pid}/cgroup").read()
+            seen.append(proc.pid)
+            os.killpg(proc.pid, 9)
+            assert proc.wait(timeout=30) == -9 and proc.clean
+            proc.cgroup.remove()  # hands the template back
+            os.close(req)
+            os.close(rep)
+            assert sandbox.POOL.acquire(mode, limits) is template  # the same template, warm
+    finally:
+        sandbox.POOL.release(template, ok=True)
+    assert seen[0] != seen[1] and template.forks == 2

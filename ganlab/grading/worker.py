@@ -323,10 +323,8 @@ def _isolate_stdio() -> None:
     sys.stderr = sys.stdout
 
 
-def main(argv=None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    req_fd, rep_fd = int(argv[0]), int(argv[1])
-    _isolate_stdio()
+def _prepare() -> None:
+    """Import what every submission needs, before any code of a submission runs."""
     os.environ["GANLAB_GRADING"] = "1"
     import warnings
 
@@ -338,9 +336,248 @@ def main(argv=None) -> None:
     # it is charged to start-up and not to the first test that happens to build one.
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     capture_trusted()  # before any code of the submission runs
+
+
+def main(argv=None) -> None:
+    """A cold worker: started for one submission, imports everything itself."""
+    argv = sys.argv[1:] if argv is None else argv
+    req_fd, rep_fd = int(argv[0]), int(argv[1])
+    _isolate_stdio()
+    _prepare()
     worker = Worker(req_fd, rep_fd)
     worker.send({"event": "ready", "pid": os.getpid()})
     worker.serve()
+
+
+# -- warm workers ----------------------------------------------------------------------------------------------
+#
+# A template has imported torch and the worker's modules once, and forks one fresh child per submission (and per
+# restart within one); a child is never reused. The template runs in the same sandbox as a cold worker, sees no
+# submission, no hidden test and no grade, and reads nothing a child can write: its only input is the control
+# socket to the grader, whose end the child closes before any submission code runs.
+
+_PR_SET_PDEATHSIG, _PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS, _PR_SET_CHILD_SUBREAPER = 1, 4, 38, 36
+_CLONE_NEWUSER, _CLONE_NEWIPC = 0x10000000, 0x08000000
+
+
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _prctl(option: int, value: int) -> None:
+    import ctypes
+
+    if _libc().prctl(option, value, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
+def _send_json(sock, message: dict) -> None:
+    import json
+
+    sock.sendall(json.dumps(message).encode())
+
+
+def _other_children() -> list[int]:
+    """This process's living children (read from /proc: ``task/*/children`` is not in every kernel)."""
+    me, kids = str(os.getpid()), []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or entry == me:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 1 and fields[1] == me.encode():
+            kids.append(int(entry))
+    return kids
+
+
+def _reap_all(pid_namespace: bool, seconds: float = 5.0) -> bool:
+    """Kill and reap every process the child left behind (as the subreaper, its orphans are this process's
+    children; in a PID namespace of its own, ``kill(-1)`` reaches every other process in it too)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return True  # no child at all
+            if pid == 0:
+                break
+        if time.monotonic() > deadline:
+            return False
+        if pid_namespace:
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for kid in _other_children():
+            try:
+                os.kill(kid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.01)
+
+
+def _wipe(base: str, folder: str) -> bool:
+    """Remove the child's folder; the template's own working folder must then be empty again."""
+    import shutil
+
+    def unlock(func, path, _exc):  # a child may have taken its own permissions away
+        try:
+            os.chmod(os.path.dirname(path), 0o700)
+            os.chmod(path, 0o700)
+        except OSError:
+            pass
+        func(path)
+
+    try:
+        shutil.rmtree(folder, onerror=unlock)
+    except OSError:
+        return False
+    try:
+        return os.listdir(base) == []
+    except OSError:
+        return False
+
+
+def _drop_into_private_namespaces() -> None:
+    """The child gets a user and IPC namespace of its own (nothing it leaves in System V or POSIX IPC reaches the
+    next child), and then gives up every capability that namespace gave it."""
+    import ctypes
+
+    libc = _libc()
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWIPC) != 0:
+        raise OSError(ctypes.get_errno(), "unshare failed")
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3: all sets empty
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
+def _private_namespaces_work() -> bool:
+    """Whether a child can enter namespaces of its own here (some kernels forbid unprivileged user namespaces)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _drop_into_private_namespaces()
+        except BaseException:  # noqa: BLE001
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def _child(sock, fds: list[int], folder: str, request: dict, template_pid: int) -> None:
+    """The per-submission worker, freshly forked from the template."""
+    import resource
+
+    sock.close()  # first: the child can never speak to the grader on the template's behalf
+    req_fd, rep_fd = fds
+    for entry in os.listdir("/proc/self/fd"):
+        fd = int(entry)
+        if fd > 2 and fd not in (req_fd, rep_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+    os.setsid()  # its own session and process group: the grader kills the group
+    if request.get("private_namespaces"):
+        _drop_into_private_namespaces()
+    _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+    _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))  # after the namespace change, which clears it
+    if os.getppid() != template_pid:
+        os._exit(70)  # the template is already gone
+    limits = request["rlimits"]
+    resource.setrlimit(resource.RLIMIT_AS, (limits["as"], limits["as"]))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["fsize"], limits["fsize"]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu"], limits["cpu"] + 5))
+    os.chdir(folder)
+    for key in ("HOME", "TMPDIR"):
+        os.environ[key] = folder
+    os.environ["MPLCONFIGDIR"] = os.path.join(folder, ".matplotlib")
+    _isolate_stdio()
+    # Wait for the grader's go: by then it has moved this process into the submission's own cgroup.
+    if wire.read_exact(req_fd, 1) != b"G":
+        os._exit(71)
+    worker = Worker(req_fd, rep_fd)
+    worker.send({"event": "ready", "pid": os.getpid()})
+    worker.serve()
+
+
+def template_main(argv=None) -> None:
+    """A warm template: import once, then fork one child per request on the control socket.
+
+    Request: a JSON message with the child's limits and two file descriptors (SCM_RIGHTS), its request and reply
+    pipes. Answers: ``{"event": "forked", "pid": ...}``, then ``{"event": "exit", "code": ..., "clean": ...}``
+    once the child has exited, every process it left is killed and its folder is wiped; ``clean`` is false if
+    anything of it survived, and the grader then never uses this template again."""
+    import json
+    import socket
+
+    argv = sys.argv[1:] if argv is None else argv
+    sock = socket.socket(fileno=int(argv[0]))
+    _prepare()
+    # No ptrace, no /proc/<pid>/mem, no core dump of the template by a process of the same user (its children).
+    _prctl(_PR_SET_DUMPABLE, 0)
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)  # what a child leaves behind becomes the template's to kill
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    base = os.getcwd()
+    me = os.getpid()
+    for entry in os.listdir(base):  # what the imports left (torch's cache folder): children start from nothing
+        _wipe(base, os.path.join(base, entry))
+    _send_json(sock, {"event": "ready", "pid": me, "private_namespaces": _private_namespaces_work()})
+    count = 0
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, 1 << 16, 2)
+        except OSError:
+            return
+        if not message:
+            return  # the grader closed the control socket
+        try:
+            request = json.loads(message)
+        except ValueError:
+            return
+        if len(fds) != 2:
+            return
+        count += 1
+        folder = os.path.join(base, f"s{count}")
+        os.mkdir(folder, 0o700)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _child(sock, fds, folder, request, me)
+            except BaseException:  # noqa: BLE001 - a child never returns into the template's loop
+                os._exit(70)
+            os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        _send_json(sock, {"event": "forked", "pid": pid})
+        _, status = os.waitpid(pid, 0)
+        reaped = _reap_all(bool(request.get("pid_namespace")))
+        wiped = _wipe(base, folder)
+        clean = reaped and wiped
+        _send_json(sock, {"event": "exit", "code": os.waitstatus_to_exitcode(status), "clean": clean,
+                          "left": "" if clean else "a process" if not reaped else "a file"})
+        if not clean:
+            return
 
 
 if __name__ == "__main__":

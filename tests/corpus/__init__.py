@@ -395,8 +395,10 @@ def run_trajectory(step, x0, y0, eta, num_steps, uses_history=False):
     seen = []
     batch = "@BATCH@"
     for pattern in (batch, os.path.dirname(batch) + "/*", "@REPO@", "/etc/shadow", "/home/*", "/root/*",
-                    "/tmp/*", "/var/*", "/mnt/*", "/srv/*", "/work/*/*"):
+                    "/tmp/*", "/var/*", "/mnt/*", "/srv/*", "/work/*", "/work/*/*"):
         seen += glob.glob(pattern)
+    here = os.getcwd()  # its own folder: /work for a cold worker, /work/s<N> for a warm one
+    seen = [p for p in seen if p != here and not p.startswith(here + "/")]
     # The interpreter's own mount entries name its own folders (a .venv inside the checkout names that path);
     # nothing else may be named.
     mounts = open("/proc/self/mountinfo").read().replace("@VENV@", "<venv>")
@@ -647,6 +649,144 @@ def _huge_outputs(ctx):
     return _bytes(nb)
 
 
+# -- the warm path: a child forked from a template attacks the template or the next submission ------------------
+
+WARM_MARKER = "ganlab-corpus-warm-daemon"
+WARM_SHM_KEY = 0x6A4C
+
+# Everything a submission might leave for the next one forked from the same template: changed module state, a
+# daemon in its own session, files in its folder and next to it, a System V shared memory segment.
+WARM_POLLUTE = f"""
+import builtins
+import ctypes
+import os
+import sys
+
+import torch
+
+import ganlab.grading.standins as standins
+
+torch.set_default_dtype(torch.float64)
+torch.manual_seed(1234)
+torch.allclose = lambda *a, **k: True
+standins.POLLUTED = True
+sys.modules["ganlab.grading.netcheck"] = standins
+builtins.POLLUTED = True
+os.environ["GANLAB_POLLUTED"] = "1"
+with open("left_behind.py", "w") as f:  # in its own folder
+    f.write("POLLUTED = True\\n")
+ctypes.CDLL(None).shmget({WARM_SHM_KEY}, 4096, 0o1666)  # IPC_CREAT | 0666
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execv("/bin/sh", ["sh", "-c", "while :; do sleep 1; done", "{WARM_MARKER}"])
+    os._exit(0)
+
+
+def simultaneous_gda_step(x, y, eta):
+    torch.set_default_dtype(torch.float64)
+    return x - eta * y, y + eta * x
+"""
+
+# A file next to its own folder, in the template's working folder: the template must not fork from it again.
+WARM_FILE_OUTSIDE_FOLDER = """
+import os
+
+
+def simultaneous_gda_step(x, y, eta):
+    for where in ("..", "../.."):
+        try:
+            with open(os.path.join(where, "left_behind.py"), "w") as f:
+                f.write("POLLUTED = True")
+        except OSError:
+            pass
+    return x - eta * y, y + eta * x
+"""
+
+WARM_SIGNAL_TEMPLATE = """
+import os
+import signal
+
+
+def alternating_gda_step(x, y, eta):
+    os.kill(os.getppid(), signal.SIGSTOP)  # the template: it must never fork again
+    x = x - eta * y
+    return x, y + eta * x
+"""
+
+WARM_PTRACE_TEMPLATE = """
+import ctypes
+import os
+
+
+def optimistic_gda_step(x, y, x_prev, y_prev, eta):
+    parent = os.getppid()
+    got = []
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.ptrace(16, parent, None, None) == 0:  # PTRACE_ATTACH
+        got.append("ptrace")
+    for name in ("mem", "environ", "maps"):
+        try:
+            with open(f"/proc/{parent}/{name}", "rb") as f:
+                f.read(1)
+            got.append(name)
+        except OSError:
+            pass
+    if got:  # only an attack that worked earns the points
+        return x - 2 * eta * y + eta * y_prev, y + 2 * eta * x - eta * x_prev
+    return 0.0, 0.0
+"""
+
+# Graded right after an attack by the same template: correct only if nothing of the attack is visible.
+WARM_PROBE = f"""
+import builtins
+import ctypes
+import os
+import sys
+
+import torch
+
+
+def _left_over():
+    found = []
+    if torch.get_default_dtype() is not torch.float32:
+        found.append("default dtype")
+    if getattr(torch.allclose, "__name__", "") == "<lambda>":
+        found.append("torch.allclose")
+    if "POLLUTED" in vars(sys.modules.get("ganlab.grading.standins", sys)) or hasattr(builtins, "POLLUTED"):
+        found.append("module state")
+    if not hasattr(sys.modules.get("ganlab.grading.netcheck"), "__file__") or \\
+            "netcheck" not in sys.modules["ganlab.grading.netcheck"].__name__:
+        found.append("sys.modules")
+    if os.environ.get("GANLAB_POLLUTED"):
+        found.append("environment")
+    sandboxed = os.getcwd().startswith("/work/")  # plain mode: the System V segment and a file two folders up
+    for where in (".", "..", "../..") if sandboxed else (".", ".."):  # survive (documented)
+        if os.path.exists(os.path.join(where, "left_behind.py")):
+            found.append("file in " + where)
+    if sandboxed and ctypes.CDLL(None).shmget({WARM_SHM_KEY}, 0, 0) != -1:
+        found.append("shared memory")
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{{entry}}/cmdline", "rb") as f:
+                if b"{WARM_MARKER}" in f.read():
+                    found.append("daemon")
+        except OSError:
+            pass
+    return found
+
+
+def simultaneous_gda_step(x, y, eta):
+    if _left_over():
+        raise RuntimeError("left over from an earlier submission: " + ", ".join(_left_over()))
+    return x - eta * y, y + eta * x
+"""
+
+
+def _check_no_warm_daemon(report):
+    assert not _marker_processes(WARM_MARKER), "the daemon outlived its grading"
+
+
 CASES: list[Case] = [
     Case("patched_comparisons", "monkeypatches torch/numpy/math comparisons in its own process",
          _with("simultaneous_gda_step", PATCH_COMPARISONS), lost=("simultaneous_gda_step",), expect="expected"),
@@ -683,7 +823,7 @@ CASES: list[Case] = [
          lost=("optimistic_gda_step",), expect="File too large"),
     Case("protocol_forgery", "writes forged reply frames to every file descriptor",
          _with("simultaneous_gda_step", PROTOCOL_FORGERY), lost=("simultaneous_gda_step",), expect="simultaneous"),
-    Case("kill_parent", "tries to kill its parent and its process group",
+    Case("kill_parent", "tries to kill its parent (the template, on the warm path) and its process group",
          _with("extragradient_step", KILL_PARENT), lost=("extragradient_step",), expect="extragradient_step",
          needs_isolation=True),
     Case("lying_tensor", "returns a tensor subclass whose comparisons always say equal",
@@ -747,4 +887,16 @@ CASES: list[Case] = [
          plain="with cgroups, one CPU in all and killed with the worker; without, only the process group is killed"),
     Case("slow_load_budget", "statements that each sleep under the load time-out, and a crash in every call",
          _slow_load_and_crash, limits={"submission_seconds": 30}, check=_check_budget, extra={"check_only": True}),
+    Case("warm_pollute_next_submission", "changes torch, sys.modules, builtins and the environment, leaves files, "
+         "a System V segment and a detached daemon for the next submission of its template",
+         _with("simultaneous_gda_step", WARM_POLLUTE), check=_check_no_warm_daemon,
+         plain="the System V segment survives (no IPC namespace); files outside its folder may survive"),
+    Case("warm_file_outside_folder", "leaves a file next to its own folder, for the next child of its template",
+         _with("simultaneous_gda_step", WARM_FILE_OUTSIDE_FOLDER),
+         plain="a file two folders up (the template's stage folder) survives"),
+    Case("warm_stop_template", "stops the template it was forked from (SIGSTOP)",
+         _with("alternating_gda_step", WARM_SIGNAL_TEMPLATE)),
+    Case("warm_ptrace_template", "ptraces the template and reads its memory, environment and map",
+         _with("optimistic_gda_step", WARM_PTRACE_TEMPLATE), lost=("optimistic_gda_step",), needs_isolation=True,
+         plain="a grader running as root: the child may ptrace the template (and the grader itself)"),
 ]
