@@ -16,7 +16,8 @@ CASES = [(lab_id, e) for lab_id in labs.LABS for e in catalog.entries(lab_id)]
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Grade a lab's whole catalog, two at a time, the first time one of its entries is asked for (so that
-    ``-k lab2:`` grades Lab 2's catalog only)."""
+    ``-k lab2:`` grades Lab 2's catalog only). Under pytest-xdist each lab's entries run on one worker (their
+    ``xdist_group``), so no catalog is graded twice."""
     root = tmp_path_factory.mktemp("catalog")
     done: dict[str, dict] = {}
 
@@ -47,7 +48,9 @@ def test_each_lab_has_a_full_catalog():
                 assert e.expect, f"{e.path.name} must set EXPECT"
 
 
-@pytest.mark.parametrize("lab_id,entry", CASES, ids=[f"{lab}:{e.path.stem}" for lab, e in CASES])
+@pytest.mark.parametrize("lab_id,entry", [pytest.param(lab, e, id=f"{lab}:{e.path.stem}",
+                                                       marks=pytest.mark.xdist_group(f"catalog-{lab}"))
+                                          for lab, e in CASES])
 def test_catalog_entry(graded, lab_id, entry):
     report = graded(lab_id)[entry.path.name]
     assert not report.errors, report.errors
