@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,84 @@ def test_a_url_colab_cannot_open_is_refused(copy):
     with pytest.raises(ValueError, match="github.com/ORG/REPO"):
         colab.stamp(copy, "https://gitlab.com/acme/gan-course")
     assert colab.stamp(copy, URL, dry_run=True) and colab.stamp(copy, URL, dry_run=True)  # dry run writes nothing
+
+
+def test_the_placeholder_gives_the_one_line_block_and_no_badges(copy):
+    """Before a fork stamps its URL: the setup cells carry the block with the placeholder (which says in one line
+    what to do) and no badge points at the placeholder's repository, which does not exist."""
+    colab.stamp(copy, URL)
+    r = subprocess.run([sys.executable, "-m", "tools.colab", "stamp", "--placeholder", "--root", str(copy)],
+                       cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert f"{2 * len(labs.LABS) + 1} file(s) changed" in r.stdout
+    for path in [*copy.glob("solutions/*/*.ipynb"), *copy.glob("labs/*/*.ipynb")]:
+        nb = _nb(path)
+        text = json.dumps(nb)
+        assert "colab-badge" not in text and "acme" not in text, path
+        assert _src(nb["cells"][0]).startswith("# Lab"), path
+        setup = next(c for c in nb["cells"] if colab.BEGIN in _src(c))
+        assert colab.install_block(colab.PLACEHOLDER) in _src(setup) and "%pip" not in _src(setup)
+    readme = (copy / "README.md").read_text()
+    original = re.sub(" ?" + colab.BADGE.pattern, "", (REPO / "README.md").read_text())
+    assert "colab-badge" not in readme and readme == original  # only the badges went
+    assert colab.stamp(copy, colab.PLACEHOLDER) == []
+    bad = subprocess.run([sys.executable, "-m", "tools.colab", "stamp", "--root", str(copy)], cwd=REPO,
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "or --placeholder" in bad.stderr
+
+
+def _applied_state_problems(root: Path) -> list[str]:
+    """What is wrong with the Colab set-up of the notebooks and README under ``root``: every setup cell must have
+    the block for one URL (the placeholder or a stamped fork), never the old `%pip install ... YOUR-ORG` line that
+    fails on Colab with pip's traceback; badges exist exactly when a real URL is stamped, all for that URL."""
+    problems, urls = [], set()
+    for lab in labs.LABS.values():
+        for folder in ("solutions", "labs"):
+            where = f"{folder}/{lab.assignment}"
+            nb = _nb(root / folder / lab.assignment / f"{lab.assignment}.ipynb")
+            if any("%pip" in _src(c) and "YOUR-ORG" in _src(c) for c in nb["cells"]):
+                problems.append(f"{where}: a bare `%pip install` of the placeholder URL")
+            setup = [c for c in nb["cells"] if colab.BEGIN in _src(c)]
+            if len(setup) != 1:
+                problems.append(f"{where}: {len(setup)} install blocks, expected 1")
+                continue
+            text = _src(setup[0])
+            url = text.split('GANLAB_URL = "', 1)[1].split('"', 1)[0]
+            urls.add(url)
+            if colab.install_block(url) not in text:
+                problems.append(f"{where}: the install block differs from what tools.colab writes")
+            top = _src(nb["cells"][0])
+            if url == colab.PLACEHOLDER:
+                if "colab-badge" in json.dumps(nb):
+                    problems.append(f"{where}: a badge while the URL is the placeholder (it opens nothing)")
+            else:
+                org, repo = colab.parse_github(url)
+                if not (colab.BADGE.match(top) and f"/github/{org}/{repo}/blob/" in top):
+                    problems.append(f"{where}: no Open in Colab badge for {url} at the top")
+    if len(urls) > 1:
+        problems.append(f"notebooks stamped with different URLs: {sorted(urls)}")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    expected = len(labs.LABS) if urls and urls != {colab.PLACEHOLDER} else 0
+    if readme.count("colab-badge.svg") != expected:
+        problems.append(f"README: {readme.count('colab-badge.svg')} Colab badges, expected {expected}")
+    return problems
+
+
+@pytest.mark.parametrize("url", [colab.PLACEHOLDER, URL])
+def test_the_applied_state_check_passes_once_stamped(copy, url):
+    colab.stamp(copy, url)
+    assert _applied_state_problems(copy) == []
+    setup = copy / "labs" / "lab1_minimax" / "lab1_minimax.ipynb"
+    nb = _nb(setup)
+    nb["cells"][0]["source"] = ["# Lab 1\n"]  # a lost badge (or a stray one) is caught
+    setup.write_text(json.dumps(nb))
+    assert len(_applied_state_problems(copy)) == (0 if url == colab.PLACEHOLDER else 1)
+
+
+def test_committed_notebooks_carry_the_install_block_never_a_bare_pip_install():
+    problems = _applied_state_problems(REPO)
+    assert not problems, ("run `python -m tools.colab stamp --placeholder` (or with the course's URL), then commit:\n"
+                          + "\n".join(problems))
 
 
 # -- the install block in a simulated Colab -------------------------------------------------------------------

@@ -12,6 +12,12 @@ stamps the course repository's URL into
 Run it again with another URL to change it. The same block and badge go into ``solutions/`` and ``labs/``, so
 ``labs/`` stays exactly what ``nbgrader generate_assignment`` makes from ``solutions/``. Commit the result.
 
+    python -m tools.colab stamp --placeholder [--dry-run]
+
+writes the same install block with the placeholder URL (the state of the course's own repository, before any
+fork stamps its URL) and removes every "Open in Colab" badge: a badge would open a repository that does not
+exist. The block then stops with one line saying how to get the course helpers instead of pip's traceback.
+
 The install block (see :func:`install_block`) installs only what is missing, never torch (it pins the torch
 that is there, so nothing may replace it), quietly and without terminal escape codes (pip runs with
 ``--quiet --no-color --progress-bar off`` and its output is kept unless it fails). With the placeholder URL it
@@ -37,6 +43,8 @@ OLD_INSTALL = re.compile(r'^if importlib\.util\.find_spec\("ganlab"\) is None:.*
                          re.MULTILINE)
 BLOCK = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n", re.DOTALL)
 BADGE = re.compile(r"\[!\[Open In Colab\]\(" + re.escape(BADGE_IMAGE) + r"\)\]\([^)]*\)")
+#: A notebook's top badge line, as :func:`stamp_notebook` writes it (the badge, then an empty line).
+TOP_BADGE = re.compile(BADGE.pattern + r"\n(?:\n)?")
 GITHUB = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 
 
@@ -128,15 +136,19 @@ def stamp_notebook(nb: dict, url: str, branch: str, student_notebook: str) -> di
     top = nb["cells"][0]
     if top["cell_type"] != "markdown" or top.get("metadata", {}).get("nbgrader", {}).get("locked"):
         raise ValueError("the first cell should be the lab's (unlocked) Markdown title cell")
-    line = badge(url, branch, student_notebook)
     head = _source(top)
-    head = BADGE.sub(lambda m: line, head, count=1) if BADGE.search(head) else f"{line}\n\n{head}"
+    if url == PLACEHOLDER:  # no badge: it would open a repository that does not exist
+        head = TOP_BADGE.sub("", head)
+    else:
+        line = badge(url, branch, student_notebook)
+        head = BADGE.sub(lambda m: line, head, count=1) if BADGE.search(head) else f"{line}\n\n{head}"
     _set_source(top, head)
     return nb
 
 
 def stamp_readme(text: str, url: str, branch: str) -> str:
-    """The README with a Colab badge after each lab's student-notebook link in the table of labs."""
+    """The README with a Colab badge after each lab's student-notebook link in the table of labs (none for the
+    placeholder URL)."""
     out = []
     for row in text.split("\n"):
         m = re.match(r"^\|.*\| \[labs/([\w-]+)\]\(labs/\1/\1\.ipynb\)", row)
@@ -144,7 +156,8 @@ def stamp_readme(text: str, url: str, branch: str) -> str:
             lab = m.group(1)
             link = f"[labs/{lab}](labs/{lab}/{lab}.ipynb)"
             row = re.sub(" ?" + BADGE.pattern, "", row)
-            row = row.replace(link, f"{link} {badge(url, branch, f'labs/{lab}/{lab}.ipynb')}", 1)
+            if url != PLACEHOLDER:
+                row = row.replace(link, f"{link} {badge(url, branch, f'labs/{lab}/{lab}.ipynb')}", 1)
         out.append(row)
     return "\n".join(out)
 
@@ -182,13 +195,17 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="cmd", required=True)
     st = sub.add_parser("stamp", help="stamp the course repository URL into notebooks and badges")
-    st.add_argument("url", help="the course repository on GitHub, https://github.com/ORG/REPO")
+    st.add_argument("url", nargs="?", help="the course repository on GitHub, https://github.com/ORG/REPO")
+    st.add_argument("--placeholder", action="store_true",
+                    help="write the placeholder URL (the setup cell says in one line what to do) and no badges")
     st.add_argument("--branch", default="main", help="branch the badges open (default main)")
     st.add_argument("--root", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)  # the tests stamp copies
     st.add_argument("--dry-run", action="store_true", help="only list the files that would change")
     args = parser.parse_args(argv)
+    if (args.url is None) == (not args.placeholder):
+        parser.error("give the course repository's URL, or --placeholder")
     try:
-        changed = stamp(args.root, args.url, args.branch, args.dry_run)
+        changed = stamp(args.root, args.url or PLACEHOLDER, args.branch, args.dry_run)
     except ValueError as exc:
         parser.error(str(exc))
     verb = "would change" if args.dry_run else "changed"

@@ -3,6 +3,7 @@
     python -m tools.notebooks execute [--fast] [LAB ...]   # run solutions in place, keeping outputs
     python -m tools.notebooks release                      # regenerate labs/ from solutions/ (nbgrader)
     python -m tools.notebooks refresh-checks [LAB ...]     # new check-cell outputs after the tests changed
+    python -m tools.notebooks strip-widgets [LAB ...]      # drop saved widget views (no re-execution)
 """
 
 from __future__ import annotations
@@ -18,6 +19,29 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def strip_widget_outputs(nb) -> int:
+    """Drop every saved output that is a widget view (sliders of ``interact``, tqdm's bars); returns how many.
+
+    A widget view needs the live kernel, or widget state saved in the notebook's metadata, to render. GitHub
+    renders neither: it shows the view's ``text/plain`` fallback, which for ``interact`` reads
+    ``interactive(children=(FloatSlider(...`` and for a progress bar its first state, ``0%|  | 0/5000``. The
+    figures worth reading are saved next to them as static images (``plotting.interactive_or_static`` draws
+    static panels, training cells print a summary line), so the views are dropped, their fallback text with
+    them. Saving widget state instead would keep neither readable on GitHub and would bloat each notebook.
+    Works on nbformat nodes and on plain JSON dicts.
+    """
+    dropped = 0
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = [o for o in cell.get("outputs", []) if WIDGET_VIEW not in o.get("data", {})]
+        dropped += len(cell["outputs"]) - len(kept)
+        cell["outputs"] = kept
+    nb["metadata"].pop("widgets", None)
+    return dropped
 
 
 def kernel_env(fast: bool) -> dict:
@@ -28,8 +52,11 @@ def kernel_env(fast: bool) -> dict:
     return env
 
 
-def execute(path: Path, fast: bool = True, timeout: int | None = None, write: bool = False):
-    """Run a notebook top to bottom in a fresh kernel; returns ``(notebook, seconds)``; raises on a cell error."""
+def execute(path: Path, fast: bool = True, timeout: int | None = None, write: bool = False,
+            allow_errors: bool = False, cwd: Path | None = None):
+    """Run a notebook top to bottom in a fresh kernel; returns ``(notebook, seconds)``; raises on a cell error
+    unless ``allow_errors`` (then every cell runs and errors stay in the outputs). The kernel starts in ``cwd``
+    (default: the notebook's folder)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -39,8 +66,8 @@ def execute(path: Path, fast: bool = True, timeout: int | None = None, write: bo
     try:
         if timeout is None:  # per cell: a full-mode training cell may run for many minutes on a CPU
             timeout = 600 if fast else 7200
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                                resources={"metadata": {"path": str(cwd or path.parent)}})
         start = time.perf_counter()
         client.execute()
         seconds = time.perf_counter() - start
@@ -49,7 +76,7 @@ def execute(path: Path, fast: bool = True, timeout: int | None = None, write: bo
         os.environ.update(saved)
     for cell in nb.cells:  # run timestamps would make every run a diff
         cell.metadata.pop("execution", None)
-    nb.metadata.pop("widgets", None)
+    strip_widget_outputs(nb)  # unreadable once saved (see there)
     if write:
         nbformat.write(nb, str(path))
     return nb, seconds
@@ -131,6 +158,8 @@ def main(argv=None) -> int:
     rel.add_argument("labs", nargs="*", metavar="LAB", help=f"default: all of {', '.join(labs.LABS)}")
     ref = sub.add_parser("refresh-checks", help="re-run a solution in fast mode and keep only its check-cell outputs")
     ref.add_argument("labs", nargs="*", metavar="LAB", help=f"default: all of {', '.join(labs.LABS)}")
+    sw = sub.add_parser("strip-widgets", help="drop saved widget views from solution notebooks (no re-execution)")
+    sw.add_argument("labs", nargs="*", metavar="LAB", help=f"default: all of {', '.join(labs.LABS)}")
     args = parser.parse_args(argv)
     try:
         args.labs = labs.selected(args.labs)
@@ -145,6 +174,16 @@ def main(argv=None) -> int:
         for lab_id in args.labs:
             count, seconds = refresh_check_outputs(labs.LABS[lab_id].solution)
             print(f"{lab_id}: {count} check cells refreshed from a fast-mode run of {seconds:.1f} s")
+    elif args.cmd == "strip-widgets":
+        import nbformat
+
+        for lab_id in args.labs:
+            path = labs.LABS[lab_id].solution
+            nb = nbformat.read(str(path), as_version=4)
+            dropped = strip_widget_outputs(nb)
+            if dropped:
+                nbformat.write(nb, str(path))
+            print(f"{lab_id}: {dropped} widget output(s) dropped")
     else:
         for lab in (labs.LABS[lab_id] for lab_id in args.labs):
             generate_release(REPO_ROOT, lab.assignment)
