@@ -102,15 +102,15 @@ def acgan_step(d_loss_fn: Callable, g_loss_fn: Callable) -> Callable:
         opt_d.zero_grad()
         source_real, class_real = discriminator(x_real)
         source_fake, class_fake = discriminator(x_fake.detach())
-        d_loss = d_loss_fn(source_real, class_real, y_real, source_fake, class_fake, y_fake)
-        d_loss.backward()
+        loss_d = d_loss_fn(source_real, class_real, y_real, source_fake, class_fake, y_fake)
+        loss_d.backward()
         opt_d.step()
         opt_g.zero_grad()
         source_fake, class_fake = discriminator(x_fake)
-        g_loss = g_loss_fn(source_fake, class_fake, y_fake)
-        g_loss.backward()
+        loss_g = g_loss_fn(source_fake, class_fake, y_fake)
+        loss_g.backward()
         opt_g.step()
-        return d_loss.item(), g_loss.item()
+        return loss_d.item(), loss_g.item()
 
     return step
 
@@ -216,14 +216,14 @@ def fit_infogan(generator, discriminator, images: torch.Tensor, latent_fn: Calla
         opt_d.zero_grad()
         real_logits, _ = discriminator(x_real)
         fake_logits, _ = discriminator(x_fake.detach())
-        d_loss = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
-        d_loss.backward()
+        loss_d = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
+        loss_d.backward()
         opt_d.step()
 
         opt_g.zero_grad()
         fake_logits, _ = discriminator(x_fake)
-        g_loss = bce(fake_logits, torch.ones_like(fake_logits))
-        g_loss.backward()
+        loss_g = bce(fake_logits, torch.ones_like(fake_logits))
+        loss_g.backward()
         opt_g.step()
 
         opt_info.zero_grad()
@@ -233,12 +233,12 @@ def fit_infogan(generator, discriminator, images: torch.Tensor, latent_fn: Calla
         (info_weight * info).backward()
         opt_info.step()
         history.seconds += time.perf_counter() - start
-        history.d_loss.append(d_loss.item())
-        history.g_loss.append(g_loss.item())
+        history.d_loss.append(loss_d.item())
+        history.g_loss.append(loss_g.item())
         history.info_loss.append(info.item())
         history.steps = step + 1
         if hasattr(bar, "set_postfix") and step % 50 == 0:
-            bar.set_postfix(d_loss=f"{d_loss.item():.3f}", info=f"{info.item():.3f}")
+            bar.set_postfix(d_loss=f"{loss_d.item():.3f}", info=f"{info.item():.3f}")
         if time_budget is not None and history.seconds >= time_budget:
             history.stopped_by_budget = True
             break

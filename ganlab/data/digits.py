@@ -152,7 +152,7 @@ def load_sklearn_digits(size: int = 32, split: str = "train", seed: int = 0):
     The data of ``sklearn.datasets.load_digits`` (the file ``sklearn/datasets/data/digits.csv.gz`` of
     scikit-learn's wheel, stored here as uint8 tensors in ``ganlab/assets/uci_digits.pt`` so that scikit-learn
     is not needed; see ``datasets/README.md``): 1,797 digits of 8 x 8 pixels with 17 grey levels (0-16), the test set of
-    the UCI "Optical Recognition of Handwritten Digits" data (Alpaydin and Kaynak 1998; 43 writers; licence
+    the UCI "Optical Recognition of Handwritten Digits" data (Alpaydin and Kaynak 1998; the test set: 13 of the 43 writers; licence
     CC BY 4.0). Grey levels are mapped to [-1, 1] (background -1, ink +1, as the other digits of the project)
     and the images are upsampled bilinearly (antialiased) to ``size`` x ``size``; upsampling adds no detail.
 
