@@ -192,7 +192,7 @@ def fit_infogan(generator, discriminator, images: torch.Tensor, latent_fn: Calla
     from ganlab.runtime import progress as progress_bar
 
     device = torch.device(device) if device is not None else next(generator.parameters()).device
-    bce = F.binary_cross_entropy_with_logits
+    bce_logits = F.binary_cross_entropy_with_logits
     betas = (0.5, 0.999)
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=betas)
     opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)
@@ -216,13 +216,13 @@ def fit_infogan(generator, discriminator, images: torch.Tensor, latent_fn: Calla
         opt_d.zero_grad()
         real_logits, _ = discriminator(x_real)
         fake_logits, _ = discriminator(x_fake.detach())
-        loss_d = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
+        loss_d = bce_logits(real_logits, torch.ones_like(real_logits)) + bce_logits(fake_logits, torch.zeros_like(fake_logits))
         loss_d.backward()
         opt_d.step()
 
         opt_g.zero_grad()
         fake_logits, _ = discriminator(x_fake)
-        loss_g = bce(fake_logits, torch.ones_like(fake_logits))
+        loss_g = bce_logits(fake_logits, torch.ones_like(fake_logits))
         loss_g.backward()
         opt_g.step()
 

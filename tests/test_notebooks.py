@@ -77,6 +77,20 @@ def test_student_notebooks_carry_no_outputs(path):
             assert cell.get("execution_count") is None
 
 
+def _public_text(nb: dict) -> str:
+    """The notebook's lines outside solution / hidden-test blocks: what its student version shows."""
+    public, inside = [], False
+    for cell in nb["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
+                inside = False
+            elif not inside:
+                public.append(line)
+    return "\n".join(public)
+
+
 def _solution_lines(nb: dict) -> list[str]:
     """Code lines inside solution / hidden-test blocks, except those the notebook states openly
     elsewhere (a docstring may give the formula to implement)."""
@@ -118,8 +132,11 @@ def test_installable_package_holds_no_solution_and_no_hidden_test():
         hidden_names += re.findall(r"^def ([a-z]\w+)\(sub", path.read_text(), re.MULTILINE)
     assert hidden_names
     assert not [n for n in hidden_names if n in shipped], "hidden test names appear in ganlab/"
+    # a line that some student version shows openly (an idiom such as opt_d.zero_grad()) is no secret
+    every_public_text = "\n".join(_public_text(_json(lab.solution)) for lab in labs.LABS.values())
     for lab in labs.LABS.values():
-        leaked = [line for line in _solution_lines(_json(lab.solution)) if line in shipped]
+        leaked = [line for line in _solution_lines(_json(lab.solution))
+                  if line in shipped and line not in every_public_text]
         assert not leaked, f"solution lines in ganlab/: {leaked[:5]}"
 
 

@@ -113,8 +113,8 @@ HINT_PROJ_NO_PHI = ("The class term does not depend on the features: it is the i
                     "not a per-class bias (sum of embed(y)).")
 HINT_PROJ_NO_BIAS = "psi is nn.Linear(num_features, 1) with its bias (the text asks for the default bias=True)."
 HINT_PROJ_GENERIC = "The logit is linear(phi).squeeze(1) + (embed(y) * phi).sum(1)."
-HINT_PROJ_LAYERS = ("ProjectionHead needs self.linear = nn.Linear(num_features, 1) and self.embed = "
-                    "nn.Embedding(num_classes, num_features).")
+HINT_PROJ_LAYERS = ("ProjectionHead needs two layers: psi, a linear map from the num_features features to one "
+                    "logit (with bias), and an embedding of each of the num_classes classes as a num_features vector.")
 HINT_CBN_AFFINE = ("The batch norm under the conditional scale and shift has affine parameters of its own: use "
                    "nn.BatchNorm2d(num_features, affine=False); gamma and beta come only from the class.")
 HINT_CBN_SHAPE = ("gamma and beta hold one value per class and channel: nn.Embedding(num_classes, num_features), "
@@ -838,16 +838,16 @@ def sub_global(name):
 def acgan_d_reference(sr, cr, yr, sf, cf, yf):
     import torch.nn.functional as F
 
-    bce = F.binary_cross_entropy_with_logits
-    return (bce(sr, sr.new_ones(sr.shape)) + bce(sf, sf.new_zeros(sf.shape)) + F.cross_entropy(cr, yr)
+    bce_logits = F.binary_cross_entropy_with_logits
+    return (bce_logits(sr, sr.new_ones(sr.shape)) + bce_logits(sf, sf.new_zeros(sf.shape)) + F.cross_entropy(cr, yr)
             + F.cross_entropy(cf, yf))
 
 
 def acgan_d_wrongs(sr, cr, yr, sf, cf, yf):
     import torch.nn.functional as F
 
-    bce = F.binary_cross_entropy_with_logits
-    source = bce(sr, sr.new_ones(sr.shape)) + bce(sf, sf.new_zeros(sf.shape))
+    bce_logits = F.binary_cross_entropy_with_logits
+    source = bce_logits(sr, sr.new_ones(sr.shape)) + bce_logits(sf, sf.new_zeros(sf.shape))
     ce_r, ce_f = F.cross_entropy(cr, yr), F.cross_entropy(cf, yf)
     soft_r, soft_f = F.cross_entropy(cr.softmax(1), yr), F.cross_entropy(cf.softmax(1), yf)
     nll_r, nll_f = F.nll_loss(cr.softmax(1), yr), F.nll_loss(cf.softmax(1), yf)
@@ -855,8 +855,8 @@ def acgan_d_wrongs(sr, cr, yr, sf, cf, yf):
         (source + ce_r, HINT_AC_NO_FAKE_CLASS),
         (source + soft_r + soft_f, HINT_AC_SOFTMAX_CE),
         (source + nll_r + nll_f, HINT_AC_SOFTMAX_NLL),
-        (bce(sr, sr.new_ones(sr.shape)) + ce_r + ce_f, HINT_AC_NO_SOURCE_FAKE),
-        (bce(sr, sr.new_zeros(sr.shape)) + bce(sf, sf.new_ones(sf.shape)) + ce_r + ce_f, HINT_AC_SOURCE_SWAPPED),
+        (bce_logits(sr, sr.new_ones(sr.shape)) + ce_r + ce_f, HINT_AC_NO_SOURCE_FAKE),
+        (bce_logits(sr, sr.new_zeros(sr.shape)) + bce_logits(sf, sf.new_ones(sf.shape)) + ce_r + ce_f, HINT_AC_SOURCE_SWAPPED),
         ((source + ce_r + ce_f) / 2, HINT_AC_MEAN_OF_TERMS),
         ((source + ce_r + ce_f) / 4, HINT_AC_MEAN_OF_TERMS),
     ]
@@ -908,14 +908,14 @@ def acgan_g_reference(sf, cf, yf):
 def acgan_g_wrongs(sf, cf, yf):
     import torch.nn.functional as F
 
-    bce = F.binary_cross_entropy_with_logits
+    bce_logits = F.binary_cross_entropy_with_logits
     ce = F.cross_entropy(cf, yf)
     return [
-        (-bce(sf, sf.new_zeros(sf.shape)) + ce, HINT_AC_G_SATURATING),
-        (-bce(sf, sf.new_zeros(sf.shape)) - ce, HINT_AC_G_SATURATING),
-        (bce(sf, sf.new_ones(sf.shape)), HINT_AC_G_NO_CLASS),
-        (bce(sf, sf.new_ones(sf.shape)) + F.cross_entropy(cf.softmax(1), yf), HINT_AC_SOFTMAX_CE),
-        (bce(sf, sf.new_ones(sf.shape)) + F.nll_loss(cf.softmax(1), yf), HINT_AC_SOFTMAX_NLL),
+        (-bce_logits(sf, sf.new_zeros(sf.shape)) + ce, HINT_AC_G_SATURATING),
+        (-bce_logits(sf, sf.new_zeros(sf.shape)) - ce, HINT_AC_G_SATURATING),
+        (bce_logits(sf, sf.new_ones(sf.shape)), HINT_AC_G_NO_CLASS),
+        (bce_logits(sf, sf.new_ones(sf.shape)) + F.cross_entropy(cf.softmax(1), yf), HINT_AC_SOFTMAX_CE),
+        (bce_logits(sf, sf.new_ones(sf.shape)) + F.nll_loss(cf.softmax(1), yf), HINT_AC_SOFTMAX_NLL),
     ]
 
 

@@ -532,7 +532,8 @@ def _lab4_concat(h, y, num_classes, embedding=None):
     import torch
 
     code = _lab4_one_hot(y, num_classes) if embedding is None else embedding(y)
-    return torch.cat([h.flatten(1), code.to(h.dtype)], dim=1)
+    # the trusted concat_condition: ships with the package, as every stand-in the worker runs
+    return torch.hstack((h.reshape(len(h), -1), code.type_as(h)))
 
 
 def lab4_trusted_helpers(obj):
