@@ -77,35 +77,31 @@ def test_student_notebooks_carry_no_outputs(path):
             assert cell.get("execution_count") is None
 
 
-def _public_text(nb: dict) -> str:
-    """The notebook's lines outside solution / hidden-test blocks: what its student version shows."""
-    public, inside = [], False
+def _lines_by_block(nb: dict) -> tuple[list[str], list[str]]:
+    """(lines inside solution / hidden-test blocks, lines outside them: what the student version shows)."""
+    hidden, public, inside = [], [], False
     for cell in nb["cells"]:
         for line in "".join(cell["source"]).splitlines():
             if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
                 inside = True
             elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
                 inside = False
-            elif not inside:
-                public.append(line)
-    return "\n".join(public)
+            else:
+                (hidden if inside else public).append(line)
+    return hidden, public
+
+
+def _public_text(nb: dict) -> str:
+    """The notebook's lines outside solution / hidden-test blocks: what its student version shows."""
+    return "\n".join(_lines_by_block(nb)[1])
 
 
 def _solution_lines(nb: dict) -> list[str]:
     """Code lines inside solution / hidden-test blocks, except those the notebook states openly
     elsewhere (a docstring may give the formula to implement)."""
-    lines, public, inside = [], [], False
-    for cell in nb["cells"]:
-        for line in "".join(cell["source"]).splitlines():
-            if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
-                inside = True
-            elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
-                inside = False
-            elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
-                lines.append(line.strip())
-            elif not inside:
-                public.append(line)
+    hidden, public = _lines_by_block(nb)
     public_text = "\n".join(public)
+    lines = [line.strip() for line in hidden if len(line.strip()) > 12 and not line.strip().startswith("#")]
     return [line for line in lines if line not in public_text]
 
 
