@@ -316,9 +316,11 @@ def test_the_next_submission_of_a_warm_template_sees_nothing_of_the_last(corpus_
     for name in WARM_ATTACKS:
         if mode == "plain" and name in ("warm_ptrace_template", "kill_parent"):
             continue  # plain mode as root: the child may ptrace or kill anything (documented)
+        # counted from before the attack: a template the attack left dirty may be replaced while the attack
+        # is still being graded (its next test forks from the replacement), not only when the probe comes
+        started = sandbox.POOL.started
         attack = grade(corpus_dir / f"{name}.ipynb", LAB, limits=LIMITS, sandbox=config)
         assert attack.sandbox == mode
-        started = sandbox.POOL.started
         report = grade(probe, LAB, limits=LIMITS, sandbox=config)
         assert report.score == report.max_score, (name, [t.message for t in report.tests if not t.passed])
         reused[name] = sandbox.POOL.started == started
