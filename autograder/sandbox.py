@@ -827,6 +827,7 @@ class TemplatePool:
         self.lock = threading.Lock()
         self.idle: dict[tuple, list[Template]] = {}
         self.started = 0  # templates started in this process (the tests and benchmarks read it)
+        self.retired = 0  # templates closed when a child left something behind or they died (tests read it)
         self.failures = 0
 
     def _new(self, mode: str, limits: Limits) -> "Template | None":
@@ -854,7 +855,9 @@ class TemplatePool:
         key = template_key(mode, limits)
         while True:
             with self.lock:
-                template = self.idle.get(key, []).pop(0) if self.idle.get(key) else None
+                # the most recently used first: it is the warmest, and a caller that hands a template back gets
+                # that same template next
+                template = self.idle.get(key, []).pop() if self.idle.get(key) else None
             if template is None:
                 template = self._new(mode, limits)
                 if template is None:
@@ -872,6 +875,8 @@ class TemplatePool:
 
     def release(self, template: Template, ok: bool) -> None:
         if not ok or not template.alive():
+            with self.lock:
+                self.retired += 1
             template.close()
             return
         with self.lock:

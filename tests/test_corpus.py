@@ -316,14 +316,15 @@ def test_the_next_submission_of_a_warm_template_sees_nothing_of_the_last(corpus_
     for name in WARM_ATTACKS:
         if mode == "plain" and name in ("warm_ptrace_template", "kill_parent"):
             continue  # plain mode as root: the child may ptrace or kill anything (documented)
-        # counted from before the attack: a template the attack left dirty may be replaced while the attack
-        # is still being graded (its next test forks from the replacement), not only when the probe comes
-        started = sandbox.POOL.started
+        # Templates retired, counted from before the attack: a template the attack left dirty may be replaced
+        # while the attack is still being graded (its next test forks from the replacement), and the replacement
+        # may be an idle template started long before (counting starts would miss it).
+        retired = sandbox.POOL.retired
         attack = grade(corpus_dir / f"{name}.ipynb", LAB, limits=LIMITS, sandbox=config)
         assert attack.sandbox == mode
         report = grade(probe, LAB, limits=LIMITS, sandbox=config)
         assert report.score == report.max_score, (name, [t.message for t in report.tests if not t.passed])
-        reused[name] = sandbox.POOL.started == started
+        reused[name] = sandbox.POOL.retired == retired
     # Changed module state, a daemon and a System V segment are all gone with the child: the template stays warm.
     assert reused["warm_pollute_next_submission"], reused
     # A file outside the child's folder or a stopped template: never forked from again.

@@ -35,30 +35,46 @@ def partial_submission(lab_id: str) -> dict:
     return catalog.build(lab_id, picked)
 
 
-#: One nbgrader run of a lab takes 20-90 s on the 2-core machine; a run past this is a hang, not slowness.
-ATTEMPT_SECONDS = 300
+#: One nbgrader run of a lab takes 20-90 s on the 2-core machine; a run past this is a hang (backstop).
+ATTEMPT_SECONDS = 600
+#: A run whose process tree (nbgrader and its kernel) used no CPU for this long has met the stall below.
+STALL_IDLE_S = 60
 
 
 def run_nbgrader(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
-    """``python -m nbgrader ARGS``, retried once if it hangs.
+    """``python -m nbgrader ARGS``, run again (at most twice) if it stalls.
 
     Now and then (3 of about 17 autograde runs on the 2-core machine, with ipykernel 7.4 and with 6.31) nbclient
     waits forever for an execute reply while the kernel sits idle, its last cell finished; nothing in the notebook
-    is running then. That is the Jupyter stack, not the workbook, so a hung run is killed (its kernel exits with
-    its parent) and run again once; a second hang fails the test. The standalone grader uses no Jupyter kernel.
+    is running then. That is the Jupyter stack, not the workbook. A stall spends no CPU time, slow work does
+    (tools/stall.py): a run whose processes used none for a minute is killed (its kernel exits with its parent)
+    and run again; a third stall fails the test. The standalone grader uses no Jupyter kernel.
     """
-    for attempt in (1, 2):
+    from tools.stall import IdleWatch
+
+    for attempt in (1, 2, 3):
         proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            out, err = proc.communicate(timeout=ATTEMPT_SECONDS)
+
+        def kill(proc=proc):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # nbgrader and the kernel it started
+            except ProcessLookupError:
+                pass
+
+        watch = IdleWatch(proc.pid, kill, idle_s=STALL_IDLE_S)
+        with watch:
+            try:
+                out, err = proc.communicate(timeout=ATTEMPT_SECONDS)
+            except subprocess.TimeoutExpired:
+                kill()
+                out, err = proc.communicate()
+                watch.fired = True
+        if not watch.fired:
             return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # nbgrader and the kernel it started
-            proc.communicate()
-            if attempt == 2:
-                pytest.fail(f"nbgrader {' '.join(args)} hung twice (over {ATTEMPT_SECONDS} s each)")
-            print(f"nbgrader {' '.join(args)} hung for {ATTEMPT_SECONDS} s; running it again")
+        if attempt == 3:
+            pytest.fail(f"nbgrader {' '.join(args)} stalled three times")
+        print(f"nbgrader {' '.join(args)} stalled (no CPU for {STALL_IDLE_S} s); running it again")
     raise AssertionError("unreachable")
 
 
