@@ -14,6 +14,7 @@ Nothing here is specific to one architecture.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -42,6 +43,7 @@ class History:
     steps: int = 0
     stopped_by_budget: bool = False
     batch_size: int = 0
+    logs: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # name -> [(step, value)] from monitor
 
     @property
     def images_per_second(self) -> float:
@@ -53,7 +55,7 @@ def fit_gan(train_step: Callable, generator: torch.nn.Module, discriminator: tor
             opt_g: torch.optim.Optimizer, opt_d: torch.optim.Optimizer, images: torch.Tensor, *, steps: int,
             batch_size: int = 64, latent_dim: int = 100, device=None, sample_fn: Callable | None = None,
             fixed_z: torch.Tensor | None = None, snapshot_every: int | None = None, time_budget: float | None = None,
-            seed: int = 0, progress: bool = True) -> History:
+            seed: int = 0, progress: bool = True, monitor: Callable | None = None) -> History:
     """Train for ``steps`` iterations (or until ``time_budget`` seconds have passed) and return a :class:`History`.
 
     Args:
@@ -64,6 +66,11 @@ def fit_gan(train_step: Callable, generator: torch.nn.Module, discriminator: tor
             at step 0 (the untrained generator) and the last at the final step.
         time_budget: wall-clock seconds of training after which the loop stops early (snapshots and
             sampling are not counted).
+        monitor: optional ``monitor(step, generator, discriminator, x_real, z) -> dict[str, float] | None``,
+            called before every step with that step's batch and latents (and once more after the last step,
+            with ``x_real`` and ``z`` of the last step); each returned value is appended to
+            ``history.logs[name]`` as ``(step, value)``. Its time is not counted in ``history.seconds``; it
+            decides itself how often it measures (return None to skip a step).
     """
     from ganlab.runtime import progress as progress_bar
 
@@ -77,6 +84,11 @@ def fit_gan(train_step: Callable, generator: torch.nn.Module, discriminator: tor
     every = snapshot_every or max(1, steps // 8)
     history = History(batch_size=batch_size)
 
+    def log(step, x_real, z):
+        if monitor is not None:
+            for name, value in (monitor(step, generator, discriminator, x_real, z) or {}).items():
+                history.logs.setdefault(name, []).append((step, float(value)))
+
     def snapshot(step):
         if sample_fn is not None:
             history.snapshots.append((step, sample_fn(generator, fixed_z).detach().float().cpu()))
@@ -87,6 +99,7 @@ def fit_gan(train_step: Callable, generator: torch.nn.Module, discriminator: tor
     for step in bar:
         x_real = next(batches).to(device, non_blocking=True)
         z = torch.randn(batch_size, latent_dim, generator=noise).to(device)
+        log(step, x_real, z)
         start = time.perf_counter()
         d_loss, g_loss = train_step(generator, discriminator, opt_g, opt_d, x_real, z)
         if device.type == "cuda":
@@ -100,9 +113,35 @@ def fit_gan(train_step: Callable, generator: torch.nn.Module, discriminator: tor
         budget_hit = time_budget is not None and history.seconds >= time_budget
         if (step + 1) % every == 0 or step + 1 == steps or budget_hit:
             snapshot(step + 1)
+            if step + 1 == steps or budget_hit:
+                log(step + 1, x_real, z)
         if budget_hit:
             history.stopped_by_budget = True
             break
     if hasattr(bar, "close"):
         bar.close()
     return history
+
+
+@contextmanager
+def frozen_buffers(*modules: torch.nn.Module):
+    """Whatever runs inside, the modules' buffers (batch-norm running statistics) come back unchanged, so a
+    monitor can call networks in training mode without changing what training or sampling later use."""
+    saved = [{name: b.detach().clone() for name, b in m.named_buffers()} for m in modules]
+    try:
+        yield
+    finally:
+        with torch.no_grad():
+            for m, buffers in zip(modules, saved):
+                for name, b in m.named_buffers():
+                    b.copy_(buffers[name])
+
+
+def discriminator_probabilities(generator: torch.nn.Module, discriminator: torch.nn.Module, x_real: torch.Tensor,
+                                z: torch.Tensor) -> dict[str, float]:
+    """Mean D(x) and D(G(z)) (sigmoid of D's logits) on one batch, as the networks see it in training: in their
+    current mode, without gradients, buffers left unchanged. A monitor for :func:`fit_gan`."""
+    with torch.no_grad(), frozen_buffers(generator, discriminator):
+        d_real = torch.sigmoid(discriminator(x_real).float()).mean()
+        d_fake = torch.sigmoid(discriminator(generator(z)).float()).mean()
+    return {"D(x)": float(d_real), "D(G(z))": float(d_fake)}

@@ -1,0 +1,71 @@
+"""ganlab.training: the monitor hook of fit_gan and the D(x) / D(G(z)) monitor leave training unchanged."""
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+from ganlab.training import discriminator_probabilities, fit_gan, frozen_buffers
+
+
+def _nets(seed):
+    torch.manual_seed(seed)
+    g = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 3))
+    d = nn.Sequential(nn.Linear(3, 5), nn.BatchNorm1d(5), nn.LeakyReLU(0.2), nn.Linear(5, 1), nn.Flatten(0))
+    return g, d
+
+
+def _step(g, d, opt_g, opt_d, x_real, z):
+    x_fake = g(z)
+    lr, lf = d(x_real), d(x_fake.detach())
+    d_loss = F.binary_cross_entropy_with_logits(lr, torch.ones_like(lr)) + \
+        F.binary_cross_entropy_with_logits(lf, torch.zeros_like(lf))
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    lf = d(x_fake)
+    g_loss = F.binary_cross_entropy_with_logits(lf, torch.ones_like(lf))
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return d_loss.item(), g_loss.item()
+
+
+def _run(monitor):
+    g, d = _nets(0)
+    opts = [torch.optim.Adam(n.parameters(), lr=1e-2) for n in (g, d)]
+    images = torch.randn(40, 3)
+    history = fit_gan(_step, g, d, opts[0], opts[1], images, steps=7, batch_size=8, latent_dim=4, seed=3,
+                      progress=False, monitor=monitor)
+    return history, g, d
+
+
+def test_monitor_logs_without_changing_training():
+    plain, g0, d0 = _run(None)
+    calls = []
+
+    def monitor(step, g, d, x_real, z):
+        calls.append(step)
+        return discriminator_probabilities(g, d, x_real, z) if step % 3 == 0 else None
+
+    logged, g1, d1 = _run(monitor)
+    assert plain.logs == {}
+    assert calls == list(range(8))  # before each of the 7 steps, and once after the last
+    assert [s for s, _ in logged.logs["D(x)"]] == [0, 3, 6]
+    assert all(0 < v < 1 for _, v in logged.logs["D(G(z))"])
+    assert logged.d_loss == plain.d_loss and logged.g_loss == plain.g_loss
+    for a, b in zip(list(g0.state_dict().values()) + list(d0.state_dict().values()),
+                    list(g1.state_dict().values()) + list(d1.state_dict().values())):
+        assert torch.equal(a, b)
+
+
+def test_discriminator_probabilities_match_sigmoid_of_logits():
+    g, d = _nets(1)
+    x, z = torch.randn(5, 3), torch.randn(5, 4)
+    before = {k: v.clone() for k, v in list(g.state_dict().items()) + list(d.state_dict().items())}
+    with torch.no_grad(), frozen_buffers(g, d):
+        expected_real = torch.sigmoid(d(x)).mean().item()
+        expected_fake = torch.sigmoid(d(g(z))).mean().item()
+    out = discriminator_probabilities(g, d, x, z)
+    assert abs(out["D(x)"] - expected_real) < 1e-6 and abs(out["D(G(z))"] - expected_fake) < 1e-6
+    after = dict(list(g.state_dict().items()) + list(d.state_dict().items()))
+    assert all(torch.equal(before[k], after[k]) for k in before)  # running statistics untouched
