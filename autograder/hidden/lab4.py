@@ -12,16 +12,21 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlab.checks.lab4 import (
-    ACGAN_D, ACGAN_DL, ACGAN_GL, CBN, CONCAT, CONV_D, CONV_G, FLOOR, GRID, HINT_CBN_GENERIC, HINT_CBN_STATS,
+    ACGAN_D, ACGAN_DL, ACGAN_GL, CBN, CONCAT, CONV_D, CONV_G, FLOOR, GRID, HINT_AC_D_GENERIC, HINT_AC_G_NO_CLASS,
+    HINT_AC_G_SATURATING, HINT_AC_MEAN_OF_TERMS, HINT_AC_NO_FAKE_CLASS, HINT_AC_NO_SOURCE_FAKE,
+    HINT_AC_SOFTMAX_CE, HINT_AC_SOFTMAX_NLL, HINT_AC_SOURCE_SWAPPED, HINT_CBN_GENERIC, HINT_CBN_STATS,
     HINT_CONCAT_ERRORS, HINT_CONCAT_GENERIC, HINT_CONV_D_LAYERS, HINT_CONV_G_LAYERS, HINT_FLOOR_ERROR,
-    HINT_G_SIGMOID, HINT_IGNORES_LABEL, HINT_INTERP_STEPS, HINT_LATENT_CAT, HINT_LATENT_NORMAL, HINT_LATENT_SEED,
-    HINT_LATENT_Z, HINT_MLP_D_LAYERS, HINT_MLP_G_LAYERS, HINT_MUTATES, HINT_ONE_HOT_ERRORS, HINT_AC_LAYERS,
-    HINT_AC_SOFTMAX, HINT_CONCAT_ORDER, HINT_D_SIGMOID, HINT_SLOPE, HINT_STEP_DETACH, HINT_STEP_FAKE_LABELS,
-    HINT_STEP_GENERIC, HINT_STEP_REAL_LABELS, INFO_LATENT, INFO_Q, INTERP, MLP_D, MLP_G, ONE_HOT, PROJ, Q_BLIND,
-    Q_VALUE, STEP, acgan_d_inputs, acgan_outputs, build, call_step, cbn_expected, cbn_structure, check, close,
-    concat_call, expect_raises, fail, floor_case, grid_case, heads_classes_first, interp_case, judge_acgan_d, judge_acgan_g,
-    judge_continuous, judge_labels, judge_q, latent_call, one_hot_case, params_of, projection_case, q_inputs,
-    run_net, step_inputs, step_setup, with_trusted_helpers, STEP_CLASSES, STEP_DATA, STEP_LATENT,
+    HINT_FLOOR_LOG_K, HINT_G_SIGMOID, HINT_GRID_ORDER, HINT_GRID_TRAIN, HINT_IGNORES_LABEL, HINT_INTERP_ENDS,
+    HINT_INTERP_STEPS, HINT_LATENT_CAT, HINT_LATENT_NORMAL, HINT_LATENT_SEED, HINT_LATENT_Z, HINT_MLP_D_LAYERS,
+    HINT_MLP_G_LAYERS, HINT_MUTATES, HINT_ONE_HOT_ERRORS, HINT_ONE_HOT_SHIFT, HINT_ONE_HOT_SIZE, HINT_AC_LAYERS,
+    HINT_AC_SOFTMAX, HINT_CONCAT_ORDER, HINT_D_SIGMOID, HINT_PROJ_AFTER_LINEAR, HINT_PROJ_NO_BIAS, HINT_PROJ_NO_PHI,
+    HINT_Q_MEAN_OVER_CODES, HINT_Q_NO_HALF, HINT_Q_SOFTMAX, HINT_Q_SQUASHED, HINT_Q_WEIGHT, HINT_SLOPE,
+    HINT_STEP_DETACH, HINT_STEP_FAKE_LABELS, HINT_STEP_GENERIC, HINT_STEP_REAL_LABELS, INFO_LATENT, INFO_Q, INTERP,
+    MLP_D, MLP_G, ONE_HOT, PROJ, Q_BLIND, Q_VALUE, STEP, acgan_outputs, build, call_step, cbn_structure, check,
+    close, concat_call, expect_raises, fail, floor_case, generator, grid_case, heads_classes_first, interp_case,
+    judge_acgan_d, judge_acgan_g, judge_continuous, judge_labels, judge_q, latent_call, local_generator,
+    one_hot_case, params_of, projection_case, run_net, step_inputs, step_setup, with_trusted_helpers,
+    GRID_LATENT, STEP_CLASSES, STEP_DATA, STEP_LATENT,
 )
 from autograder.hidden.lab3 import _SGD, _Adam
 from ganlab.grading import standins
@@ -35,6 +40,172 @@ HINT_NOT_A_NUMBER = "Return a float."
 HINT_STEP_REPLAY = ("With Adam or momentum and stale gradients left in .grad, the parameters after one step differ "
                     "from the reference step's: zero each optimizer's gradients before its backward, step only that "
                     "optimizer, and compute g_loss through the updated discriminator.")
+
+
+# -- expected values by formula (this file stays with the instructors; the public checks hold worked numbers) ------
+
+def _one_hot_expected(labels, num_classes):
+    """eye(K)[y], and what the known mistakes give: a size from the batch, K + 1 columns, the 1 a column right."""
+    y = torch.tensor(labels).long()
+    wrongs = [(torch.eye(max(labels) + 1)[y], HINT_ONE_HOT_SIZE), (torch.eye(num_classes + 1)[y], HINT_ONE_HOT_SIZE),
+              (torch.eye(num_classes + 1)[y + 1][:, :num_classes], HINT_ONE_HOT_SHIFT)]
+    return torch.eye(num_classes)[y], wrongs
+
+
+def _one_hot_case(sub, labels, num_classes, dtype="int64"):
+    expected, wrongs = _one_hot_expected(labels, num_classes)
+    one_hot_case(sub, labels, num_classes, expected, wrongs, dtype)
+
+
+def _acgan_d_inputs(seed, batch, batch_fake, num_classes, scale=1.5, dtype="float32"):
+    g = generator(seed)
+    dt = getattr(torch, dtype)
+    sr = (torch.randn(batch, generator=g, dtype=torch.float64) * scale + 0.4).to(dt)
+    cr = (torch.randn(batch, num_classes, generator=g, dtype=torch.float64) * scale).to(dt)
+    yr = torch.randint(0, num_classes, (batch,), generator=g)
+    sf = (torch.randn(batch_fake, generator=g, dtype=torch.float64) * scale - 0.3).to(dt)
+    cf = (torch.randn(batch_fake, num_classes, generator=g, dtype=torch.float64) * scale).to(dt)
+    yf = torch.randint(0, num_classes, (batch_fake,), generator=g)
+    return sr, cr, yr, sf, cf, yf
+
+
+def _bce(logits, target):
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(target)))
+
+
+def _acgan_d_formula(sr, cr, yr, sf, cf, yf):
+    """The reference loss, and what the known mistakes give."""
+    source = _bce(sr, 1) + _bce(sf, 0)
+    ce_r, ce_f = F.cross_entropy(cr, yr), F.cross_entropy(cf, yf)
+    wrongs = [
+        (source + ce_r, HINT_AC_NO_FAKE_CLASS),
+        (source + F.cross_entropy(cr.softmax(1), yr) + F.cross_entropy(cf.softmax(1), yf), HINT_AC_SOFTMAX_CE),
+        (source + F.nll_loss(cr.softmax(1), yr) + F.nll_loss(cf.softmax(1), yf), HINT_AC_SOFTMAX_NLL),
+        (_bce(sr, 1) + ce_r + ce_f, HINT_AC_NO_SOURCE_FAKE),
+        (_bce(sr, 0) + _bce(sf, 1) + ce_r + ce_f, HINT_AC_SOURCE_SWAPPED),
+        ((source + ce_r + ce_f) / 2, HINT_AC_MEAN_OF_TERMS),
+        ((source + ce_r + ce_f) / 4, HINT_AC_MEAN_OF_TERMS),
+    ]
+    return source + ce_r + ce_f, wrongs
+
+
+def _acgan_g_formula(sf, cf, yf):
+    ce = F.cross_entropy(cf, yf)
+    wrongs = [
+        (-_bce(sf, 0) + ce, HINT_AC_G_SATURATING),
+        (-_bce(sf, 0) - ce, HINT_AC_G_SATURATING),
+        (_bce(sf, 1), HINT_AC_G_NO_CLASS),
+        (_bce(sf, 1) + F.cross_entropy(cf.softmax(1), yf), HINT_AC_SOFTMAX_CE),
+        (_bce(sf, 1) + F.nll_loss(cf.softmax(1), yf), HINT_AC_SOFTMAX_NLL),
+    ]
+    return _bce(sf, 1) + ce, wrongs
+
+
+def _by_formula(formula, inputs, differentiable):
+    """``formula`` on float64 copies of ``inputs``: the value, its gradients and the known mistakes' values."""
+    local = [t.double().clone().requires_grad_(True) if i in differentiable else t for i, t in enumerate(inputs)]
+    value, wrongs = formula(*local)
+    grads = torch.autograd.grad(value, [local[i] for i in differentiable])
+    return value.detach(), grads, [(w.detach(), h) for w, h in wrongs]
+
+
+def _judge_acgan_d(sub, inputs, what):
+    value, grads, wrongs = _by_formula(_acgan_d_formula, inputs, (0, 1, 3, 4))
+    judge_acgan_d(sub, inputs, value, grads, what, wrongs)
+
+
+def _judge_acgan_g(sub, inputs, what):
+    value, grads, wrongs = _by_formula(_acgan_g_formula, inputs, (0, 1))
+    judge_acgan_g(sub, inputs, value, grads, what, wrongs)
+
+
+def _floor(num_classes):
+    return math.log(1 + (num_classes - 1) / math.e)
+
+
+def _q_inputs(seed, batch, num_categories, num_continuous, dtype="float32", scale=1.3):
+    g = generator(seed)
+    dt = getattr(torch, dtype)
+    cat_logits = (torch.randn(batch, num_categories, generator=g, dtype=torch.float64) * scale).to(dt)
+    c_cat = torch.randint(0, num_categories, (batch,), generator=g)
+    cont_mean = (torch.randn(batch, num_continuous, generator=g, dtype=torch.float64) * 0.8).to(dt)
+    c_cont = (torch.rand(batch, num_continuous, generator=g, dtype=torch.float64) * 2 - 1).to(dt)
+    return cat_logits, c_cat, cont_mean, c_cont
+
+
+def _judge_q(sub, inputs, what, cont_weight=None):
+    """infogan_q_loss judged against the formula (cat_part = CE, cont_part = mean over the batch of the halved
+    squared errors summed over codes, loss = cat_part + cont_weight * cont_part), with the known mistakes."""
+    weight = 1.0 if cont_weight is None else cont_weight
+    cat_logits, c_cat, cont_mean, c_cont = [t.double().clone().requires_grad_(True) if i in (0, 2) else t
+                                            for i, t in enumerate(inputs)]
+    cat = F.cross_entropy(cat_logits, c_cat)
+    sq = (c_cont.double() - cont_mean) ** 2
+    cont = (sq / 2).sum(dim=1).mean()
+    loss = cat + weight * cont
+    grads = torch.autograd.grad(loss, [cat_logits, cont_mean], allow_unused=True)
+    soft = F.cross_entropy(cat_logits.softmax(1), c_cat)
+    wrongs = []
+    if sq.numel():
+        wrongs += [(cat + weight * ((c_cont - torch.sigmoid(cont_mean)) ** 2 / 2).sum(1).mean(), HINT_Q_SQUASHED),
+                   (cat + weight * ((c_cont - torch.tanh(cont_mean)) ** 2 / 2).sum(1).mean(), HINT_Q_SQUASHED),
+                   (cat + weight * (sq / 2).mean(), HINT_Q_MEAN_OVER_CODES),
+                   (cat + weight * sq.mean(), HINT_Q_MEAN_OVER_CODES),
+                   (cat + weight * sq.sum(1).mean(), HINT_Q_NO_HALF)]
+    wrongs.append((soft + weight * cont, HINT_Q_SOFTMAX))
+    args = list(inputs) + ([] if cont_weight is None else [cont_weight])
+    judge_q(sub, args, (loss.detach(), cat.detach(), cont.detach()),
+            [grads[0], grads[1] if cont_mean.numel() else None], what, [(w.detach(), h) for w, h in wrongs],
+            [(soft.detach(), HINT_Q_SOFTMAX)], [(weight * cont.detach(), HINT_Q_WEIGHT)] if weight != 1.0 else [])
+
+
+def _grid_case(sub, seed, n, num_classes, train_mode=True):
+    """sample_class_grid against the stand-in's evaluation-mode output for the class-major labels."""
+    z = torch.randn(n, GRID_LATENT, generator=generator(seed))
+    local = local_generator(seed, num_classes).eval()
+    labels = torch.arange(num_classes).repeat_interleave(n)
+    with torch.no_grad():
+        expected = local(z.repeat(num_classes, 1), labels)
+        latent_major = local(z.repeat_interleave(num_classes, 0), torch.arange(num_classes).repeat(n))
+        in_train = local.train()(z.repeat(num_classes, 1), labels) if n * num_classes > 1 else expected
+    grid_case(sub, seed, n, num_classes, expected, [(latent_major, HINT_GRID_ORDER), (in_train, HINT_GRID_TRAIN)],
+              train_mode)
+
+
+def _interp_case(sub, seed, steps, y, num_classes=4, train_mode=True):
+    """interpolate_in_class against the stand-in's evaluation-mode output along (1 - t) z0 + t z1."""
+    g = generator(seed + 50)
+    z0, z1 = torch.randn(GRID_LATENT, generator=g), torch.randn(GRID_LATENT, generator=g)
+    t = torch.linspace(0, 1, steps)[:, None]
+    local = local_generator(seed, num_classes).eval()
+    with torch.no_grad():
+        expected = local((1 - t) * z0 + t * z1, torch.full((steps,), y))
+        flipped = local(t * z0 + (1 - t) * z1, torch.full((steps,), y))
+    interp_case(sub, seed, steps, y, expected, [(flipped, HINT_INTERP_ENDS)], num_classes, train_mode)
+
+
+def _projection_case(sub, num_features, num_classes, batch, seed):
+    """ProjectionHead with seeded parameters set by the test, against linear(phi) + <embed(y), phi>."""
+    g = generator(seed)
+    w, b = torch.randn(1, num_features, generator=g), torch.randn(1, generator=g)
+    table = torch.randn(num_classes, num_features, generator=g)
+    features = torch.randn(batch, num_features, generator=g)
+    y = torch.randint(0, num_classes, (batch,), generator=g)
+    f = features.double()
+    linear = f @ w.double().T + b.double()                                              # (B, 1)
+    expected = linear[:, 0] + (table.double()[y] * f).sum(1)
+    wrongs = [(linear[:, 0] + (table.double()[y] * linear).sum(1), HINT_PROJ_AFTER_LINEAR),
+              (linear[:, 0] + table.double()[y].sum(1), HINT_PROJ_NO_PHI),
+              ((f @ w.double().T)[:, 0] + (table.double()[y] * f).sum(1), HINT_PROJ_NO_BIAS)]
+    projection_case(sub, num_features, num_classes, features, y,
+                    {"linear.weight": w, "linear.bias": b, "embed.weight": table}, expected, wrongs)
+
+
+def _cbn_expected(params, x, y, running_mean, running_var, train):
+    normed = F.batch_norm(torch.as_tensor(x).double(), running_mean.double().clone(), running_var.double().clone(),
+                          training=train, momentum=0.1, eps=1e-5)
+    gamma, beta = params["gamma.weight"].double(), params["beta.weight"].double()
+    return gamma[y][:, :, None, None] * normed + beta[y][:, :, None, None]
 
 
 @register(Q_VALUE, points=1, hidden=True)
@@ -59,9 +230,9 @@ def blind_discriminator_answer(sub):
 @register(ONE_HOT, points=1, hidden=True)
 def one_hot_edges_and_errors(sub):
     """A batch of 1, int32 labels, K = 1, labels using every class; ValueError for a label of -1 or K, float labels and labels of shape (B, 1)."""
-    one_hot_case(sub, [3], 7)
-    one_hot_case(sub, [1, 0, 2, 1], 3, dtype="int32")
-    one_hot_case(sub, [0, 0], 1)
+    _one_hot_case(sub, [3], 7)
+    _one_hot_case(sub, [1, 0, 2, 1], 3, dtype="int32")
+    _one_hot_case(sub, [0, 0], 1)
     for y, what in ((torch.tensor([0, -1, 2]), "one_hot([0, -1, 2], 3)"), (torch.tensor([3, 1]), "one_hot([3, 1], 3)"),
                     (torch.tensor([0.0, 1.0]), "one_hot(float labels, 3)"),
                     (torch.tensor([[0], [1]]), "one_hot(labels of shape (2, 1), 3)")):
@@ -379,16 +550,16 @@ def step_replay_momentum_equal_batches(sub):
 @register(GRID, points=1.5, hidden=True)
 def grid_edges(sub):
     """One latent with K = 5; 2 latents with K = 1; a generator already in evaluation mode stays in it."""
-    grid_case(sub, 5, 1, 5, train_mode=True)
-    grid_case(sub, 6, 2, 1, train_mode=True)
-    grid_case(sub, 7, 3, 3, train_mode=False)
+    _grid_case(sub, 5, 1, 5, train_mode=True)
+    _grid_case(sub, 6, 2, 1, train_mode=True)
+    _grid_case(sub, 7, 3, 3, train_mode=False)
 
 
 @register(INTERP, points=1, hidden=True)
 def interpolation_edges(sub):
     """steps = 2 (the two ends) with class 0; a generator already in eval mode, class 3 of 4, 4 steps; steps = 1 raises ValueError."""
-    interp_case(sub, 8, 2, 0)
-    interp_case(sub, 9, 4, 3, train_mode=False)
+    _interp_case(sub, 8, 2, 0)
+    _interp_case(sub, 9, 4, 3, train_mode=False)
     z = torch.zeros(3)
     gen = sub.trusted("ganlab.grading.standins.lab4_cond_generator", 3, 4, 4, 0, batchnorm=True)
     expect_raises(sub, "ValueError", HINT_INTERP_STEPS, "interpolate_in_class(..., steps=1)", "interpolate_in_class",
@@ -400,9 +571,9 @@ def interpolation_edges(sub):
 @register(PROJ, points=1.5, hidden=True)
 def projection_sizes(sub):
     """ProjectionHead with one feature and 7 classes (4 samples), 9 features and 2 classes with a batch of 1, 16 features and 10 classes."""
-    projection_case(sub, 1, 7, 4, 51)
-    projection_case(sub, 9, 2, 1, 52)
-    projection_case(sub, 16, 10, 6, 53)
+    _projection_case(sub, 1, 7, 4, 51)
+    _projection_case(sub, 9, 2, 1, 52)
+    _projection_case(sub, 16, 10, 6, 53)
 
 
 @register(CBN, points=1.5, hidden=True)
@@ -421,7 +592,7 @@ def cbn_eval_mode_and_sizes(sub):
         x = torch.randn(batch, c, 3, 2, generator=g)
         y = _labels(batch, k, 60 + c)
         out = run_net(sub, layer, (x, y), f"{what}(x, y) in eval mode", HINT_CBN_GENERIC)
-        close(out, cbn_expected(params, x, y, mean, var, False), f"{what}(x, y) in eval mode", HINT_CBN_GENERIC,
+        close(out, _cbn_expected(params, x, y, mean, var, False), f"{what}(x, y) in eval mode", HINT_CBN_GENERIC,
               rtol=1e-4, atol=1e-5)
         buffers = sub.state(layer)["buffers"]
         check(torch.allclose(buffers["bn.running_mean"], mean), f"{what}: eval mode changed the running mean.",
@@ -433,24 +604,24 @@ def cbn_eval_mode_and_sizes(sub):
 @register(ACGAN_DL, points=1.5, hidden=True)
 def acgan_d_loss_edges(sub):
     """One real and 3 fake samples with K = 2 in float64; logits of size +-100 (float32): finite, values and gradients as the reference."""
-    judge_acgan_d(sub, acgan_d_inputs(23, 1, 3, 2, dtype="float64"), "acgan_d_loss (1 real, 3 fake, K = 2, float64)")
-    judge_acgan_d(sub, acgan_d_inputs(24, 4, 5, 6, scale=60.0), "acgan_d_loss (logits up to +-100)")
+    _judge_acgan_d(sub, _acgan_d_inputs(23, 1, 3, 2, dtype="float64"), "acgan_d_loss (1 real, 3 fake, K = 2, float64)")
+    _judge_acgan_d(sub, _acgan_d_inputs(24, 4, 5, 6, scale=60.0), "acgan_d_loss (logits up to +-100)")
 
 
 @register(ACGAN_GL, points=1, hidden=True)
 def acgan_g_loss_edges(sub):
     """A batch of 1 with K = 2 in float64; logits of size +-100 (float32)."""
-    sr, cr, yr, *_ = acgan_d_inputs(25, 1, 1, 2, dtype="float64")
-    judge_acgan_g(sub, (sr, cr, yr), "acgan_g_loss (1 fake, K = 2, float64)")
-    sr, cr, yr, *_ = acgan_d_inputs(26, 6, 1, 7, scale=60.0)
-    judge_acgan_g(sub, (sr, cr, yr), "acgan_g_loss (logits up to +-100)")
+    sr, cr, yr, *_ = _acgan_d_inputs(25, 1, 1, 2, dtype="float64")
+    _judge_acgan_g(sub, (sr, cr, yr), "acgan_g_loss (1 fake, K = 2, float64)")
+    sr, cr, yr, *_ = _acgan_d_inputs(26, 6, 1, 7, scale=60.0)
+    _judge_acgan_g(sub, (sr, cr, yr), "acgan_g_loss (logits up to +-100)")
 
 
 @register(FLOOR, points=1, hidden=True)
 def floor_other_sizes_and_error(sub):
     """K = 2, 7 and 1000 (the floor grows like log K - 1), matching the minimum of F.cross_entropy over probability inputs; num_classes = 0 raises ValueError."""
     for k in (2, 7, 1000):
-        floor_case(sub, k)
+        floor_case(sub, k, _floor(k), [(math.log(k), HINT_FLOOR_LOG_K)])
     probs = torch.eye(7, dtype=torch.float64)[:1]  # the best a softmax head can do: probability 1 on the right class
     check(abs(float(F.cross_entropy(probs, torch.tensor([0]))) - math.log(1 + 6 / math.e)) < 1e-12,
           "internal check of the floor", HINT_FLOOR_ERROR)
@@ -481,10 +652,10 @@ def latent_statistics_and_edges(sub):
 @register(INFO_Q, points=1.5, hidden=True)
 def q_loss_edges(sub):
     """cont_weight 0.3; no continuous code (C = 0); a batch of 1 in float64; logits of size +-100."""
-    judge_q(sub, q_inputs(42, 5, 3, 2), "infogan_q_loss (cont_weight 0.3)", cont_weight=0.3)
-    judge_q(sub, q_inputs(43, 4, 5, 0), "infogan_q_loss (C = 0)")
-    judge_q(sub, q_inputs(44, 1, 2, 3, dtype="float64"), "infogan_q_loss (B 1, float64)")
-    judge_q(sub, q_inputs(45, 4, 6, 2, scale=70.0), "infogan_q_loss (logits up to +-100)")
+    _judge_q(sub, _q_inputs(42, 5, 3, 2), "infogan_q_loss (cont_weight 0.3)", cont_weight=0.3)
+    _judge_q(sub, _q_inputs(43, 4, 5, 0), "infogan_q_loss (C = 0)")
+    _judge_q(sub, _q_inputs(44, 1, 2, 3, dtype="float64"), "infogan_q_loss (B 1, float64)")
+    _judge_q(sub, _q_inputs(45, 4, 6, 2, scale=70.0), "infogan_q_loss (logits up to +-100)")
 
 
 __all__ = ["HINT_MUTATES"]

@@ -1,14 +1,15 @@
 """Public checks for Lab 4 (conditional GANs).
 
-Expected values are worked out by hand (written next to each test) or come from PyTorch's own functions on the
-inputs the test chose (``F.cross_entropy``, ``F.batch_norm``), so this file says what a correct function returns,
-not how to write it. Inputs are generic (unequal batch sizes, labels in no particular order, logits that are not
-all zero), so a wrong formula does not pass by coincidence. Networks are checked by their layers (what the text
-asks for) and by what they compute on parameters set by the test, never by their initialisation; training and
-sampling functions run on stand-in networks that record what they were given (labels, grad mode, train/eval
-mode). The hidden tests (instructor side) add other sizes, batches of one, the errors the docstrings promise,
-networks compared with trusted copies of the text's architectures, and replays of the training step with Adam
-and momentum.
+This file ships to students, so it never computes an expected value with the formula an exercise asks for:
+expected values are numbers worked out by hand on small inputs the test sets (the working is in the comments:
+logits chosen as logarithms so that every probability is a simple fraction), or outputs of the stand-in networks
+stored from a trusted run. Known mistakes are recognised by stored numbers too. Inputs are generic (unequal
+batch sizes, labels in no particular order, no zero intermediates), so a wrong formula does not pass by
+coincidence. Networks are checked by their layers (what the text asks for) and by what they compute on
+parameters set by the test, never by their initialisation; training and sampling functions run on stand-in
+networks that record what they were given (labels, grad mode, train/eval mode). The hidden tests (instructor
+side) add other sizes, batches of one, the errors the docstrings promise, networks compared with trusted copies
+of the text's architectures, and replays of the training step with Adam and momentum.
 """
 
 from __future__ import annotations
@@ -243,27 +244,36 @@ def blind_discriminator_is_a_letter(sub):
 
 # -- one-hot codes and concatenation ----------------------------------------------------------------------------
 
-def one_hot_case(sub, labels, num_classes, dtype="int64"):
-    """Judge one_hot on ``labels`` (a list) against torch.eye; the input must stay unchanged."""
+def one_hot_case(sub, labels, num_classes, expected, diagnoses=(), dtype="int64"):
+    """Judge one_hot on ``labels`` (a list) against ``expected`` (rows), with known wrong answers in ``diagnoses``;
+    the input must stay unchanged."""
     import torch
 
     y = torch.tensor(labels, dtype=getattr(torch, dtype))
     y_ref = sub.trusted("torch.clone", y)
     what = f"one_hot({labels}, {num_classes}) ({dtype} labels)"
     out = tensor_or_fail(sub.call("one_hot", y_ref, num_classes), what, HINT_ONE_HOT_GENERIC)
-    expected = torch.eye(num_classes)[y.long()]
-    shifted = torch.eye(num_classes + 1)[y.long() + 1][:, :num_classes]
-    close(out, expected, what, HINT_ONE_HOT_GENERIC, atol=0,
-          diagnoses=[(torch.eye(max(labels) + 1)[y.long()], HINT_ONE_HOT_SIZE),
-                     (torch.eye(num_classes + 1)[y.long()], HINT_ONE_HOT_SIZE), (shifted, HINT_ONE_HOT_SHIFT)])
+    close(out, torch.as_tensor(expected, dtype=torch.float32), what, HINT_ONE_HOT_GENERIC, atol=0,
+          diagnoses=[(torch.as_tensor(wrong, dtype=torch.float32), hint) for wrong, hint in diagnoses])
     check(out.dtype == torch.float32, f"{what} has dtype {out.dtype}, expected float32.", HINT_ONE_HOT_DTYPE)
     check(torch.equal(sub.state(y_ref)["value"], y), f"{what} changed y.", HINT_MUTATES)
 
 
+#: one_hot([2, 0, 4, 2, 1], 6), written out; and what the known mistakes give on it.
+ONE_HOT_LABELS = [2, 0, 4, 2, 1]
+ONE_HOT_EXPECTED = [[0, 0, 1, 0, 0, 0], [1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 1, 0], [0, 0, 1, 0, 0, 0], [0, 1, 0, 0, 0, 0]]
+ONE_HOT_WRONGS = [
+    ([row[:5] for row in ONE_HOT_EXPECTED], HINT_ONE_HOT_SIZE),         # 5 columns: max(y) + 1 of this batch
+    ([row + [0] for row in ONE_HOT_EXPECTED], HINT_ONE_HOT_SIZE),       # K + 1 columns
+    ([[0, 0, 0, 1, 0, 0], [0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1], [0, 0, 0, 1, 0, 0], [0, 0, 1, 0, 0, 0]],
+     HINT_ONE_HOT_SHIFT),                                               # the 1 one column to the right
+]
+
+
 @register(ONE_HOT, points=1)
 def one_hot_generic_labels(sub):
-    """Labels [2, 0, 4, 2, 1] with K = 6 (column 5 never used, so the size must come from K): eye(6)[y], float32, y unchanged; a label of 6 raises ValueError."""
-    one_hot_case(sub, [2, 0, 4, 2, 1], 6)
+    """Labels [2, 0, 4, 2, 1] with K = 6 (column 5 never used, so the size must come from K): the matrix written out, float32, y unchanged; a label of 6 raises ValueError."""
+    one_hot_case(sub, ONE_HOT_LABELS, 6, ONE_HOT_EXPECTED, ONE_HOT_WRONGS)
     import torch
 
     expect_raises(sub, "ValueError", HINT_ONE_HOT_ERRORS, "one_hot([1, 6], 6)", "one_hot", torch.tensor([1, 6]), 6)
@@ -281,17 +291,22 @@ def concat_one_hot_and_embedding(sub):
 
     h = (torch.arange(12, dtype=torch.float32).view(3, 1, 2, 2) - 5) / 7
     y = torch.tensor([1, 0, 2])
-    code = torch.eye(3)[y]
+    # h flattened is [[-5, -4, -3, -2], [-1, 0, 1, 2], [3, 4, 5, 6]] / 7; the codes of [1, 0, 2] are rows 1, 0, 2 of I_3
+    flat = [[-5 / 7, -4 / 7, -3 / 7, -2 / 7], [-1 / 7, 0.0, 1 / 7, 2 / 7], [3 / 7, 4 / 7, 5 / 7, 6 / 7]]
+    codes = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    expected = torch.tensor([f + c for f, c in zip(flat, codes)])
+    label_first = torch.tensor([c + f for f, c in zip(flat, codes)])
     out = concat_call(sub, h, y, 3, what="concat_condition(h (3, 1, 2, 2), y, 3)")
-    close(out, torch.cat([h.flatten(1), code], 1), "concat_condition(h (3, 1, 2, 2), y, 3)", HINT_CONCAT_GENERIC,
-          atol=1e-7, diagnoses=[(torch.cat([code, h.flatten(1)], 1), HINT_CONCAT_ORDER)])
+    close(out, expected, "concat_condition(h (3, 1, 2, 2), y, 3)", HINT_CONCAT_GENERIC, atol=1e-7,
+          diagnoses=[(label_first, HINT_CONCAT_ORDER)])
     table = torch.tensor([[0.5, -1.5], [2.0, 0.25], [-0.75, 1.0]])
+    rows = [[2.0, 0.25], [0.5, -1.5], [-0.75, 1.0]]  # rows 1, 0, 2 of the embedding's table
     emb = sub.trusted("torch.nn.Embedding", 3, 2)
     sub.trusted("ganlab.grading.standins.set_parameter", emb, "weight", table, keep=False)
     out = concat_call(sub, h, y, 3, emb, "concat_condition(h, y, 3, embedding)")
-    close(out, torch.cat([h.flatten(1), table[y]], 1), "concat_condition(h, y, 3, embedding)", HINT_CONCAT_GENERIC,
-          atol=1e-7, diagnoses=[(torch.cat([table[y], h.flatten(1)], 1), HINT_CONCAT_ORDER),
-                                (torch.cat([h.flatten(1), code], 1), HINT_CONCAT_EMBED)])
+    close(out, torch.tensor([f + r for f, r in zip(flat, rows)]), "concat_condition(h, y, 3, embedding)",
+          HINT_CONCAT_GENERIC, atol=1e-7, diagnoses=[(torch.tensor([r + f for f, r in zip(flat, rows)]),
+                                                      HINT_CONCAT_ORDER), (expected, HINT_CONCAT_EMBED)])
     grads = sub.trusted("ganlab.grading.standins.lab4_concat_grads", sub_global("concat_condition"), emb, h, y, 3,
                         keep=False)
     check(grads is not None and all(g is not None for g in grads), "no gradient reached h or the embedding's weight.",
@@ -538,27 +553,21 @@ def judge_labels(sub, disc, inputs, what):
           HINT_STEP_FAKE_LABELS)
 
 
+#: d_loss of one step on the stand-ins of :func:`step_setup` (seed 0) and :func:`step_inputs` (seed 0, 6 real, 4 fake),
+#: stored from a trusted run: the mean BCE of the real pairs against 1 plus that of the fakes against 0, before
+#: the update; and the same with the targets swapped (a known mistake).
+STEP_D_LOSS, STEP_D_LOSS_SWAPPED = 2.156662940979004, 1.6522083282470703
+
+
 @register(STEP, points=1)
 def step_loss_labels_and_detach(sub):
-    """Stand-ins that record their labels, 6 real and 4 fake samples, SGD: d_loss = softplus(-D(x_real, y_real)).mean() + softplus(D(G(z, y_fake), y_fake)).mean() before the update; D sees y_real for the reals and y_fake for the fakes; one gradient reaches G."""
-    import torch
-    import torch.nn.functional as F
-
-    from ganlab.grading import standins
-
+    """Stand-ins that record their labels, 6 real and 4 fake samples, SGD: d_loss (stored from a trusted run, before the update); D sees y_real for the reals and y_fake for the fakes; one gradient reaches G."""
     inputs = step_inputs(0, 6, 4)
     gen, disc, opt_g, opt_d = step_setup(sub, 0)
     (d_loss, _), _ = call_step(sub, gen, disc, opt_g, opt_d, inputs)
     judge_labels(sub, disc, inputs, "cgan_train_step")
-    x_real, y_real, z, y_fake = inputs
-    local_g = standins.lab4_cond_generator(STEP_LATENT, STEP_CLASSES, STEP_DATA, 0)
-    local_d = standins.lab4_cond_discriminator(STEP_DATA, STEP_CLASSES, 1)
-    with torch.no_grad():
-        real, fake = local_d(x_real, y_real), local_d(local_g(z, y_fake), y_fake)
-    expected = float(F.softplus(-real).mean() + F.softplus(fake).mean())
-    swapped = float(F.softplus(real).mean() + F.softplus(-fake).mean())
-    close(d_loss, expected, "d_loss returned by cgan_train_step", HINT_STEP_GENERIC, rtol=1e-4,
-          diagnoses=[(swapped, HINT_STEP_LABELS_SWAPPED)])
+    close(d_loss, STEP_D_LOSS, "d_loss returned by cgan_train_step", HINT_STEP_GENERIC, rtol=1e-4,
+          diagnoses=[(STEP_D_LOSS_SWAPPED, HINT_STEP_LABELS_SWAPPED)])
     count = sub.getattr(gen, "backward_count")
     check(count <= 1, f"{count} backward passes reached the generator's output in one step.", HINT_STEP_DETACH)
     check(count == 1, "no gradient reached the generator.", HINT_STEP_NO_G_GRAD)
@@ -616,7 +625,9 @@ def judge_sampling(sub, gen, before, result, what, train_mode):
     return calls
 
 
-def grid_case(sub, seed, n, num_classes, train_mode=True):
+def grid_case(sub, seed, n, num_classes, expected, diagnoses=(), train_mode=True):
+    """Judge sample_class_grid on the batch-norm stand-in of ``seed`` with ``n`` latents: ``expected`` images
+    (a tensor or nested lists), known wrong grids in ``diagnoses``, and how it sampled (:func:`judge_sampling`)."""
     import torch
 
     gen = sampling_setup(sub, seed, num_classes, train_mode)
@@ -630,23 +641,43 @@ def grid_case(sub, seed, n, num_classes, train_mode=True):
     check(result.type.rsplit(".", 1)[-1] == "Tensor", f"{what} returned {result.type}.", HINT_SHAPE)
     judge_sampling(sub, gen, before, result, what, train_mode)
     out = sub.method(result, "detach")
-    local = local_generator(seed, num_classes).eval()
-    labels = torch.arange(num_classes).repeat_interleave(n)
-    with torch.no_grad():
-        expected = local(z.repeat(num_classes, 1), labels)
-        latent_major = local(z.repeat_interleave(num_classes, 0), torch.arange(num_classes).repeat(n))
-        in_train = local.train()(z.repeat(num_classes, 1), labels) if n * num_classes > 1 else expected
-    close(out, expected, what, HINT_GRID_GENERIC, rtol=1e-5, atol=1e-6,
-          diagnoses=[(latent_major, HINT_GRID_ORDER), (in_train, HINT_GRID_TRAIN)])
+    shape = (n * num_classes, 1, 1, GRID_DATA)
+    close(out, torch.as_tensor(expected).view(shape), what, HINT_GRID_GENERIC, rtol=1e-5, atol=1e-6,
+          diagnoses=[(torch.as_tensor(w).view(shape), h) for w, h in diagnoses])
+
+
+#: The stand-in of :func:`sampling_setup` (seed 0, K = 4) in evaluation mode, for the 3 latents of seed 0 and the
+#: labels [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3] (stored from a trusted run, one row per image).
+GRID_EXPECTED = [
+    [0.8762828, 0.5253117, 0.9971361, 0.9992449], [0.8689095, 0.7019809, 0.9962503, 0.9987694],
+    [0.8778142, 0.7211912, 0.9928017, 0.9903695], [0.8657205, 0.5036427, 0.9911767, 0.9997683],
+    [0.8577654, 0.6867203, 0.9884582, 0.9996223], [0.8673734, 0.7067447, 0.9779227, 0.9970357],
+    [0.8670545, 0.4255059, 0.998203, 0.9990331], [0.8591725, 0.630318, 0.9976467, 0.9984242],
+    [0.8686922, 0.6532063, 0.9954796, 0.9876826], [0.8753455, 0.7411211, 0.9991885, 0.9993845],
+    [0.8679202, 0.8456008, 0.9989371, 0.9989969], [0.8768878, 0.8563348, 0.9979571, 0.9921433],
+]
+#: The same images in latent-major order (labels [0, 1, 2, 3, 0, 1, ...]): rows of GRID_EXPECTED reordered.
+GRID_LATENT_MAJOR = [GRID_EXPECTED[i] for i in (0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11)]
+#: The class-major grid drawn in training mode (batch norm on the batch's statistics), stored from a trusted run.
+GRID_TRAIN_MODE = [
+    [0.8961616, -0.4185841, 0.8876291, 0.933612], [0.8881966, -0.003507, 0.8112409, 0.908173],
+    [0.8977999, 0.0563334, 0.4238913, 0.6667358], [0.8847134, -0.4552681, 0.2359247, 0.9700998],
+    [0.8759278, -0.0488197, -0.0395135, 0.9583412], [0.8865216, 0.0110409, -0.6155172, 0.8375821],
+    [0.8861732, -0.5682008, 0.9557717, 0.9217204], [0.8774917, -0.1996755, 0.9238368, 0.8919792],
+    [0.8879599, -0.141538, 0.7335536, 0.6165212], [0.895156, 0.1217063, 0.9913523, 0.942104],
+    [0.8871185, 0.5115151, 0.98491, 0.919784], [0.8968094, 0.554378, 0.9426622, 0.704142],
+]
 
 
 @register(GRID, points=1.5)
 def grid_in_eval_mode_class_major(sub):
     """A batch-norm stand-in in training mode, 3 latents, K = 4: 12 images equal to its evaluation-mode output for labels [0, 0, 0, 1, 1, 1, ...], drawn under no_grad, running statistics and mode unchanged."""
-    grid_case(sub, 0, 3, 4, train_mode=True)
+    grid_case(sub, 0, 3, 4, GRID_EXPECTED, [(GRID_LATENT_MAJOR, HINT_GRID_ORDER), (GRID_TRAIN_MODE, HINT_GRID_TRAIN)])
 
 
-def interp_case(sub, seed, steps, y, num_classes=4, train_mode=True, dtype="float32"):
+def interp_case(sub, seed, steps, y, expected, diagnoses=(), num_classes=4, train_mode=True):
+    """Judge interpolate_in_class on the batch-norm stand-in of ``seed``: ``expected`` images (a tensor or nested
+    lists), known wrong paths in ``diagnoses``, every label ``y``, and how it sampled (:func:`judge_sampling`)."""
     import torch
 
     gen = sampling_setup(sub, seed, num_classes, train_mode)
@@ -663,43 +694,33 @@ def interp_case(sub, seed, steps, y, num_classes=4, train_mode=True, dtype="floa
     check(all(set(c[0]) == {y} for c in calls), f"{what} asked the generator for the classes {calls[0][0]}.",
           HINT_INTERP_CLASS)
     out = sub.method(result, "detach")
-    t = torch.linspace(0, 1, steps)[:, None]
-    local = local_generator(seed, num_classes).eval()
-    with torch.no_grad():
-        expected = local((1 - t) * z0 + t * z1, torch.full((steps,), y))
-        flipped = local(t * z0 + (1 - t) * z1, torch.full((steps,), y))
-    expect_shape(out, tuple(expected.shape), what, HINT_INTERP_GENERIC)
-    close(out, expected, what, HINT_INTERP_GENERIC, rtol=1e-5, atol=1e-6, diagnoses=[(flipped, HINT_INTERP_ENDS)])
+    shape = (steps, 1, 1, GRID_DATA)
+    expect_shape(out, shape, what, HINT_INTERP_GENERIC)
+    close(out, torch.as_tensor(expected).view(shape), what, HINT_INTERP_GENERIC, rtol=1e-5, atol=1e-6,
+          diagnoses=[(torch.as_tensor(w).view(shape), h) for w, h in diagnoses])
+
+
+#: The stand-in of :func:`sampling_setup` (seed 1, K = 4) in evaluation mode at the 5 points of the path from z0
+#: to z1 (seed 51) with class 2, stored from a trusted run; read backwards, the path from z1 to z0.
+INTERP_EXPECTED = [
+    [-0.8687434, 0.8748301, 0.9999068, 0.0503101], [-0.8844669, 0.5657155, 0.9986764, -0.1178095],
+    [-0.8984092, -0.0707839, 0.9813522, -0.2794365], [-0.9107487, -0.6544275, 0.7640388, -0.4266405],
+    [-0.9216512, -0.9042598, -0.3105992, -0.5542493],
+]
 
 
 @register(INTERP, points=1)
 def interpolation_path_eval_mode(sub):
     """A batch-norm stand-in in training mode, 5 steps with class 2 of 4: the images of (1 - t) z0 + t z1, t = 0, 0.25, ..., 1, in evaluation mode under no_grad, every label 2, mode and statistics unchanged."""
-    interp_case(sub, 1, 5, 2)
+    interp_case(sub, 1, 5, 2, INTERP_EXPECTED, [(INTERP_EXPECTED[::-1], HINT_INTERP_ENDS)])
 
 
 # -- the projection head and conditional batch norm -----------------------------------------------------------
 
-def projection_expected(params, features, y):
-    import torch
-
-    w, b = params["linear.weight"].double(), params["linear.bias"].double()
-    table = params["embed.weight"].double()
-    f = torch.as_tensor(features).double()
-    linear = f @ w.T + b                                        # (B, 1)
-    expected = linear[:, 0] + (table[y] * f).sum(1)
-    after_linear = linear[:, 0] + (table[y] * linear).sum(1)
-    no_phi = linear[:, 0] + table[y].sum(1)
-    no_bias = (f @ w.T)[:, 0] + (table[y] * f).sum(1)
-    return expected, [(after_linear, HINT_PROJ_AFTER_LINEAR), (no_phi, HINT_PROJ_NO_PHI), (no_bias, HINT_PROJ_NO_BIAS)]
-
-
-def projection_case(sub, num_features, num_classes, batch, seed):
-    import torch
-
+def projection_head(sub, num_features, num_classes):
+    """The submission's ProjectionHead, with the parameters the text names (``linear`` and ``embed``)."""
     what = f"ProjectionHead({num_features}, {num_classes})"
     head = build(sub, "ProjectionHead", HINT_PROJ_LAYERS, num_features, num_classes)
-    sub.trusted("ganlab.grading.standins.seeded_parameters", head, seed, keep=False)
     params = sub.state(head)["params"]
     for name, shape in (("linear.weight", (1, num_features)), ("linear.bias", (1,)),
                         ("embed.weight", (num_classes, num_features))):
@@ -707,29 +728,42 @@ def projection_case(sub, num_features, num_classes, batch, seed):
             fail(f"{what} has no parameter `{name}` (it has {sorted(params)}).",
                  HINT_PROJ_NO_BIAS if name == "linear.bias" else HINT_PROJ_LAYERS)
         expect_shape(params[name], shape, f"{what}.{name}", HINT_PROJ_LAYERS)
-    g = generator(seed)
-    features = torch.randn(batch, num_features, generator=g)
-    y = torch.randint(0, num_classes, (batch,), generator=g)
-    out = run_net(sub, head, (features, y), f"{what}(features ({batch}, {num_features}), y)", HINT_PROJ_GENERIC)
-    expected, diagnoses = projection_expected(params, features, y)
-    close(out, expected, f"{what}(features, y)", HINT_PROJ_GENERIC, rtol=1e-4, atol=1e-5, diagnoses=diagnoses)
+    return what, head
+
+
+#: ProjectionHead(3, 4) with parameters set by the test, 3 samples of classes [2, 0, 3].
+PROJ_WEIGHT, PROJ_BIAS = [[0.5, -1.0, 2.0]], [0.25]
+PROJ_TABLE = [[1.0, 0.5, -0.5], [-1.0, 2.0, 1.5], [0.25, 0.25, 1.0], [3.0, -1.0, 0.5]]
+PROJ_FEATURES, PROJ_LABELS = [[1.0, 2.0, -1.0], [0.5, -1.0, 3.0], [-2.0, 1.0, 0.5]], [2, 0, 3]
+# psi(phi) = w . phi + 0.25 = [0.5 - 2 - 2, 0.25 + 1 + 6, -1 - 1 + 1] + 0.25 = [-3.25, 7.5, -0.75];
+# <embed(y), phi> = [0.25 + 0.5 - 1, 0.5 - 0.5 - 1.5, -6 - 1 + 0.25] = [-0.25, -1.5, -6.75].
+PROJ_EXPECTED = [-3.5, 6.0, -7.5]
+PROJ_WRONGS = [
+    ([-8.125, 15.0, -2.625], HINT_PROJ_AFTER_LINEAR),   # psi(phi) * (1 + sum of embed(y)), sums 1.5, 1, 2.5
+    ([-1.75, 8.5, 1.75], HINT_PROJ_NO_PHI),             # psi(phi) + sum of embed(y)
+    ([-3.75, 5.75, -7.75], HINT_PROJ_NO_BIAS),          # without psi's bias
+]
+
+
+def projection_case(sub, num_features, num_classes, features, y, parameters, expected, diagnoses=()):
+    """Judge ProjectionHead on ``features`` and labels ``y`` with ``parameters`` (name -> value, set by the test)
+    against ``expected`` logits, with known wrong logits in ``diagnoses``."""
+    import torch
+
+    what, head = projection_head(sub, num_features, num_classes)
+    for name, value in parameters.items():
+        sub.trusted("ganlab.grading.standins.set_parameter", head, name, torch.as_tensor(value), keep=False)
+    features, y = torch.as_tensor(features, dtype=torch.float32), torch.as_tensor(y)
+    out = run_net(sub, head, (features, y), f"{what}(features ({len(y)}, {num_features}), y)", HINT_PROJ_GENERIC)
+    close(out, torch.as_tensor(expected), f"{what}(features, y)", HINT_PROJ_GENERIC, rtol=1e-4, atol=1e-5,
+          diagnoses=[(torch.as_tensor(w), h) for w, h in diagnoses])
 
 
 @register(PROJ, points=1.5)
 def projection_values(sub):
-    """ProjectionHead(6, 3) with seeded parameters, 5 samples: linear(phi) + <embed(y), phi> per sample, shape (5,)."""
-    projection_case(sub, 6, 3, 5, 11)
-
-
-def cbn_expected(params, x, y, running_mean, running_var, train):
-    import torch
-    import torch.nn.functional as F
-
-    x = torch.as_tensor(x).double()
-    normed = F.batch_norm(x, running_mean.double().clone(), running_var.double().clone(), training=train,
-                          momentum=0.1, eps=1e-5)
-    gamma, beta = params["gamma.weight"].double(), params["beta.weight"].double()
-    return gamma[y][:, :, None, None] * normed + beta[y][:, :, None, None]
+    """ProjectionHead(3, 4) with parameters set by the test, 3 samples: linear(phi) + <embed(y), phi> per sample, shape (3,), worked out by hand."""
+    projection_case(sub, 3, 4, PROJ_FEATURES, PROJ_LABELS, {"linear.weight": PROJ_WEIGHT, "linear.bias": PROJ_BIAS,
+                    "embed.weight": PROJ_TABLE}, PROJ_EXPECTED, PROJ_WRONGS)
 
 
 def cbn_structure(sub, layer, what, num_features, num_classes):
@@ -745,29 +779,42 @@ def cbn_structure(sub, layer, what, num_features, num_classes):
     return params
 
 
+#: ConditionalBatchNorm2d(2, 3) in training mode on x of shape (3, 2, 1, 2), classes [2, 0, 1], gamma and beta set
+#: by the test. Channel 0 holds 1, 3, -1, 5, 0.5, 3.5: mean 2, biased variance 49/12 (unbiased 49/10); channel 1
+#: holds 0.5, -1.5, 2.5, 1.5, -0.5, 3.5: mean 1, biased variance 35/12 (unbiased 7/2).
+CBN_X = [[[[1.0, 3.0]], [[0.5, -1.5]]], [[[-1.0, 5.0]], [[2.5, 1.5]]], [[[0.5, 3.5]], [[-0.5, 3.5]]]]
+CBN_LABELS = [2, 0, 1]
+CBN_GAMMA = [[1.5, 0.5], [-1.0, 2.0], [0.75, -0.5]]
+CBN_BETA = [[0.25, -1.0], [1.0, 0.5], [-0.5, 1.5]]
+# out[b, c] = gamma[y_b, c] * (x[b, c] - mean_c) / sqrt(var_c + 1e-5) + beta[y_b, c]; e.g. out[0, 0] =
+# 0.75 * (1 - 2) / sqrt(49/12) - 0.5 = -0.75 / 2.0207 - 0.5 = -0.871153.
+CBN_EXPECTED = [[[[-0.8711533, -0.1288467]], [[1.6463848, 2.2319238]]],
+                [[[-1.9769197, 2.4769197]], [[-0.5608457, -0.8536152]]],
+                [[[1.7423066, 0.2576934]], [[-1.2566171, 3.4276952]]]]
+#: Running statistics after that pass: 0.9 * (0, 0) + 0.1 * the batch means, 0.9 * (1, 1) + 0.1 * the unbiased
+#: variances (momentum 0.1).
+CBN_RUNNING_MEAN, CBN_RUNNING_VAR = [0.2, 0.1], [1.39, 1.25]
+
+
 @register(CBN, points=1.5)
 def cbn_init_and_train_mode(sub):
-    """ConditionalBatchNorm2d(3, 4): a non-affine batch norm, gamma ones and beta zeros at the start (so a plain batch norm); with seeded gamma and beta, 5 samples of classes [0, 3, 1, 2, 3] in training mode: gamma[y] * bn(x) + beta[y], running statistics updated with momentum 0.1."""
+    """ConditionalBatchNorm2d(2, 3): a non-affine batch norm, gamma ones and beta zeros at the start (so a plain batch norm); with gamma and beta set by the test, 3 samples of classes [2, 0, 1] in training mode: gamma[y] * bn(x) + beta[y] worked out by hand, running statistics updated with momentum 0.1."""
     import torch
 
-    what = "ConditionalBatchNorm2d(3, 4)"
-    layer = build(sub, "ConditionalBatchNorm2d", HINT_CBN_SHAPE, 3, 4)
-    params = cbn_structure(sub, layer, what, 3, 4)
+    what = "ConditionalBatchNorm2d(2, 3)"
+    layer = build(sub, "ConditionalBatchNorm2d", HINT_CBN_SHAPE, 2, 3)
+    params = cbn_structure(sub, layer, what, 2, 3)
     check(bool((params["gamma.weight"] == 1).all()) and bool((params["beta.weight"] == 0).all()),
           f"{what}: gamma and beta do not start at ones and zeros.", HINT_CBN_INIT)
-    sub.trusted("ganlab.grading.standins.seeded_parameters", layer, 12, keep=False)
-    params = sub.state(layer)["params"]
-    g = generator(12)
-    x = torch.randn(5, 3, 2, 3, generator=g) * 1.5 + 0.7
-    y = torch.tensor([0, 3, 1, 2, 3])
-    out = run_net(sub, layer, (x, y), f"{what}(x (5, 3, 2, 3), y)", HINT_CBN_GENERIC)
+    for name, value in (("gamma.weight", CBN_GAMMA), ("beta.weight", CBN_BETA)):
+        sub.trusted("ganlab.grading.standins.set_parameter", layer, name, torch.tensor(value), keep=False)
+    x, y = torch.tensor(CBN_X), torch.tensor(CBN_LABELS)
+    out = run_net(sub, layer, (x, y), f"{what}(x (3, 2, 1, 2), y)", HINT_CBN_GENERIC)
+    close(out, torch.tensor(CBN_EXPECTED), f"{what}(x, y) in training mode", HINT_CBN_GENERIC, rtol=1e-4, atol=1e-5)
     state = sub.state(layer)["buffers"]
-    mean, var = torch.zeros(3), torch.ones(3)
-    expected = cbn_expected(params, x, y, mean, var, True)
-    close(out, expected, f"{what}(x, y) in training mode", HINT_CBN_GENERIC, rtol=1e-4, atol=1e-5)
-    reference_mean = 0.1 * x.double().mean(dim=(0, 2, 3))
-    check("bn.running_mean" in state and torch.allclose(state["bn.running_mean"].double(), reference_mean, atol=1e-5),
-          f"{what}: batch norm's running mean after one pass differs from 0.1 * the batch mean.", HINT_CBN_STATS)
+    for name, value in (("bn.running_mean", CBN_RUNNING_MEAN), ("bn.running_var", CBN_RUNNING_VAR)):
+        check(name in state and torch.allclose(state[name].double(), torch.tensor(value).double(), atol=1e-5),
+              f"{what}: batch norm's {name[3:]} after one pass is not {value}.", HINT_CBN_STATS)
 
 
 # -- ACGAN ---------------------------------------------------------------------------------------------------
@@ -835,130 +882,131 @@ def sub_global(name):
     return Global(name)
 
 
-def acgan_d_reference(sr, cr, yr, sf, cf, yf):
-    import torch.nn.functional as F
-
-    bce_logits = F.binary_cross_entropy_with_logits
-    return (bce_logits(sr, sr.new_ones(sr.shape)) + bce_logits(sf, sf.new_zeros(sf.shape)) + F.cross_entropy(cr, yr)
-            + F.cross_entropy(cf, yf))
-
-
-def acgan_d_wrongs(sr, cr, yr, sf, cf, yf):
-    import torch.nn.functional as F
-
-    bce_logits = F.binary_cross_entropy_with_logits
-    source = bce_logits(sr, sr.new_ones(sr.shape)) + bce_logits(sf, sf.new_zeros(sf.shape))
-    ce_r, ce_f = F.cross_entropy(cr, yr), F.cross_entropy(cf, yf)
-    soft_r, soft_f = F.cross_entropy(cr.softmax(1), yr), F.cross_entropy(cf.softmax(1), yf)
-    nll_r, nll_f = F.nll_loss(cr.softmax(1), yr), F.nll_loss(cf.softmax(1), yf)
-    return [
-        (source + ce_r, HINT_AC_NO_FAKE_CLASS),
-        (source + soft_r + soft_f, HINT_AC_SOFTMAX_CE),
-        (source + nll_r + nll_f, HINT_AC_SOFTMAX_NLL),
-        (bce_logits(sr, sr.new_ones(sr.shape)) + ce_r + ce_f, HINT_AC_NO_SOURCE_FAKE),
-        (bce_logits(sr, sr.new_zeros(sr.shape)) + bce_logits(sf, sf.new_ones(sf.shape)) + ce_r + ce_f, HINT_AC_SOURCE_SWAPPED),
-        ((source + ce_r + ce_f) / 2, HINT_AC_MEAN_OF_TERMS),
-        ((source + ce_r + ce_f) / 4, HINT_AC_MEAN_OF_TERMS),
-    ]
-
-
-def acgan_d_inputs(seed, batch, batch_fake, num_classes, scale=1.5, dtype="float32"):
+def judge_loss(sub, name, args, differentiable, names, expected, grads, what, hint, wrongs=(),
+               hint_finite=HINT_AC_FINITE):
+    """Judge a loss the submission's ``name`` computes from ``args``: a finite scalar equal to ``expected`` (known
+    mistakes in ``wrongs``: (value, hint) pairs), whose gradients with respect to the arguments at the indices
+    ``differentiable`` (called ``names``) equal ``grads``. Tolerances follow the dtype of ``args[0]``."""
     import torch
 
-    g = generator(seed)
-    dt = getattr(torch, dtype)
-    sr = (torch.randn(batch, generator=g, dtype=torch.float64) * scale + 0.4).to(dt)
-    cr = (torch.randn(batch, num_classes, generator=g, dtype=torch.float64) * scale).to(dt)
-    yr = torch.randint(0, num_classes, (batch,), generator=g)
-    sf = (torch.randn(batch_fake, generator=g, dtype=torch.float64) * scale - 0.3).to(dt)
-    cf = (torch.randn(batch_fake, num_classes, generator=g, dtype=torch.float64) * scale).to(dt)
-    yf = torch.randint(0, num_classes, (batch_fake,), generator=g)
-    return sr, cr, yr, sf, cf, yf
-
-
-def judge_acgan_d(sub, inputs, what):
-    import torch
-
-    value, grads = loss_value_and_grads(sub, "acgan_d_loss", inputs, (0, 1, 3, 4), what, HINT_AC_GRADS)
-    local = [t.double().clone().requires_grad_(True) if i in (0, 1, 3, 4) else t for i, t in enumerate(inputs)]
-    expected = acgan_d_reference(*local)
+    value, got = loss_value_and_grads(sub, name, args, differentiable, what, HINT_AC_GRADS)
     if not bool(torch.isfinite(value).all()):
-        fail(f"{what} is not finite.", HINT_AC_FINITE)
-    tol = 1e-4 if inputs[0].dtype == torch.float32 else 1e-9
-    close(value, expected.detach(), what, HINT_AC_D_GENERIC, rtol=tol, atol=tol,
-          diagnoses=[(w.detach(), h) for w, h in acgan_d_wrongs(*local)])
-    want = torch.autograd.grad(expected, [local[i] for i in (0, 1, 3, 4)])
-    for got, exp, name in zip(grads, want, ("source_real", "class_real", "source_fake", "class_fake")):
-        check(got is not None, f"{what}: no gradient reached {name}.", HINT_AC_GRADS)
-        close(got, exp, f"{what}: the gradient with respect to {name}", HINT_AC_GRADS, rtol=tol, atol=tol)
+        fail(f"{what} is not finite.", hint_finite)
+    tol = 1e-4 if args[0].dtype == torch.float32 else 1e-9
+    close(value, torch.as_tensor(expected, dtype=torch.float64), what, hint, rtol=tol, atol=tol,
+          diagnoses=[(torch.as_tensor(w, dtype=torch.float64), h) for w, h in wrongs])
+    for grad, want, arg in zip(got, grads, names):
+        check(grad is not None, f"{what}: no gradient reached {arg}.", HINT_AC_GRADS)
+        close(grad, torch.as_tensor(want, dtype=torch.float64), f"{what}: the gradient with respect to {arg}",
+              HINT_AC_GRADS, rtol=tol, atol=tol)
+
+
+ACGAN_D_NAMES = ("source_real", "class_real", "source_fake", "class_fake")
+ACGAN_G_NAMES = ("source_fake", "class_fake")
+
+
+def judge_acgan_d(sub, inputs, expected, grads, what, wrongs=()):
+    """acgan_d_loss(*inputs) against ``expected`` and its gradients ``grads`` (one per logit tensor)."""
+    judge_loss(sub, "acgan_d_loss", inputs, (0, 1, 3, 4), ACGAN_D_NAMES, expected, grads, what, HINT_AC_D_GENERIC,
+               wrongs)
+
+
+def judge_acgan_g(sub, inputs, expected, grads, what, wrongs=()):
+    """acgan_g_loss(*inputs) against ``expected`` and its gradients ``grads`` (source and class logits)."""
+    judge_loss(sub, "acgan_g_loss", inputs, (0, 1), ACGAN_G_NAMES, expected, grads, what, HINT_AC_G_GENERIC, wrongs)
+
+
+def log_rows(rows, shift):
+    """Logits ``shift + log(rows)``: their softmax is each row divided by its sum (shift-free, so no logit is 0)."""
+    import torch
+
+    return (torch.tensor(rows, dtype=torch.float64).log() + shift).float()
+
+
+def acgan_d_case():
+    """2 real and 3 fake samples, K = 3, logits chosen so that every sigmoid and softmax is a simple fraction."""
+    import torch
+
+    ln = math.log
+    source_real = torch.tensor([ln(3), -ln(2)])                 # sigmoid 3/4, 1/3
+    class_real = log_rows([[1, 2, 5], [3, 1, 4]], 0.5)          # softmax [1, 2, 5] / 8, [3, 1, 4] / 8
+    source_fake = torch.tensor([ln(4), -ln(3), ln(1.5)])       # sigmoid 4/5, 1/4, 3/5
+    class_fake = log_rows([[2, 1, 1], [1, 3, 4], [2, 5, 3]], -0.25)   # [2, 1, 1] / 4, [1, 3, 4] / 8, [2, 5, 3] / 10
+    return source_real, class_real, torch.tensor([2, 0]), source_fake, class_fake, torch.tensor([1, 2, 0])
+
+
+# Worked out by hand on acgan_d_case(): BCE(source_real, 1) = mean(log 4/3, log 3) = log 2; BCE(source_fake, 0) =
+# mean(log 5, log 4/3, log 5/2) = log(50/3) / 3; CE(class_real, [2, 0]) = mean(log 8/5, log 8/3) = log(64/15) / 2;
+# CE(class_fake, [1, 2, 0]) = mean(log 4, log 2, log 5) = log(40) / 3. Gradients: (sigmoid - target) / B for the
+# sources, (softmax - one-hot) / B for the classes.
+ACGAN_D_EXPECTED = math.log(2) + math.log(50 / 3) / 3 + math.log(64 / 15) / 2 + math.log(40) / 3   # 3.585994
+ACGAN_D_GRADS = ([-1 / 8, -1 / 3], [[1 / 16, 1 / 8, -3 / 16], [-5 / 16, 1 / 16, 1 / 4]], [4 / 15, 1 / 12, 1 / 5],
+                 [[1 / 6, -1 / 4, 1 / 12], [1 / 24, 1 / 8, -1 / 6], [-4 / 15, 1 / 6, 1 / 10]])
+#: What the known mistakes give on acgan_d_case() (stored from a trusted run).
+ACGAN_D_WRONGS = [
+    (2.3563671939420217, HINT_AC_NO_FAKE_CLASS),   # no CE(class_fake, y_fake)
+    (3.7047125930417892, HINT_AC_SOFTMAX_CE),      # softmax, then cross_entropy
+    (0.8142840861466241, HINT_AC_SOFTMAX_NLL),     # softmax, then nll_loss
+    (2.6481901063933213, HINT_AC_NO_SOURCE_FAKE),  # no BCE(source_fake, 0)
+    (3.5576771725141008, HINT_AC_SOURCE_SWAPPED),  # source targets swapped
+    (1.7929968393233335, HINT_AC_MEAN_OF_TERMS),   # the four terms over 2
+    (0.8964984196616668, HINT_AC_MEAN_OF_TERMS),   # the four terms over 4
+]
 
 
 @register(ACGAN_DL, points=1.5)
 def acgan_d_loss_generic(sub):
-    """6 real and 4 fake samples, K = 3, generic logits: the sum of the four batch means, and its gradients with respect to the four logit tensors."""
-    judge_acgan_d(sub, acgan_d_inputs(21, 6, 4, 3), "acgan_d_loss (6 real, 4 fake, K = 3)")
+    """2 real and 3 fake samples, K = 3, logits whose sigmoids and softmaxes are simple fractions: the sum of the four batch means and its gradients with respect to the four logit tensors, worked out by hand."""
+    judge_acgan_d(sub, acgan_d_case(), ACGAN_D_EXPECTED, ACGAN_D_GRADS, "acgan_d_loss (2 real, 3 fake, K = 3)",
+                  ACGAN_D_WRONGS)
 
 
-def acgan_g_reference(sf, cf, yf):
-    import torch.nn.functional as F
-
-    return F.binary_cross_entropy_with_logits(sf, sf.new_ones(sf.shape)) + F.cross_entropy(cf, yf)
-
-
-def acgan_g_wrongs(sf, cf, yf):
-    import torch.nn.functional as F
-
-    bce_logits = F.binary_cross_entropy_with_logits
-    ce = F.cross_entropy(cf, yf)
-    return [
-        (-bce_logits(sf, sf.new_zeros(sf.shape)) + ce, HINT_AC_G_SATURATING),
-        (-bce_logits(sf, sf.new_zeros(sf.shape)) - ce, HINT_AC_G_SATURATING),
-        (bce_logits(sf, sf.new_ones(sf.shape)), HINT_AC_G_NO_CLASS),
-        (bce_logits(sf, sf.new_ones(sf.shape)) + F.cross_entropy(cf.softmax(1), yf), HINT_AC_SOFTMAX_CE),
-        (bce_logits(sf, sf.new_ones(sf.shape)) + F.nll_loss(cf.softmax(1), yf), HINT_AC_SOFTMAX_NLL),
-    ]
-
-
-def judge_acgan_g(sub, inputs, what):
+def acgan_g_case():
+    """3 fakes, K = 4, logits chosen so that every sigmoid and softmax is a simple fraction."""
     import torch
 
-    value, grads = loss_value_and_grads(sub, "acgan_g_loss", inputs, (0, 1), what, HINT_AC_GRADS)
-    local = [t.double().clone().requires_grad_(True) if i in (0, 1) else t for i, t in enumerate(inputs)]
-    expected = acgan_g_reference(*local)
-    if not bool(torch.isfinite(value).all()):
-        fail(f"{what} is not finite.", HINT_AC_FINITE)
-    tol = 1e-4 if inputs[0].dtype == torch.float32 else 1e-9
-    close(value, expected.detach(), what, HINT_AC_G_GENERIC, rtol=tol, atol=tol,
-          diagnoses=[(w.detach(), h) for w, h in acgan_g_wrongs(*local)])
-    want = torch.autograd.grad(expected, local[:2])
-    for got, exp, name in zip(grads, want, ("source_fake", "class_fake")):
-        check(got is not None, f"{what}: no gradient reached {name}.", HINT_AC_GRADS)
-        close(got, exp, f"{what}: the gradient with respect to {name}", HINT_AC_GRADS, rtol=tol, atol=tol)
+    ln = math.log
+    source_fake = torch.tensor([ln(3), -ln(4), ln(1.5)])       # sigmoid 3/4, 1/5, 3/5
+    class_fake = log_rows([[1, 2, 3, 2], [4, 1, 2, 3], [1, 1, 1, 5]], 0.75)   # rows over 8, 10, 8
+    return source_fake, class_fake, torch.tensor([2, 0, 3])
+
+
+# Worked out by hand on acgan_g_case(): BCE(source_fake, 1) = mean(log 4/3, log 5, log 5/3) = log(100/9) / 3;
+# CE(class_fake, [2, 0, 3]) = mean(log 8/3, log 10/4, log 8/5) = log(32/3) / 3.
+ACGAN_G_EXPECTED = math.log(100 / 9) / 3 + math.log(32 / 3) / 3                                      # 1.591690
+ACGAN_G_GRADS = ([-1 / 12, -4 / 15, -2 / 15],
+                 [[1 / 24, 1 / 12, -5 / 24, 1 / 12], [-1 / 5, 1 / 30, 1 / 15, 1 / 10], [1 / 24, 1 / 24, 1 / 24, -1 / 8]])
+ACGAN_G_WRONGS = [
+    (-0.05286834339221291, HINT_AC_G_SATURATING),  # -BCE(source_fake, 0) + CE
+    (-1.6309507528132907, HINT_AC_G_SATURATING),   # -BCE(source_fake, 0) - CE
+    (0.8026485362172906, HINT_AC_G_NO_CLASS),      # no class term
+    (1.9840904649913564, HINT_AC_SOFTMAX_CE),      # softmax, then cross_entropy
+    (0.335981869550624, HINT_AC_SOFTMAX_NLL),      # softmax, then nll_loss
+]
 
 
 @register(ACGAN_GL, points=1)
 def acgan_g_loss_generic(sub):
-    """5 fakes, K = 4, generic logits: BCE(source_fake, 1) + CE(class_fake, y_fake) and its gradients."""
-    sr, cr, yr, *_ = acgan_d_inputs(22, 5, 1, 4)
-    judge_acgan_g(sub, (sr, cr, yr), "acgan_g_loss (5 fakes, K = 4)")
+    """3 fakes, K = 4, logits whose sigmoids and softmaxes are simple fractions: BCE(source_fake, 1) + CE(class_fake, y_fake) and its gradients, worked out by hand."""
+    judge_acgan_g(sub, acgan_g_case(), ACGAN_G_EXPECTED, ACGAN_G_GRADS, "acgan_g_loss (3 fakes, K = 4)",
+                  ACGAN_G_WRONGS)
 
 
 # -- the double-softmax floor ---------------------------------------------------------------------------------
 
-def floor_case(sub, num_classes):
+def floor_case(sub, num_classes, expected, diagnoses=()):
     value = sub.call("double_softmax_floor", num_classes)
     what = f"double_softmax_floor({num_classes})"
     check(isinstance(value, float) and not isinstance(value, bool), f"{what} returned {type(value).__name__}.",
           HINT_FLOOR_TYPE)
-    close(value, math.log(1 + (num_classes - 1) / math.e), what, HINT_FLOOR_GENERIC, rtol=1e-9, atol=1e-12,
-          diagnoses=[(math.log(num_classes), HINT_FLOOR_LOG_K)] if num_classes > 1 else [])
+    close(value, expected, what, HINT_FLOOR_GENERIC, rtol=1e-9, atol=1e-12, diagnoses=diagnoses)
 
 
 @register(FLOOR, points=1)
 def floor_one_and_ten_classes(sub):
     """K = 1: 0.0 (one class, nothing to get wrong); K = 10: the 1.46 of the text (to 1e-9), as Python floats."""
-    floor_case(sub, 1)
-    floor_case(sub, 10)
+    floor_case(sub, 1, 0.0)
+    floor_case(sub, 10, 1.461150171734475, [(2.302585092994046, HINT_FLOOR_LOG_K)])   # the latter is log 10
 
 
 # -- InfoGAN --------------------------------------------------------------------------------------------------
@@ -981,8 +1029,10 @@ def latent_call(sub, batch, noise_dim, num_categories, num_continuous, seed):
     check(bool(((c_cat >= 0) & (c_cat < num_categories)).all()), f"{what}: c_cat outside 0..{num_categories - 1}.",
           HINT_LATENT_CAT)
     code = latent[:, noise_dim:noise_dim + num_categories]
-    check(torch.equal(code, torch.eye(num_categories)[c_cat]) and torch.equal(latent[:, noise_dim + num_categories:],
-                                                                              c_cont),
+    # one 1 per row, in column c_cat, and 0 elsewhere (its entries sum to 1 and are all 0 or 1)
+    is_code = bool(((code == 0) | (code == 1)).all()) and bool((code.sum(1) == 1).all()) and bool(
+        (code.gather(1, c_cat.view(-1, 1)) == 1).all())
+    check(is_code and torch.equal(latent[:, noise_dim + num_categories:], c_cont),
           f"{what}: latent[:, {noise_dim}:] is not [one_hot(c_cat), c_cont].", HINT_LATENT_LAYOUT)
     return what, latent, c_cat, c_cont
 
@@ -1005,77 +1055,58 @@ def latent_layout_and_ranges(sub):
     judge_continuous(c_cont, what)
 
 
-def q_reference(cat_logits, c_cat, cont_mean, c_cont, cont_weight=1.0):
-    import torch.nn.functional as F
-
-    cat = F.cross_entropy(cat_logits, c_cat)
-    cont = ((c_cont - cont_mean) ** 2 / 2).sum(dim=1).mean()
-    return cat + cont_weight * cont, cat, cont
-
-
-def q_wrongs(cat_logits, c_cat, cont_mean, c_cont, cont_weight=1.0):
-    import torch
-    import torch.nn.functional as F
-
-    cat = F.cross_entropy(cat_logits, c_cat)
-    sq = (c_cont - cont_mean) ** 2
-    out = []
-    if sq.numel():
-        out += [
-            (cat + cont_weight * ((c_cont - torch.sigmoid(cont_mean)) ** 2 / 2).sum(1).mean(), HINT_Q_SQUASHED),
-            (cat + cont_weight * ((c_cont - torch.tanh(cont_mean)) ** 2 / 2).sum(1).mean(), HINT_Q_SQUASHED),
-            (cat + cont_weight * (sq / 2).mean(), HINT_Q_MEAN_OVER_CODES),
-            (cat + cont_weight * sq.mean(), HINT_Q_MEAN_OVER_CODES),
-            (cat + cont_weight * sq.sum(1).mean(), HINT_Q_NO_HALF),
-        ]
-    out.append((F.cross_entropy(cat_logits.softmax(1), c_cat) + cont_weight * (sq / 2).sum(1).mean(), HINT_Q_SOFTMAX))
-    return out
-
-
-def q_inputs(seed, batch, num_categories, num_continuous, dtype="float32", scale=1.3):
+def judge_q(sub, args, parts, grads, what, wrongs=(), cat_wrongs=(), cont_wrongs=()):
+    """infogan_q_loss(*args) returns (loss, cat_part, cont_part) equal to ``parts``, with known wrong values of each
+    in ``wrongs``, ``cat_wrongs`` and ``cont_wrongs``, and the loss's gradients with respect to cat_logits and
+    cont_mean equal to ``grads``."""
     import torch
 
-    g = generator(seed)
-    dt = getattr(torch, dtype)
-    cat_logits = (torch.randn(batch, num_categories, generator=g, dtype=torch.float64) * scale).to(dt)
-    c_cat = torch.randint(0, num_categories, (batch,), generator=g)
-    cont_mean = (torch.randn(batch, num_continuous, generator=g, dtype=torch.float64) * 0.8).to(dt)
-    c_cont = (torch.rand(batch, num_continuous, generator=g, dtype=torch.float64) * 2 - 1).to(dt)
-    return cat_logits, c_cat, cont_mean, c_cont
-
-
-def judge_q(sub, inputs, what, cont_weight=None):
-    import torch
-
-    args = list(inputs) + ([] if cont_weight is None else [cont_weight])
-    weight = 1.0 if cont_weight is None else cont_weight
     out = sub.call("infogan_q_loss", *args)
     if not isinstance(out, tuple) or len(out) != 3:
         fail(f"{what} returned {type(out).__name__}, expected (loss, cat_part, cont_part).", HINT_Q_TRIPLE)
-    local = [t.double().clone().requires_grad_(True) if i in (0, 2) else t for i, t in enumerate(inputs)]
-    expected = q_reference(*local, weight)
-    tol = 1e-4 if inputs[0].dtype == torch.float32 else 1e-9
-    loss_diag = [(w.detach(), h) for w, h in q_wrongs(*local, weight)]
-    close(out[1], expected[1].detach(), f"{what}: cat_part", HINT_Q_GENERIC, rtol=tol, atol=tol,
-          diagnoses=[(torch.nn.functional.cross_entropy(local[0].softmax(1), local[1]).detach(), HINT_Q_SOFTMAX)])
-    if weight != 1.0:
-        close(out[2], expected[2].detach(), f"{what}: cont_part", HINT_Q_GENERIC, rtol=tol, atol=tol,
-              diagnoses=[(weight * expected[2].detach(), HINT_Q_WEIGHT)])
-    close(out[0], expected[0].detach(), f"{what}: loss", HINT_Q_GENERIC, rtol=tol, atol=tol, diagnoses=loss_diag)
-    close(out[2], expected[2].detach(), f"{what}: cont_part", HINT_Q_GENERIC, rtol=tol, atol=tol)
-    value, grads = loss_value_and_grads(sub, "infogan_q_loss", args, (0, 2), what, HINT_AC_GRADS)
-    want = torch.autograd.grad(expected[0], [local[0], local[2]], allow_unused=True)
-    for got, exp, name in zip(grads, want, ("cat_logits", "cont_mean")):
-        if exp is None or exp.numel() == 0:
-            continue
-        check(got is not None, f"{what}: no gradient reached {name}.", HINT_AC_GRADS)
-        close(got, exp, f"{what}: the gradient with respect to {name}", HINT_AC_GRADS, rtol=tol, atol=tol)
+    tol = 1e-4 if args[0].dtype == torch.float32 else 1e-9
+    close(out[1], parts[1], f"{what}: cat_part", HINT_Q_GENERIC, rtol=tol, atol=tol, diagnoses=cat_wrongs)
+    if cont_wrongs:  # cont_weight applied inside cont_part would also make the loss wrong: say so first
+        close(out[2], parts[2], f"{what}: cont_part", HINT_Q_GENERIC, rtol=tol, atol=tol, diagnoses=cont_wrongs)
+    # the loss's value and its gradients; no gradient is compared for an empty cont_mean (no continuous code)
+    keep = [i for i, g in zip((0, 2), grads) if g is not None]
+    judge_loss(sub, "infogan_q_loss", args, keep, [("cat_logits", "cont_mean")[i // 2] for i in keep], parts[0],
+               [g for g in grads if g is not None], f"{what}: loss", HINT_Q_GENERIC, wrongs)
+    close(out[2], parts[2], f"{what}: cont_part", HINT_Q_GENERIC, rtol=tol, atol=tol)
+
+
+def q_case():
+    """3 samples, 3 categories and 3 continuous codes (so that a mean over codes and batch is no factor of 2 away)."""
+    import torch
+
+    cat_logits = log_rows([[1, 2, 1], [3, 1, 1], [2, 3, 5]], 0.3)   # softmax [1, 2, 1] / 4, [3, 1, 1] / 5, [2, 3, 5] / 10
+    cont_mean = torch.tensor([[0.5, -0.25, 1.25], [1.5, 0.75, -0.5], [-1.0, 0.25, 0.125]])
+    c_cont = torch.tensor([[0.25, 0.5, 1.0], [-0.5, 1.0, -0.75], [-0.75, -0.25, 0.5]])
+    return cat_logits, torch.tensor([0, 2, 1]), cont_mean, c_cont
+
+
+# Worked out by hand on q_case(): cat_part = mean(log 4, log 5, log 10/3) = log(200/3) / 3; c_cont - cont_mean has
+# rows [-1/4, 3/4, -1/4], [-2, 1/4, -1/4], [1/4, -1/2, 3/8], so the halved squares sum to 11/32, 66/32 and 29/128 and
+# cont_part is their mean, 337/384. Gradients: (softmax - one-hot) / 3 and (cont_mean - c_cont) / 3.
+Q_CAT, Q_CONT = math.log(200 / 3) / 3, 337 / 384                                            # 1.399902, 0.877604
+Q_GRADS = ([[-1 / 4, 1 / 6, 1 / 12], [1 / 5, 1 / 15, -4 / 15], [1 / 15, -7 / 30, 1 / 6]],
+           [[1 / 12, -1 / 4, 1 / 12], [2 / 3, -1 / 12, 1 / 12], [-1 / 12, 1 / 6, -1 / 8]])
+#: What the known mistakes give on q_case() (the halved squares' sum is 337/128, their plain sum 337/64).
+Q_WRONGS = [
+    (2.233453409864817, HINT_Q_SQUASHED),             # sigmoid(cont_mean)
+    (1.9331582531001628, HINT_Q_SQUASHED),            # tanh(cont_mean)
+    (Q_CAT + 337 / 128 / 9, HINT_Q_MEAN_OVER_CODES),  # halved squares averaged over batch and codes
+    (Q_CAT + 337 / 64 / 9, HINT_Q_MEAN_OVER_CODES),   # squares averaged over batch and codes
+    (Q_CAT + 337 / 192, HINT_Q_NO_HALF),              # no factor 1/2
+    (1.193108475846653 + Q_CONT, HINT_Q_SOFTMAX),     # softmax, then cross_entropy
+]
 
 
 @register(INFO_Q, points=1.5)
 def q_loss_generic(sub):
-    """6 samples, K = 4, C = 2, generic logits, means and codes: the three parts, and gradients to cat_logits and cont_mean."""
-    judge_q(sub, q_inputs(41, 6, 4, 2), "infogan_q_loss (B 6, K 4, C 2)")
+    """3 samples, 3 categories, 3 continuous codes, logits whose softmaxes are simple fractions: the three parts and the loss's gradients with respect to cat_logits and cont_mean, worked out by hand."""
+    judge_q(sub, q_case(), (Q_CAT + Q_CONT, Q_CAT, Q_CONT), Q_GRADS, "infogan_q_loss (B 3, K 3, C 3)", Q_WRONGS,
+            [(1.193108475846653, HINT_Q_SOFTMAX)])
 
 
 __all__ = ["CheckFailure"]

@@ -45,6 +45,22 @@ def tiny_mlp(in_dim, out_dim, seed, hidden=5, dtype="float64"):
     return net
 
 
+class _CountsBackward:
+    """Mixin for stand-in modules: ``backward_count`` counts the gradients that reached the outputs passed to
+    ``_watch`` (one per backward pass through them), so a test sees how many losses used an undetached output."""
+
+    backward_count = 0
+
+    def _watch(self, out):
+        if out.requires_grad:
+            out.register_hook(self._count)
+        return out
+
+    def _count(self, grad):
+        self.backward_count += 1
+        return grad
+
+
 def probe_generator(latent_dim, data_dim, seed, dtype="float64"):
     """A :func:`tiny_mlp` generator that counts backward passes through its output (``backward_count``).
 
@@ -53,21 +69,14 @@ def probe_generator(latent_dim, data_dim, seed, dtype="float64"):
     """
     import torch
 
-    class ProbeGenerator(torch.nn.Module):
+    class ProbeGenerator(_CountsBackward, torch.nn.Module):
         def __init__(self):
             super().__init__()
             self.net = tiny_mlp(latent_dim, data_dim, seed, dtype=dtype)
             self.backward_count = 0
 
         def forward(self, noise):
-            out = self.net(noise)
-            if out.requires_grad:
-                out.register_hook(self._count)
-            return out
-
-        def _count(self, grad):
-            self.backward_count += 1
-            return grad
+            return self._watch(self.net(noise))
 
     return ProbeGenerator()
 
@@ -401,7 +410,7 @@ def lab4_cond_generator(latent_dim, num_classes, data_dim, seed, batchnorm=False
 
     gen = torch.Generator().manual_seed(int(seed))
 
-    class CondGenerator(torch.nn.Module):
+    class CondGenerator(_CountsBackward, torch.nn.Module):
         def __init__(self):
             super().__init__()
             layers = [torch.nn.Linear(latent_dim + num_classes, data_dim)]
@@ -422,14 +431,7 @@ def lab4_cond_generator(latent_dim, num_classes, data_dim, seed, batchnorm=False
             if len(y) != len(z):
                 raise ValueError(f"the generator got {len(z)} latents but {len(y)} labels")
             code = torch.nn.functional.one_hot(y.long(), num_classes).to(z.dtype) * 2
-            out = self.net(torch.cat([z, code], dim=1)).view(len(z), 1, 1, data_dim)
-            if out.requires_grad:
-                out.register_hook(self._count)
-            return out
-
-        def _count(self, grad):
-            self.backward_count += 1
-            return grad
+            return self._watch(self.net(torch.cat([z, code], dim=1)).view(len(z), 1, 1, data_dim))
 
     return CondGenerator()
 
@@ -479,11 +481,12 @@ def lab4_value_and_grads(fn, args, differentiable, weights=None):
 
 
 def set_parameter(module, name, value):
-    """Set ``module``'s parameter ``name`` to ``value`` (in place, keeping its dtype)."""
+    """Set ``module``'s parameter ``name`` (a dotted path such as ``"embed.weight"``) to ``value`` (in place,
+    keeping its dtype), so that a test knows every number the module computes with."""
     import torch
 
     with torch.no_grad():
-        getattr(module, name).copy_(torch.as_tensor(value))
+        module.get_parameter(name).copy_(torch.as_tensor(value))
     return None
 
 
