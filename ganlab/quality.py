@@ -331,3 +331,33 @@ def measure_quality(real_images, fake_images, extractor: str = "offline-digits",
     return {"fid": fid_from_features(real_f, fake_f), "kid_mean": kid_mean, "kid_std": kid_std,
             "inception_score": is_mean, "inception_score_std": is_std, "n_real": len(real_images),
             "n_fake": len(fake_images), "extractor": extractor, "weights": EXTRACTORS[extractor].weights}
+
+
+def degrade(images, noise: float = 0.0, blur: float = 0.0, seed: int = 0):
+    """Real images made worse by a known amount, to place a model's FID between the floor and the ceiling.
+
+    ``images`` (N, C, H, W) in [-1, 1]; ``blur``: standard deviation in pixels of a Gaussian blur (0: none),
+    applied first; ``noise``: standard deviation of added Gaussian pixel noise (0: none, drawn from ``seed``).
+    Returns a new tensor clamped to [-1, 1]; the input is left unchanged.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    if noise < 0 or blur < 0:
+        raise ValueError("noise and blur must be >= 0")
+    out = images.float()
+    if blur > 0:
+        radius = max(1, int(3 * blur + 0.5))
+        offsets = torch.arange(-radius, radius + 1, dtype=torch.float32)
+        kernel = torch.exp(-offsets ** 2 / (2 * blur ** 2))
+        kernel = kernel / kernel.sum()
+        channels = out.shape[1]
+        # separable blur, reflecting at the border so the edges keep their brightness
+        out = F.conv2d(F.pad(out, (radius, radius, 0, 0), mode="reflect"),
+                       kernel.view(1, 1, 1, -1).repeat(channels, 1, 1, 1), groups=channels)
+        out = F.conv2d(F.pad(out, (0, 0, radius, radius), mode="reflect"),
+                       kernel.view(1, 1, -1, 1).repeat(channels, 1, 1, 1), groups=channels)
+    if noise > 0:
+        g = torch.Generator().manual_seed(seed)
+        out = out + noise * torch.randn(out.shape, generator=g)
+    return out.clamp(-1.0, 1.0) if (noise > 0 or blur > 0) else out.clone()
