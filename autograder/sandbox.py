@@ -532,6 +532,11 @@ def warm_enabled() -> bool:
 _WARM_UNAVAILABLE: set = set()
 
 
+#: How long a template may take to import ``ganlab.grading.worker.WARM_IMPORTS`` before its second child (about 2 s
+#: on an idle 2-core machine; far longer under load).
+PRELOAD_SECONDS = 180.0
+
+
 class TemplateFailed(Exception):
     """The template did not fork a child as asked: it is closed and never used again."""
 
@@ -689,6 +694,8 @@ class Template:
             os.close(rep_w)
             req_r = rep_w = -1
             message = self._receive(20.0)
+            if message.get("event") == "preloading":  # a reused template imports the labs' modules once first
+                message = self._receive(PRELOAD_SECONDS)
             ns_pid = message.get("pid")
             if message.get("event") != "forked" or type(ns_pid) is not int:
                 raise TemplateFailed("the template did not fork")

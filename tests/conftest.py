@@ -17,6 +17,10 @@ def _uses_module_fixture(item) -> bool:
     return any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
 
 
+# tryfirst: pytest-xdist reads the xdist_group marks in its own pytest_collection_modifyitems (it appends the group
+# to each node id); run after it, as this hook did until 2026-11-30, the marks added here came too late and the
+# corpus fixture was built on both workers (159 s each in CI).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     grouped = {item.module.__name__ for item in items if getattr(item, "module", None) is not None
                and _uses_module_fixture(item)}
