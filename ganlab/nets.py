@@ -21,37 +21,48 @@ __all__ = ["DigitsClassifier", "FacesClassifier", "SmallDigitsClassifier"]
 
 
 class DigitsClassifier(nn.Module):
-    """Small CNN for 28 x 28 grey digits in [-1, 1]: 10-class logits and 64-d penultimate features."""
+    """Small CNN for 28 x 28 grey digits in [-1, 1]: 10-class logits and 64-d penultimate features.
+
+    Three 3 x 3 convolutions of widths ``widths`` (two max-pools between them, then a global average), a 64-d
+    penultimate layer and a linear head. :class:`SmallDigitsClassifier` is the same network, narrower and at
+    16 x 16: both ship weights whose state-dict keys are those of this layout.
+    """
 
     num_features = 64
     num_classes = 10
+    #: Input size: any image is resized to it (antialiased) by :meth:`prepare`.
+    resolution = 28
+    #: Output channels of the three convolutions.
+    widths = (32, 64, 64)
     #: Features are the penultimate activations times this constant, so that |x|^2 / d is about 1 on
     #: real digits (the KID kernel (x.y / d + 1)^3 expects features of order 1). Logits are unaffected.
     feature_scale = 0.15
 
     def __init__(self):
         super().__init__()
+        c1, c2, c3 = self.widths
         self.body = nn.Sequential(
-            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(),
-            nn.MaxPool2d(2),                                   # 14 x 14
-            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
-            nn.MaxPool2d(2),                                   # 7 x 7
-            nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
-            nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-            nn.Linear(64, 64), nn.ReLU(),                      # penultimate features
+            nn.Conv2d(1, c1, 3, padding=1), nn.ReLU(),
+            nn.MaxPool2d(2),                                   # (B, c1, R / 2, R / 2), R = resolution
+            nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(),
+            nn.MaxPool2d(2),                                   # (B, c2, R / 4, R / 4)
+            nn.Conv2d(c2, c3, 3, padding=1), nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(),             # (B, c3)
+            nn.Linear(c3, self.num_features), nn.ReLU(),       # penultimate features
         )
-        self.head = nn.Linear(64, 10)
+        self.head = nn.Linear(self.num_features, self.num_classes)
 
-    @staticmethod
-    def prepare(images):
-        """Any (N, C, H, W) images in [-1, 1] -> (N, 1, 28, 28): channel mean, bilinear resize."""
+    @classmethod
+    def prepare(cls, images):
+        """Any (N, C, H, W) images in [-1, 1] -> (N, 1, R, R), R = ``resolution``: channel mean, bilinear
+        antialiased resize."""
         if images.dim() == 3:
             images = images.unsqueeze(1)
         images = images.float()
         if images.shape[1] != 1:
             images = images.mean(dim=1, keepdim=True)
-        if images.shape[-2:] != (28, 28):
-            images = torch.nn.functional.interpolate(images, size=(28, 28), mode="bilinear",
+        if images.shape[-2:] != (cls.resolution, cls.resolution):
+            images = torch.nn.functional.interpolate(images, size=(cls.resolution, cls.resolution), mode="bilinear",
                                                      align_corners=False, antialias=True)
         return images
 
@@ -132,47 +143,14 @@ class FacesClassifier(nn.Module):
         return self.logits(images)
 
 
-class SmallDigitsClassifier(nn.Module):
+class SmallDigitsClassifier(DigitsClassifier):
     """Small CNN for grey digits at 16 x 16 (any input size is resized to it): Lab 4's independent judge.
 
     Trained on the real UCI digits only (``tools/train_real_digits_classifier.py``); about ten times cheaper
-    than :class:`DigitsClassifier`, which suits digits that hold 8 x 8 pixels of information. Class logits and
-    64-d penultimate features (for the intra-class spread).
+    than :class:`DigitsClassifier` (the same layout, narrower and at 16 x 16), which suits digits that hold 8 x 8
+    pixels of information. Class logits and 64-d penultimate features (for the intra-class spread), unscaled.
     """
 
-    num_features = 64
-    num_classes = 10
     resolution = 16
-
-    def __init__(self):
-        super().__init__()
-        self.body = nn.Sequential(
-            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(),
-            nn.MaxPool2d(2),                                   # 8 x 8
-            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
-            nn.MaxPool2d(2),                                   # 4 x 4
-            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
-            nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-            nn.Linear(64, 64), nn.ReLU(),                      # penultimate features
-        )
-        self.head = nn.Linear(64, 10)
-
-    @classmethod
-    def prepare(cls, images):
-        """Any (N, C, H, W) images in [-1, 1] -> (N, 1, 16, 16): channel mean, bilinear antialiased resize."""
-        if images.dim() == 3:
-            images = images.unsqueeze(1)
-        images = images.float()
-        if images.shape[1] != 1:
-            images = images.mean(dim=1, keepdim=True)
-        if images.shape[-2:] != (cls.resolution, cls.resolution):
-            images = F.interpolate(images, size=(cls.resolution, cls.resolution), mode="bilinear",
-                                   align_corners=False, antialias=True)
-        return images
-
-    def features_and_logits(self, images):
-        hidden = self.body(self.prepare(images))
-        return hidden, self.head(hidden)
-
-    def forward(self, images):
-        return self.features_and_logits(images)[1]
+    widths = (16, 32, 64)
+    feature_scale = 1.0
