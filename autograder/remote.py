@@ -58,6 +58,7 @@ class WorkerSession:
         self.deadline = None
         self.test_budget = self.limits.test_seconds or 10.0
         self.test_broken = False  # the worker was restarted during the current test: its refs are gone
+        self.start_seconds = 0.0  # waiting for a template and forking, or starting cold (restarts included)
 
     # -- life cycle ---------------------------------------------------------------------
     def start(self) -> None:
@@ -69,8 +70,12 @@ class WorkerSession:
         if time.monotonic() >= self.budget_deadline:
             raise self.budget_lost()
         self.stage = self.stage or Stage()
-        self.proc, self.req_fd, self.rep_fd, self.mode = spawn(self.stage, self.limits, self.sandbox)
-        self._expect_event("ready", min(time.monotonic() + 60, self.budget_deadline))
+        started = time.monotonic()
+        try:
+            self.proc, self.req_fd, self.rep_fd, self.mode = spawn(self.stage, self.limits, self.sandbox)
+            self._expect_event("ready", min(time.monotonic() + 60, self.budget_deadline))
+        finally:
+            self.start_seconds += time.monotonic() - started
         self._load()
 
     def budget_lost(self) -> WorkerLost:

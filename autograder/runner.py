@@ -96,10 +96,16 @@ def fd_hash(fd: int) -> str:
 
 
 def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = None,
-          sandbox: SandboxConfig | None = None) -> Report:
-    """Grade ``path``. Problems with the submission end up in the report, never as an exception."""
+          sandbox: SandboxConfig | None = None, timings: dict | None = None) -> Report:
+    """Grade ``path``. Problems with the submission end up in the report, never as an exception.
+
+    ``timings``, if given, receives the seconds of each phase (``benchmarks/grading.py --phases`` prints them):
+    ``read_and_plan`` (the bounded parsing subprocess), ``grader_imports`` (the lab's tests, torch with them),
+    ``worker_start`` (waiting for a warm template and forking, or a cold start; restarts included),
+    ``load_definitions`` (the submission's statements in the worker), ``tests`` and ``close``."""
     path = Path(path)
     started = time.monotonic()
+    timings = {} if timings is None else timings
     limits = limits or Limits()
     # A warm worker template starts now, while this process reads and plans the notebook (see sandbox.Template).
     prewarm(sandbox, limits)
@@ -121,13 +127,16 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
             report.errors.append(f"cannot read the file: {exc.strerror or exc}")
         finally:
             os.close(fd)
+    timings["read_and_plan"] = time.monotonic() - started
     if report.lab is None:
         defined = {n for s in (plan.statements if plan else []) for n in s.defines}
         report.lab = labs.detect(path, plan.lab_hint if plan else None, defined)
     if report.lab is None or report.lab not in labs.LABS:
         raise UnknownLab(f"cannot tell which lab {path} is; pass --lab (one of {', '.join(labs.LABS)})")
+    mark = time.monotonic()
     specs = labs.load_tests(report.lab)
     exercises = exercises_for(report.lab)
+    timings["grader_imports"] = time.monotonic() - mark
     report.max_score = sum(t.points for t in specs)
     if plan is None:
         report.tests = [TestResult(t.exercise, t.name, t.points, 0.0, False, t.hidden,
@@ -140,7 +149,11 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
         sandbox = SandboxConfig(sandbox.mode, [*sandbox.hide, path.absolute().parent.resolve()])
         session = WorkerSession(plan, limits, sandbox, budget_deadline=budget_deadline)
         try:
+            mark = time.monotonic()
             report.tests = _run(session, plan, specs, exercises)
+            timings["worker_start"] = session.start_seconds
+            timings["load_definitions"] = session.report.seconds
+            timings["tests"] = time.monotonic() - mark - session.start_seconds - session.report.seconds
             report.internal_error = any(t.message.startswith(INTERNAL) for t in report.tests)
             if report.internal_error:
                 report.errors.append("the grader itself failed on some tests (an internal error, not the "
@@ -151,7 +164,9 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
             for sid, why in session.report.excluded.items():
                 report.warnings.append(why)
         finally:
+            mark = time.monotonic()
             session.close()
+            timings["close"] = time.monotonic() - mark
     for name, ex in exercises.items():
         results = [r for r in report.tests if r.exercise == name]
         failed = [r for r in results if not r.passed]

@@ -2,6 +2,11 @@
 nbgrader, side by side in one run, with the floor of any Python grader on this machine.
 
     python benchmarks/grading.py [LAB ...] [--skip-nbgrader] [--skip-cold]
+    python benchmarks/grading.py [LAB ...] --phases     # where the time of one grade goes
+
+``--phases`` grades each lab's reference three times in one fresh process, as ``python -m autograder`` does
+(templates started first), and prints the seconds of each phase: the first grade is a standalone one, the third
+shows a template serving its third submission (as in a batch).
 
 Goal (issue 12): each lab's reference graded standalone at least 10x faster than ``nbgrader autograde`` of the
 same notebook. The floor is a bare ``python -c 'import torch'``: the grader itself needs torch (it reads the
@@ -29,6 +34,48 @@ def standalone(lab, warm: bool) -> tuple[float, str]:
     return seconds, " ".join(score.split()[1:])
 
 
+PHASES = ("read_and_plan", "grader_imports", "worker_start", "load_definitions", "tests", "close")
+_PHASES_CHILD = """
+import json, sys, time
+started = time.monotonic()
+from autograder import sandbox
+sandbox.prewarm()
+from autograder.runner import grade
+rows = []
+for _ in range(3):
+    t, timings = time.monotonic(), {}
+    report = grade(sys.argv[1], timings=timings)
+    timings["total"] = time.monotonic() - t
+    timings["score"] = f"{report.score:g}/{report.max_score:g}"
+    rows.append(timings)
+rows[0]["process"] = time.monotonic() - started - sum(r["total"] for r in rows)
+print(json.dumps(rows))
+"""
+
+
+def phases(lab) -> list[dict]:
+    import json
+
+    seconds, r = timed([sys.executable, "-c", _PHASES_CHILD, str(lab.solution)], REPO)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr[-2000:])
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def print_phases(ids) -> None:
+    print("seconds per phase; 1st grade = standalone (templates started at process start), 3rd = a template's "
+          "third submission")
+    print(f"{'lab':6s} {'grade':>5s} {'start-up':>8s} " + " ".join(f"{p:>16s}" for p in PHASES)
+          + f" {'total':>7s}  score")
+    for lab_id in ids:
+        rows = phases(labs.LABS[lab_id])
+        for i in (0, 2):
+            row = rows[i]
+            startup = f"{row['process']:8.2f}" if "process" in row else f"{'':8s}"
+            print(f"{lab_id:6s} {i + 1:5d} {startup} " + " ".join(f"{row.get(p, float('nan')):16.2f}" for p in PHASES)
+                  + f" {row['total']:7.2f}  {row['score']}", flush=True)
+
+
 def nbgrader(lab) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -44,12 +91,17 @@ def main(argv=None) -> int:
                         help=f"labs to time (default: all of {', '.join(labs.LABS)})")
     parser.add_argument("--skip-nbgrader", action="store_true", help="time only the standalone grader")
     parser.add_argument("--skip-cold", action="store_true", help="do not time the cold worker (GANLAB_WARM=0)")
+    parser.add_argument("--phases", action="store_true", help="print where the time of each grade goes, then stop")
     args = parser.parse_args(argv)
     try:
         ids = labs.selected(args.labs)
     except ValueError as exc:
         parser.error(str(exc))
     print(f"grading benchmark on {machine()}, load average {load_average()}")
+    if args.phases:
+        print_phases(ids)
+        print(f"load average at the end {load_average()}")
+        return 0
     floor, _ = timed([sys.executable, "-c", "import torch"], REPO)
     print(f"floor: python -c 'import torch': {floor:.1f} s")
     print(f"{'lab':6s} {'warm (s)':>9s} {'cold (s)':>9s} {'nbgrader (s)':>13s} {'nbgrader/warm':>14s}  score")
