@@ -133,7 +133,7 @@ def run_training(step: Callable, generator, discriminator, sample_real: Callable
     (k + 1, batch_size, latent_dim) and returns ``(d_loss, g_loss)`` as floats. ``evaluate(samples)``
     (e.g. a mode-coverage metric) returns ``(modes, quality)`` and runs every ``eval_every`` steps on
     ``num_eval`` samples drawn in eval mode without gradients. ``snapshot_at`` lists steps at which the
-    discriminator map is recorded. ``time_budget`` (seconds) stops the run early.
+    discriminator map is recorded (and ``evaluate`` runs as well). ``time_budget`` (seconds) stops the run early.
     """
     import time
 
@@ -152,7 +152,8 @@ def run_training(step: Callable, generator, discriminator, sample_real: Callable
         with torch.no_grad():
             samples = generator(eval_noise).cpu()
         generator.train()
-        if evaluate is not None and (final or step_index % eval_every == 0):
+        # Snapshot steps are evaluated too, so every panel can show its mode count.
+        if evaluate is not None and (final or step_index % eval_every == 0 or step_index in marks):
             found, quality = evaluate(samples)
             history.coverage_steps.append(step_index)
             history.modes.append(int(found))
