@@ -25,7 +25,7 @@ from ganlab.checks.lab4 import (
     MLP_D, MLP_G, ONE_HOT, PROJ, Q_BLIND, Q_VALUE, STEP, acgan_outputs, build, call_step, cbn_structure, check,
     close, concat_call, expect_raises, fail, floor_case, generator, grid_case, heads_classes_first, interp_case,
     judge_acgan_d, judge_acgan_g, judge_continuous, judge_labels, judge_q, latent_call, local_generator,
-    one_hot_case, params_of, projection_case, run_net, step_inputs, step_setup, with_trusted_helpers,
+    one_hot_case, params_of, projection_case, run_net, step_inputs, step_setup, sub_global, with_trusted_helpers,
     GRID_LATENT, STEP_CLASSES, STEP_DATA, STEP_LATENT,
 )
 from autograder.hidden.lab3 import _SGD, _Adam
@@ -372,6 +372,16 @@ def _one_thread(fn):
         torch.set_num_threads(threads)
 
 
+def _concat_memo(sub, name, h, y, num_classes):
+    """Answer the submission's ``concat_condition(h, y, num_classes)`` with the grader's value while ``name`` (a
+    network) is judged, so that a wrong concat_condition costs only its own exercise's points (the value is
+    computed here, on the instructors' side: no correct concat_condition ships in the package)."""
+    value = torch.cat([h.flatten(1), F.one_hot(y.long(), num_classes).to(h.dtype)], dim=1)
+    if sub.has(name):
+        sub.trusted("ganlab.grading.standins.lab4_trusted_helpers", sub_global(name), [((h, y, num_classes), value)],
+                    keep=False)
+
+
 @register(MLP_G, points=1.5, hidden=True)
 @with_trusted_helpers("ConditionalMLPGenerator")
 def mlp_generator_computes_the_text(sub):
@@ -382,6 +392,7 @@ def mlp_generator_computes_the_text(sub):
         net = build(sub, "ConditionalMLPGenerator", HINT_MLP_G_LAYERS, *args, **kwargs)
         hidden, size = kwargs.get("hidden_dim", 256), kwargs.get("image_size", 16)
         z, y = torch.randn(batch, args[0], generator=torch.Generator().manual_seed(batch)), _labels(batch, args[1], 3)
+        _concat_memo(sub, "ConditionalMLPGenerator", z, y, args[1])
 
         def mistakes():
             return [(lambda: _MLPGenerator(*args, hidden, size, label_first=True), HINT_MLP_G_LAYERS),
@@ -402,6 +413,7 @@ def mlp_discriminator_computes_the_text(sub):
         hidden, size = kwargs.get("hidden_dim", 256), kwargs.get("image_size", 16)
         x = torch.rand(batch, 1, size, size, generator=torch.Generator().manual_seed(batch)) * 2 - 1
         y = _labels(batch, args[0], 4)
+        _concat_memo(sub, "ConditionalMLPDiscriminator", x, y, args[0])
         mistakes = [(lambda: _MLPDiscriminator(*args, hidden, size, label_first=True), HINT_IGNORES_LABEL),
                     (lambda: _MLPDiscriminator(*args, hidden, size, out=nn.Sigmoid), HINT_D_SIGMOID),
                     (lambda: _MLPDiscriminator(*args, hidden, size, act=nn.LeakyReLU), HINT_SLOPE)]
@@ -421,6 +433,7 @@ def conv_generator_computes_the_text(sub):
         net = build(sub, "ConditionalGenerator", HINT_CONV_G_LAYERS, latent, k, base_channels=base, image_size=size,
                     image_channels=channels)
         z, y = torch.randn(batch, latent, generator=torch.Generator().manual_seed(size)), _labels(batch, k, size)
+        _concat_memo(sub, "ConditionalGenerator", z, y, k)
         if batch == 1:
             sub.method(net, "eval", keep=False)
         mistakes = [(lambda: _ConvGenerator(latent, k, base, size, channels, eps=0.8), HINT_CONV_G_LAYERS),
@@ -429,6 +442,7 @@ def conv_generator_computes_the_text(sub):
                                                modes=modes, diagnoses=mistakes))
     net = build(sub, "ConditionalGenerator", HINT_CONV_G_LAYERS, 2, 2, base_channels=1, image_size=64)
     sub.method(net, "eval", keep=False)
+    _concat_memo(sub, "ConditionalGenerator", torch.zeros(1, 2), torch.tensor([1]), 2)
     out = run_net(sub, net, (torch.zeros(1, 2), torch.tensor([1])), "ConditionalGenerator(..., image_size=64)",
                   HINT_CONV_G_LAYERS)
     check(tuple(out.shape) == (1, 1, 64, 64), f"ConditionalGenerator(2, 2, base_channels=1, image_size=64) gives "

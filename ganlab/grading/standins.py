@@ -401,8 +401,9 @@ def lab7_tensor_distance(mu1, sigma1, mu2, sigma2):
 def lab4_cond_generator(latent_dim, num_classes, data_dim, seed, batchnorm=False):
     """A float32 conditional generator ``(z, y) -> (B, 1, 1, data_dim)`` that records what it was given.
 
-    Its input is ``[z, 2 * one_hot(y)]`` through Linear (-> BatchNorm1d when ``batchnorm``) -> Tanh, with
-    seeded weights, so the label changes the output. ``calls`` holds per forward pass ``(y (a list), grad
+    Linear(z) plus a learned shift per class (``class_shift[y]``), then BatchNorm1d when ``batchnorm``, then Tanh,
+    with seeded weights, so the label changes the output (the stand-in does not concatenate the label: no
+    exercise's answer ships with it). ``calls`` holds per forward pass ``(y (a list), grad
     enabled, (training flags of all modules))``; ``backward_count`` counts gradients that reached its output.
     With ``batchnorm`` the running statistics start unlike a fresh batch's, so evaluation mode shows.
     """
@@ -413,7 +414,7 @@ def lab4_cond_generator(latent_dim, num_classes, data_dim, seed, batchnorm=False
     class CondGenerator(_CountsBackward, torch.nn.Module):
         def __init__(self):
             super().__init__()
-            layers = [torch.nn.Linear(latent_dim + num_classes, data_dim)]
+            layers = [torch.nn.Linear(latent_dim, data_dim)]
             if batchnorm:
                 layers.append(torch.nn.BatchNorm1d(data_dim))
             self.net = torch.nn.Sequential(*layers, torch.nn.Tanh())
@@ -423,6 +424,7 @@ def lab4_cond_generator(latent_dim, num_classes, data_dim, seed, batchnorm=False
                 if batchnorm:
                     self.net[1].running_mean.copy_(torch.randn(data_dim, generator=gen))
                     self.net[1].running_var.copy_(torch.rand(data_dim, generator=gen) * 3 + 0.5)
+            self.class_shift = torch.nn.Parameter(torch.randn(num_classes, data_dim, generator=gen) * 0.6)
             self.calls = []
             self.backward_count = 0
 
@@ -430,21 +432,26 @@ def lab4_cond_generator(latent_dim, num_classes, data_dim, seed, batchnorm=False
             self.calls.append(([int(v) for v in y], torch.is_grad_enabled(), tuple(m.training for m in self.modules())))
             if len(y) != len(z):
                 raise ValueError(f"the generator got {len(z)} latents but {len(y)} labels")
-            code = torch.nn.functional.one_hot(y.long(), num_classes).to(z.dtype) * 2
-            return self._watch(self.net(torch.cat([z, code], dim=1)).view(len(z), 1, 1, data_dim))
+            h = self.net[0](z) + self.class_shift[y.long()]   # (B, data_dim)
+            for layer in self.net[1:]:
+                h = layer(h)
+            return self._watch(h.view(len(z), 1, 1, data_dim))
 
     return CondGenerator()
 
 
 def lab4_cond_discriminator(data_dim, num_classes, seed):
-    """A float32 conditional discriminator ``(x, y) -> logits (B,)`` (an MLP on [x, one_hot(y)]) that records
-    the labels of each call in ``labels`` (a list of lists) and whether x required a gradient in ``x_grad``."""
+    """A float32 conditional discriminator ``(x, y) -> logits (B,)`` (an MLP of x plus a learned bias per class) that
+    records the labels of each call in ``labels`` (a list of lists) and whether x required a gradient in
+    ``x_grad``."""
     import torch
 
     class CondDiscriminator(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.net = tiny_mlp(data_dim + num_classes, 1, seed, dtype="float32")
+            self.net = tiny_mlp(data_dim, 1, seed, dtype="float32")
+            gen = torch.Generator().manual_seed(int(seed) + 1000)
+            self.class_bias = torch.nn.Parameter(torch.randn(num_classes, generator=gen))
             self.labels = []
             self.x_grad = []
 
@@ -453,8 +460,7 @@ def lab4_cond_discriminator(data_dim, num_classes, seed):
             self.x_grad.append(bool(x.requires_grad))
             if len(y) != len(x):
                 raise ValueError(f"the discriminator got {len(x)} images but {len(y)} labels")
-            code = torch.nn.functional.one_hot(y.long(), num_classes).to(x.dtype)
-            return self.net(torch.cat([x.flatten(1), code], dim=1))[:, 0]
+            return self.net(x.flatten(1))[:, 0] + self.class_bias[y.long()]
 
     return CondDiscriminator()
 
@@ -520,8 +526,9 @@ def lab4_set_running_stats(module, mean, var):
     return None
 
 
-# Lab 4: networks and samplers judged with trusted helpers in place of the submission's own one_hot and
-# concat_condition (a wrong helper costs only its own exercise's points).
+# Lab 4: networks and samplers judged without the submission's own one_hot, and with the grader's values of the
+# concat_condition calls a test makes (a wrong helper costs only its own exercise's points). No correct
+# concat_condition ships here: the grader computes its values (hidden side) and passes them in as a memo.
 _LAB4_SAVED: list = []
 
 
@@ -531,17 +538,29 @@ def _lab4_one_hot(y, num_classes):
     return torch.nn.functional.one_hot(y.long(), num_classes).float()
 
 
-def _lab4_concat(h, y, num_classes, embedding=None):
+def _lab4_memo_concat(original, memo):
+    """A ``concat_condition`` that answers the calls listed in ``memo`` (``((h, y, num_classes), value)`` pairs, the
+    values computed by the grader) and leaves every other call, and any call whose ``h`` needs a gradient, to the
+    submission's own ``original``."""
     import torch
 
-    code = _lab4_one_hot(y, num_classes) if embedding is None else embedding(y)
-    # the trusted concat_condition: ships with the package, as every stand-in the worker runs
-    return torch.hstack((h.reshape(len(h), -1), code.type_as(h)))
+    def concat_condition(h, y, num_classes, embedding=None):
+        if embedding is None and isinstance(h, torch.Tensor) and isinstance(y, torch.Tensor) and not h.requires_grad:
+            for (key_h, key_y, key_k), value in memo:
+                if (num_classes == key_k and h.shape == key_h.shape and y.shape == key_y.shape
+                        and torch.equal(h.to(key_h.dtype), key_h) and torch.equal(y.long(), key_y.long())):
+                    return value.to(h.dtype).clone()
+        if original is None:
+            raise NameError("name 'concat_condition' is not defined")
+        return original(h, y, num_classes, embedding)
+
+    return concat_condition
 
 
-def lab4_trusted_helpers(obj):
-    """Replace ``one_hot`` and ``concat_condition`` in the namespace of ``obj`` (a submitted function, class or
-    module) by trusted versions until :func:`lab4_restore_helpers` is called."""
+def lab4_trusted_helpers(obj, memo=None):
+    """Replace ``one_hot`` in the namespace of ``obj`` (a submitted function, class or module) by a trusted version
+    until :func:`lab4_restore_helpers` is called; with ``memo``, also answer the listed ``concat_condition`` calls
+    with the grader's values (see :func:`_lab4_memo_concat`)."""
     import torch
 
     if isinstance(obj, torch.nn.Module):
@@ -550,17 +569,20 @@ def lab4_trusted_helpers(obj):
     namespace = getattr(fn, "__globals__", None)
     if namespace is None:
         return None
-    saved = {name: namespace[name] for name in ("one_hot", "concat_condition") if name in namespace}
-    _LAB4_SAVED.append((namespace, saved))
-    namespace["one_hot"], namespace["concat_condition"] = _lab4_one_hot, _lab4_concat
+    names = ("one_hot",) if memo is None else ("one_hot", "concat_condition")
+    saved = {name: namespace[name] for name in names if name in namespace}
+    _LAB4_SAVED.append((namespace, names, saved))
+    namespace["one_hot"] = _lab4_one_hot
+    if memo is not None:
+        namespace["concat_condition"] = _lab4_memo_concat(saved.get("concat_condition"), memo)
     return None
 
 
 def lab4_restore_helpers():
     """Undo every :func:`lab4_trusted_helpers` (the submission's own helpers come back)."""
     while _LAB4_SAVED:
-        namespace, saved = _LAB4_SAVED.pop()
-        for name in ("one_hot", "concat_condition"):
+        namespace, names, saved = _LAB4_SAVED.pop()
+        for name in names:
             namespace.pop(name, None)
         namespace.update(saved)
     return None
