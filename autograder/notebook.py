@@ -59,6 +59,9 @@ class Plan:
     cell_names: dict[str, list[int]] = field(default_factory=dict)  # name -> cells that (try to) define it
     warnings: list[str] = field(default_factory=list)
     lab_hint: str | None = None
+    #: Modules the kept statements import (``matplotlib.pyplot``, ``ganlab``, ``ganlab.plotting`` for
+    #: ``from ganlab import plotting``): a warm template may import the allow-listed ones before forking the worker.
+    imports: list[str] = field(default_factory=list)
 
 
 def open_regular(path: str | Path) -> int:
@@ -284,7 +287,19 @@ def plan(cells: list[dict]) -> Plan:
             code = "\n".join(lines[start - 1: node.end_lineno])
             result.statements.append(Statement(next_id, index, start, code, _defined_names(node)))
             next_id += 1
+            for sub in ast.walk(node) if isinstance(node, ast.Try) else [node]:
+                for name in _imported_modules(sub):
+                    if name not in result.imports and len(result.imports) < 200:
+                        result.imports.append(name[:200])
     return result
+
+
+def _imported_modules(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        return [node.module] + [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+    return []
 
 
 def load(path: str | Path) -> Plan:
@@ -320,7 +335,8 @@ def plan_from_json(d: dict) -> Plan:
     return Plan(statements=[Statement(**s) for s in d["statements"]],
                 cell_errors={int(k): v for k, v in d["cell_errors"].items()},
                 cell_names={k: list(v) for k, v in d["cell_names"].items()},
-                warnings=list(d["warnings"]), lab_hint=d.get("lab_hint"))
+                warnings=list(d["warnings"]), lab_hint=d.get("lab_hint"),
+                imports=[str(n) for n in d.get("imports", [])])
 
 
 _CHILD = """

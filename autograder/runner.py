@@ -16,7 +16,7 @@ from ganlab.grading.testing import CheckFailure, TestResult, exercises_for, run_
 from autograder import labs
 from autograder.notebook import NotebookError, Plan, load_bounded, open_regular
 from autograder.remote import RemoteSubmission, WorkerLost, WorkerSession
-from autograder.sandbox import Limits, SandboxConfig, prewarm
+from autograder.sandbox import Limits, SandboxConfig, hint_imports, prewarm
 
 
 class UnknownLab(ValueError):
@@ -120,6 +120,7 @@ def grade(path: str | Path, lab_id: str | None = None, limits: Limits | None = N
         try:
             report.sha256 = fd_hash(fd)
             plan = load_bounded(fd)
+            hint_imports(sandbox, limits, plan.imports)  # the template imports them while this process goes on
             report.warnings.extend(plan.warnings)
         except NotebookError as exc:
             report.errors.append(str(exc))

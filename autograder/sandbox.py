@@ -694,7 +694,9 @@ class Template:
             os.close(rep_w)
             req_r = rep_w = -1
             message = self._receive(20.0)
-            if message.get("event") == "preloading":  # a reused template imports the labs' modules once first
+            for _ in range(64):  # it first imports the modules it was hinted, or all of them before a second child
+                if message.get("event") != "preloading":
+                    break
                 message = self._receive(PRELOAD_SECONDS)
             ns_pid = message.get("pid")
             if message.get("event") != "forked" or type(ns_pid) is not int:
@@ -720,6 +722,17 @@ class Template:
         self.forks += 1
         self.last_fds = (req_w, rep_r)
         return WarmProcess(self, child, cgroup)
+
+    def hint(self, modules: list[str]) -> None:
+        """Ask the template to import those of ``modules`` that are in its allow-list before its next child
+        (``ganlab.grading.worker.WARM_IMPORTS``; it ignores any other name). Never waits."""
+        import json
+        import socket
+
+        try:
+            self.sock.send(json.dumps({"preload": list(modules)}).encode(), socket.MSG_DONTWAIT)
+        except OSError:
+            pass  # a full or closed socket: only a speed-up is lost
 
     def close(self) -> None:
         """Kill the template, everything it started and its cgroup; remove its stage folder."""
@@ -858,6 +871,19 @@ class TemplatePool:
                 with self.lock:
                     self.idle.setdefault(key, []).append(template)
 
+    def hint(self, mode: str, limits: Limits, modules: list[str]) -> None:
+        """Pass a notebook's imports to the idle template that :meth:`acquire` would hand out next."""
+        from ganlab.grading.worker import WARM_IMPORTS
+
+        wanted = [m for m in modules if m in WARM_IMPORTS]
+        if not wanted:
+            return
+        with self.lock:
+            idle = self.idle.get(template_key(mode, limits))
+            template = idle[-1] if idle else None
+        if template is not None and template.alive():
+            template.hint(wanted)
+
     def acquire(self, mode: str, limits: Limits) -> "Template | None":
         key = template_key(mode, limits)
         while True:
@@ -904,16 +930,32 @@ class TemplatePool:
 POOL = TemplatePool()
 
 
-def prewarm(config: SandboxConfig | None = None, limits: Limits | None = None, count: int = 1) -> None:
-    """Start ``count`` templates in the background (a no-op when warm workers are off)."""
+def _warm_mode(config: SandboxConfig | None) -> str | None:
+    """The sandbox mode warm templates would run in, or None where warm workers are off or unavailable."""
     if not warm_enabled():
-        return
+        return None
     try:
         mode = resolve_mode(config or SandboxConfig())
-        if mode not in _WARM_UNAVAILABLE:
-            POOL.prewarm(mode, limits or Limits(), count)
     except (OSError, RuntimeError, ValueError):
-        pass
+        return None
+    return None if mode in _WARM_UNAVAILABLE else mode
+
+
+def hint_imports(config: SandboxConfig | None, limits: Limits | None, modules: list[str]) -> None:
+    """Tell the next warm template which of the labs' usual modules a notebook imports (see :meth:`Template.hint`)."""
+    mode = _warm_mode(config) if modules else None
+    if mode is not None:
+        POOL.hint(mode, limits or Limits(), modules)
+
+
+def prewarm(config: SandboxConfig | None = None, limits: Limits | None = None, count: int = 1) -> None:
+    """Start ``count`` templates in the background (a no-op when warm workers are off)."""
+    mode = _warm_mode(config)
+    if mode is not None:
+        try:
+            POOL.prewarm(mode, limits or Limits(), count)
+        except (OSError, RuntimeError, ValueError):
+            pass
 
 
 atexit.register(POOL.close)

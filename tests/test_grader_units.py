@@ -146,6 +146,38 @@ def test_plan_refuses_huge_code_cells_but_keeps_the_others():
     assert [s.defines for s in p.statements] == [["f"]]
 
 
+def test_the_plan_lists_the_modules_a_notebook_imports():
+    p = plan([{"type": "code", "source": "import matplotlib.pyplot as plt\nfrom ganlab import plotting, runtime\n"
+               "try:\n    import scipy.linalg\nexcept ImportError:\n    pass\nfrom . import sibling\n"
+               "import wave\nx = 1\n"}])
+    assert p.imports == ["matplotlib.pyplot", "ganlab", "ganlab.plotting", "ganlab.runtime", "scipy.linalg", "wave"]
+
+
+def test_a_template_imports_only_allow_listed_modules_it_is_hinted():
+    """Speed (issue 12): a notebook's imports are passed to the next warm template, which imports those on its
+    allow-list (``WARM_IMPORTS``) before forking the worker and ignores every other name."""
+    from autograder import sandbox
+    from autograder.remote import RemoteSubmission, WorkerSession
+    from ganlab.grading.worker import WARM_IMPORTS
+
+    if not sandbox.warm_enabled():
+        pytest.skip("warm workers are off")
+    assert "matplotlib.pyplot" in WARM_IMPORTS and "wave" not in WARM_IMPORTS
+    source = ("def preloaded():\n    import sys\n"
+              "    return [m for m in ('wave', 'matplotlib.pyplot') if m in sys.modules]\n")
+    limits = sandbox.Limits()
+    template = sandbox.POOL.acquire(sandbox.resolve_mode(sandbox.SandboxConfig()), limits)
+    assert template is not None, "the template did not start"
+    template.hint(["wave", "matplotlib.pyplot"])  # unfiltered here: the template's own allow-list decides
+    sandbox.POOL.release(template, ok=True)  # idle again: the session's worker is forked from it
+    session = WorkerSession(plan([{"type": "code", "source": source}]), limits)
+    try:
+        session.begin_test(120)
+        assert RemoteSubmission(session).call("preloaded") == ["matplotlib.pyplot"]
+    finally:
+        session.close()
+
+
 def test_a_warm_worker_is_a_fresh_process_of_its_own_every_time():
     """Issue 12, warm workers: two workers forked from one template are distinct processes, each leading its own
     session, each in a cgroup of its own where the machine has cgroups; the template is reused, never a worker."""

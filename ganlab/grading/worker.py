@@ -333,9 +333,12 @@ WARM_IMPORTS = ("numpy", "matplotlib", "matplotlib.pyplot", "ipywidgets", "scipy
                 "ganlab.quality", "ganlab.training", "ganlab.conditional")
 
 
-def _preimport() -> None:
-    """Import :data:`WARM_IMPORTS` where they are installed (a missing or broken one is left to the submission)."""
+def _preimport(names=WARM_IMPORTS) -> None:
+    """Import those of ``names`` that are in :data:`WARM_IMPORTS` and installed (a missing or broken one is left to
+    the submission); any other name is ignored."""
     for name in WARM_IMPORTS:
+        if name not in names or name in sys.modules:
+            continue
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - only a speed-up: the submission imports it itself if it needs it
@@ -575,14 +578,22 @@ def template_main(argv=None) -> None:
             request = json.loads(message)
         except ValueError:
             return
-        if len(fds) != 2:
+        if not isinstance(request, dict):
             return
-        if count and not preloaded:  # between two children: nothing of a child is alive or left in ``base``
-            _send_json(sock, {"event": "preloading"})  # the grader waits longer for this fork
-            _preimport()
-            preloaded = True
+        # Between two children (nothing of a child is alive or left in ``base``): the modules the next submission
+        # imports (a hint, sent as soon as the grader has read the notebook, while this template may still be
+        # importing torch), or all of them once the template serves a second child.
+        wanted = request.get("preload") if not fds else WARM_IMPORTS if count and not preloaded else ()
+        if isinstance(wanted, (list, tuple)) and any(n in WARM_IMPORTS and n not in sys.modules for n in wanted):
+            _send_json(sock, {"event": "preloading"})  # the grader waits longer for the next fork
+            _preimport(wanted)
             for entry in os.listdir(base):  # what the imports wrote (matplotlib's font cache)
                 _wipe(base, os.path.join(base, entry))
+        preloaded = preloaded or bool(count and fds)
+        if not fds:
+            continue
+        if len(fds) != 2:
+            return
         count += 1
         folder = os.path.join(base, f"s{count}")
         os.mkdir(folder, 0o700)
