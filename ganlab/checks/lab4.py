@@ -54,7 +54,8 @@ HINT_ONE_HOT_GENERIC = "Row b of the one-hot code is 1 in column y[b] and 0 else
 HINT_ONE_HOT_ERRORS = ("one_hot must raise ValueError for a label outside 0..K-1 and for y that is not an integer "
                        "tensor of shape (B,): check y's dtype and dim and its min and max first.")
 HINT_MUTATES = "The function changed its inputs in place: work on new tensors."
-HINT_CONCAT_ORDER = "The flattened input comes first and the label code after it: torch.cat([h.flatten(1), code], 1)."
+HINT_CONCAT_ORDER = ("The flattened input comes first and the label code after it (the code fills the last "
+                     "columns), not the other way round.")
 HINT_CONCAT_EMBED = "With an embedding, append embedding(y) (the learned vector), not the one-hot code."
 HINT_CONCAT_GENERIC = "concat_condition is [h flattened to (B, D), code] along dim 1."
 HINT_CONCAT_GRAD = ("No gradient reached h or the embedding: build the result with torch.cat from h and embedding(y) "
