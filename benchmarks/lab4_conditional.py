@@ -109,6 +109,13 @@ def main(argv=None) -> int:
         feats, pred = conditional.classify(classifier, images)
         acc = conditional.per_class_accuracy(pred, eval_y)
         spread = conditional.intra_class_spread(feats, eval_y)
+        own = ""
+        if name == "acgan":  # does D's own class head agree with the judge? (it is trained on the fakes too)
+            d.eval()
+            with torch.no_grad():
+                head = conditional.per_class_accuracy(d(images)[1].argmax(1), eval_y)
+            own = (f"\n    D's own class head calls the requested class: {head.mean():.3f} "
+                   f"{[round(a, 3) for a in head.tolist()]}")
         hit = pred == eval_y
         hit_spread = conditional.intra_class_spread(feats[hit], eval_y[hit])
         print(f"{name} seed {seed}: {h.steps} steps, {h.seconds:.0f} s of training ({time.perf_counter() - start:.0f} s "
@@ -116,7 +123,7 @@ def main(argv=None) -> int:
               f"{spread.mean():.2f}, spread of hits {hit_spread.nanmean():.2f}\n"
               f"    per class: accuracy {[round(a, 3) for a in acc.tolist()]}\n"
               f"    spread {[round(v, 1) for v in spread.tolist()]}\n"
-              f"    spread of hits {[round(v, 1) for v in hit_spread.tolist()]}", flush=True)
+              f"    spread of hits {[round(v, 1) for v in hit_spread.tolist()]}{own}", flush=True)
     return 0
 
 
