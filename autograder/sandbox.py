@@ -568,9 +568,23 @@ def _proc_status(pid: int) -> dict:
     return out
 
 
+def _children(pid: int) -> list[int] | None:
+    """The children of ``pid``'s main thread, or None where the kernel does not list them
+    (``/proc/<pid>/task/<pid>/children`` needs CONFIG_PROC_CHILDREN)."""
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()] or None
+    except (OSError, ValueError):
+        return None
+
+
 def _host_pid(ns_pid: int, parent: int | None = None, among: list[int] | None = None) -> int | None:
     """The pid, as the grader sees it, of the process whose pid in its own namespace is ``ns_pid`` (and whose
     parent is ``parent``), searching ``among`` (a cgroup's processes) or every process."""
+    if among is None and parent is not None:
+        kids = _children(parent)  # a few entries instead of every process of the machine
+        found = _host_pid(ns_pid, parent, kids) if kids else None
+        if found is not None:
+            return found
     candidates = among if among is not None else [int(e) for e in os.listdir("/proc") if e.isdigit()]
     for pid in candidates:
         status = _proc_status(pid)
