@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -22,44 +21,13 @@ def _json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-#: A fast-mode cell takes well under a minute; a cell past this is stopped (backstop to the stall watch below).
+#: A fast-mode cell takes well under a minute; a cell past this is stopped (a backstop: a stalled kernel is caught
+#: sooner, by CPU time, in tools.notebooks.execute, and the run repeated).
 CELL_WATCHDOG_S = 300
-#: The Jupyter client stall (an idle kernel whose reply never arrives, see README and tools/stall.py) is told
-#: from slow work by CPU time: a kernel whose process tree used no CPU for this long is killed and the notebook
-#: run again, at most twice. A fresh kernel does not repeat the stall.
-STALL_IDLE_S = 60
-
-
-def _kill_kernels() -> None:
-    import signal
-
-    from tools.stall import tree
-
-    for pid in tree(os.getpid())[1:]:
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if b"ipykernel" in f.read():
-                    os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 def _execute_with_watchdog(path, **options):
-    """Execute in fast mode; a run whose kernel stalls is killed (kernel and all) and run again, at most twice."""
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    from tools.stall import IdleWatch
-
-    for attempt in (1, 2, 3):
-        watch = IdleWatch(os.getpid(), _kill_kernels, idle_s=STALL_IDLE_S, include_root=False)
-        try:
-            with watch:
-                return notebooks.execute(path, fast=True, timeout=CELL_WATCHDOG_S, **options)
-        except (CellTimeoutError, DeadKernelError) as exc:
-            if attempt == 3:
-                raise
-            why = f"no CPU used for {STALL_IDLE_S} s" if watch.fired else type(exc).__name__
-            print(f"watchdog: {path.name} stalled ({why}); kernel killed, run again")
+    return notebooks.execute(path, fast=True, timeout=CELL_WATCHDOG_S, **options)
 
 
 @pytest.mark.slow

@@ -52,11 +52,38 @@ def kernel_env(fast: bool) -> dict:
     return env
 
 
+#: A run whose kernel (and everything it started) used no CPU for this long has met the Jupyter client stall
+#: (tools/stall.py): the kernel is killed and the notebook run again from the top, at most ``STALL_RETRIES`` times.
+STALL_IDLE_S = 60
+STALL_RETRIES = 2
+
+
 def execute(path: Path, fast: bool = True, timeout: int | None = None, write: bool = False,
             allow_errors: bool = False, cwd: Path | None = None):
     """Run a notebook top to bottom in a fresh kernel; returns ``(notebook, seconds)``; raises on a cell error
     unless ``allow_errors`` (then every cell runs and errors stay in the outputs). The kernel starts in ``cwd``
-    (default: the notebook's folder)."""
+    (default: the notebook's folder). A stalled kernel (no CPU used for ``STALL_IDLE_S``) is killed, reported on
+    stderr and the run repeated (``seconds`` is the successful attempt's)."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from tools.stall import IdleWatch, kill_kernels_below
+
+    for attempt in range(STALL_RETRIES + 1):
+        watch = IdleWatch(os.getpid(), lambda: kill_kernels_below(os.getpid()), idle_s=STALL_IDLE_S,
+                          include_root=False)
+        try:
+            with watch:
+                return _execute_once(path, fast, timeout, write, allow_errors, cwd)
+        except (CellTimeoutError, DeadKernelError) as exc:
+            if attempt == STALL_RETRIES:
+                raise
+            why = f"no CPU used for {STALL_IDLE_S} s" if watch.fired else type(exc).__name__
+            print(f"{path.name}: the kernel stalled ({why}); killed, running the notebook again", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+def _execute_once(path: Path, fast: bool, timeout: int | None, write: bool, allow_errors: bool,
+                  cwd: Path | None):
     import nbformat
     from nbclient import NotebookClient
 

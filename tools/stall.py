@@ -41,6 +41,19 @@ def tree(root: int) -> list[int]:
     return out
 
 
+def kill_kernels_below(root: int) -> None:
+    """SIGKILL every Jupyter kernel process below ``root`` (its client then reports a dead kernel)."""
+    import signal
+
+    for pid in tree(root)[1:]:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"ipykernel" in f.read():
+                    os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 def cpu_ticks(pids: list[int]) -> dict[int, int]:
     """User plus system CPU time of each living process, in clock ticks."""
     out = {}
