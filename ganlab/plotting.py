@@ -66,22 +66,24 @@ def widgets_available() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def interactive_or_static(draw: Callable[..., None], controls: Mapping[str, object],
+def interactive_or_static(draw: Callable[..., None],
+                          controls: "Mapping[str, object] | Callable[[], Mapping[str, object]]",
                           static: Sequence[Mapping[str, object]]):
     """Draw ``draw(**kwargs)`` once per keyword set in ``static``, then offer live controls.
 
     The static figures are always drawn, so a rendered notebook (GitHub, nbviewer,
     a CI run) shows them without a kernel. Where ipywidgets can render (a live
     Jupyter or Colab kernel) the function also returns an ``ipywidgets.interact``
-    panel over ``controls`` (argument name -> widget or interact abbreviation).
-    Set ``GANLAB_STATIC_FIGURES=1`` to skip the widgets.
+    panel over ``controls`` (argument name -> widget or interact abbreviation; or a function returning that
+    mapping, so that no widget is even created in a batch run, where creating one already sends messages).
+    Set ``GANLAB_STATIC_FIGURES=1`` to skip the widgets (batch runs skip them anyway: ``runtime.headless``).
     """
-    import os
+    from ganlab import runtime
 
     for kwargs in static:
         draw(**kwargs)
-    if widgets_available() and not os.environ.get("GANLAB_STATIC_FIGURES"):
+    if widgets_available() and not runtime.headless():
         import ipywidgets
 
-        return ipywidgets.interactive(draw, **controls)
+        return ipywidgets.interactive(draw, **(controls() if callable(controls) else controls))
     return None

@@ -151,11 +151,21 @@ def setup(seed: int = 0, device: str | None = None, verbose: bool = True) -> Run
     return info
 
 
+def headless() -> bool:
+    """True in a batch run of a notebook, where nobody watches: ``GANLAB_STATIC_FIGURES`` set (our notebook
+    runner sets it), under nbgrader (``NBGRADER_EXECUTION``), or under CI without a terminal. There no widget is
+    drawn (figures stay static, progress bars are off): nobody could use them, their saved views are unreadable,
+    and widget messages are the prime suspect of a Jupyter client stall seen after long cells (README)."""
+    if os.environ.get("GANLAB_STATIC_FIGURES") or os.environ.get("NBGRADER_EXECUTION"):
+        return True
+    return bool(os.environ.get("CI")) and not sys.stderr.isatty()
+
+
 def progress(iterable=None, total: int | None = None, desc: str | None = None, **kwargs):
-    """A tqdm progress bar (notebook-aware), quiet when output is not a terminal or notebook under CI."""
+    """A tqdm progress bar (notebook-aware), off in a batch run (:func:`headless`)."""
     from tqdm.auto import tqdm
 
     disable = kwargs.pop("disable", None)
     if disable is None:
-        disable = bool(os.environ.get("CI")) and not sys.stderr.isatty()
+        disable = headless()
     return tqdm(iterable, total=total, desc=desc, disable=disable, **kwargs)

@@ -49,6 +49,7 @@ def kernel_env(fast: bool) -> dict:
     env["PYTHONPATH"] = os.pathsep.join(p for p in [str(REPO_ROOT), env.get("PYTHONPATH", "")] if p)
     env["GANLAB_MODE"] = "fast" if fast else "full"
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["GANLAB_STATIC_FIGURES"] = "1"  # no widgets in a batch run (ganlab.runtime.headless)
     return env
 
 
