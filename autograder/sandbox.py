@@ -597,7 +597,8 @@ def _host_pid(ns_pid: int, parent: int | None = None, among: list[int] | None = 
     return None
 
 
-def _descendants(root: int) -> list[int]:
+def descendants(root: int) -> list[int]:
+    """``root`` and every process below it (read from /proc; ``tools/stall.py`` uses it too)."""
     parents: dict[int, list[int]] = {}
     for e in os.listdir("/proc"):
         if e.isdigit():
@@ -678,7 +679,7 @@ class Template:
         if self.mode == "bwrap" and message.get("private_namespaces") is not True:
             _WARM_UNAVAILABLE.add(self.mode)  # no user/IPC namespace per child here: cold workers from now on
             raise TemplateFailed("children cannot get namespaces of their own here")
-        self.host_pid = _host_pid(ns_pid, among=_descendants(self.proc.pid))
+        self.host_pid = _host_pid(ns_pid, among=descendants(self.proc.pid))
         if self.host_pid is None:
             raise TemplateFailed("the template's process cannot be found")
         self.ready = True

@@ -13,9 +13,6 @@ import os
 import threading
 from typing import Callable
 
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
 def _stat_fields(pid: int) -> list[bytes] | None:
     """Fields 3 onwards of ``/proc/PID/stat`` (after the command name, which may hold spaces); None if gone."""
     try:
@@ -26,23 +23,11 @@ def _stat_fields(pid: int) -> list[bytes] | None:
     return stat[stat.rfind(b")") + 2:].split()
 
 
-def _children_map() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        fields = _stat_fields(int(entry)) if entry.isdigit() else None
-        if fields:
-            kids.setdefault(int(fields[1]), []).append(int(entry))
-    return kids
-
-
 def tree(root: int) -> list[int]:
     """``root`` and every process below it."""
-    kids, out, todo = _children_map(), [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(kids.get(pid, []))
-    return out
+    from autograder.sandbox import descendants
+
+    return descendants(root)
 
 
 def kill_kernels_below(root: int) -> None:
