@@ -1,0 +1,170 @@
+"""pix2pix (Lab 5): the training loop around a pix2pix step, translation in either mode, and measurements.
+
+The lab supplies the interesting parts, usually the student's own::
+
+    history = fit_pix2pix(pix2pix_step, G, D, opt_g, opt_d, x_train, y_train, steps=1500, batch_size=16,
+                          lambda_l1=100.0, fixed_x=x_test[:8])
+
+``step(G, D, opt_g, opt_d, x, y, lambda_l1) -> {"loss_d", "loss_g", "loss_gan", "loss_l1"}`` (Python floats)
+runs one iteration; :func:`l1_only_step` is the "L1 alone" baseline with the same signature (D is left
+untouched). Batches come from :func:`ganlab.training.shuffled_batches` over indices, so the pairs stay aligned.
+
+Measurements on images in [-1, 1]: :func:`translate` (eval or train mode, no gradients, the mode restored),
+:func:`quality` (PSNR, SSIM and sharpness ratio on held-out pairs, from ``ganlab.quality``),
+:func:`dropout_spread` (how much the output changes over dropout masks, against how much it changes over
+inputs), :func:`patch_probabilities` (D's map of sigmoid(logits)). Importing this module has no side effects.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+from ganlab.training import shuffled_batches
+
+#: The names every step returns, in the order the curves are drawn.
+LOSS_NAMES = ("loss_d", "loss_g", "loss_gan", "loss_l1")
+
+
+@dataclass
+class Pix2PixHistory:
+    """What a run leaves behind: the step's losses, snapshots of the fixed inputs' outputs, and timing."""
+
+    losses: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in LOSS_NAMES})
+    snapshots: list[tuple[int, torch.Tensor]] = field(default_factory=list)  # (step, outputs on the CPU)
+    metrics: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # (step, monitor's numbers)
+    seconds: float = 0.0
+    steps: int = 0
+    batch_size: int = 0
+
+
+def adam(net: torch.nn.Module, lr: float = 2e-4) -> torch.optim.Adam:
+    """The paper's optimizer (Isola et al. 2017, sec. 3.3): Adam, lr 2e-4, betas (0.5, 0.999)."""
+    return torch.optim.Adam(net.parameters(), lr=lr, betas=(0.5, 0.999))
+
+
+def l1_only_step(G, D, opt_g, opt_d, x, y, lambda_l1=100.0) -> dict[str, float]:
+    """The "L1 alone" baseline with a pix2pix step's signature: one Adam step of G on mean |G(x) - y|.
+
+    D and opt_d are not used (D's loss is reported as nan); ``loss_g`` is the L1 term times ``lambda_l1`` so
+    that its scale matches the other runs' (minimising it is the same as minimising the L1 term).
+    """
+    opt_g.zero_grad()
+    loss_l1 = F.l1_loss(G(x), y)
+    (lambda_l1 * loss_l1).backward()
+    opt_g.step()
+    value = loss_l1.item()
+    return {"loss_d": float("nan"), "loss_g": lambda_l1 * value, "loss_gan": float("nan"), "loss_l1": value}
+
+
+@torch.no_grad()
+def translate(G: torch.nn.Module, x: torch.Tensor, train_mode: bool = False, batch_size: int = 64,
+              seed: int | None = None) -> torch.Tensor:
+    """G(x) without gradients, in evaluation mode (default) or in training mode (dropout on, batch statistics of
+    each chunk of ``batch_size``, as the paper does at test time), on the CPU. G's mode is restored and its
+    batch-norm running statistics are left unchanged. ``seed`` fixes the dropout masks."""
+    from ganlab.training import frozen_buffers
+
+    device = next(G.parameters()).device
+    was_training = G.training
+    G.train(train_mode)
+    if seed is not None:
+        torch.manual_seed(seed)
+    try:
+        with frozen_buffers(G):
+            out = [G(x[i:i + batch_size].to(device)).float().cpu() for i in range(0, len(x), batch_size)]
+    finally:
+        G.train(was_training)
+    return torch.cat(out)
+
+
+def quality(y_fake: torch.Tensor, y_real: torch.Tensor) -> dict[str, float]:
+    """PSNR (dB), SSIM and sharpness ratio (mean gradient magnitude of the outputs over the targets') of
+    outputs against their targets, all images in [-1, 1] (``ganlab.quality``)."""
+    from ganlab.quality import psnr, sharpness_ratio, ssim
+
+    return {"psnr": float(psnr(y_fake, y_real)), "ssim": float(ssim(y_fake, y_real)),
+            "sharpness": float(sharpness_ratio(y_fake, y_real))}
+
+
+def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, opt_d, x: torch.Tensor,
+                y: torch.Tensor, *, steps: int, batch_size: int = 16, lambda_l1: float = 100.0, device=None,
+                fixed_x: torch.Tensor | None = None, snapshot_every: int | None = None, seed: int = 0,
+                progress: bool = True, monitor: Callable | None = None) -> Pix2PixHistory:
+    """Train for ``steps`` iterations of ``step`` on shuffled aligned pairs ``(x[i], y[i])``.
+
+    Args:
+        x, y: conditions and targets (N, C, H, W) in [-1, 1] on the CPU, aligned; batches move to ``device``.
+        fixed_x: inputs whose outputs are snapshot (in evaluation mode, no gradients) at step 0, every
+            ``snapshot_every`` steps (default: 8 snapshots) and at the end; the same inputs at every snapshot show
+            how one set of outputs evolves.
+        monitor: optional ``monitor(step, G, D) -> dict[str, float]`` called at every snapshot; its numbers are
+            recorded in ``history.metrics``. Neither snapshots nor the monitor count in ``history.seconds``.
+    """
+    from ganlab.runtime import progress as progress_bar
+
+    if steps < 1:
+        raise ValueError("steps must be >= 1")
+    if len(x) != len(y):
+        raise ValueError(f"x and y must be aligned pairs, got {len(x)} and {len(y)} images")
+    device = torch.device(device) if device is not None else next(G.parameters()).device
+    every = snapshot_every or max(1, steps // 8)
+    history = Pix2PixHistory(batch_size=batch_size)
+
+    def snapshot(i):
+        if fixed_x is not None:
+            history.snapshots.append((i, translate(G, fixed_x)))
+        if monitor is not None:
+            history.metrics.append((i, dict(monitor(i, G, D))))
+
+    snapshot(0)
+    batches = shuffled_batches(torch.arange(len(x)), batch_size, seed)
+    bar = progress_bar(range(steps), desc="training", disable=None if progress else True)
+    for i in bar:
+        index = next(batches)
+        x_batch, y_batch = x[index].to(device), y[index].to(device)
+        start = time.perf_counter()
+        losses = step(G, D, opt_g, opt_d, x_batch, y_batch, lambda_l1)
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        history.seconds += time.perf_counter() - start
+        for name in LOSS_NAMES:
+            history.losses[name].append(float(losses[name]))
+        history.steps = i + 1
+        if (i + 1) % every == 0 or i + 1 == steps:
+            snapshot(i + 1)
+    if hasattr(bar, "close"):
+        bar.close()
+    return history
+
+
+def triptych(x: torch.Tensor, y_fake: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Rows of (input | output | target) for an image grid with ``nrow=3``: (3N, C, H, W)."""
+    return torch.stack([x.cpu(), y_fake.cpu(), y.cpu()], dim=1).flatten(0, 1)
+
+
+@torch.no_grad()
+def dropout_spread(G: torch.nn.Module, x: torch.Tensor, masks: int = 8, seed: int = 0) -> dict[str, float]:
+    """How stochastic is the generator? Outputs of ``x`` under ``masks`` dropout masks in training mode (batch
+    statistics of the whole batch, so only the masks change between passes).
+
+    Returns ``{"over_masks": ..., "over_inputs": ...}``: the per-pixel variance across masks (averaged over
+    inputs and pixels), and the per-pixel variance across the inputs of the batch (averaged over masks).
+    """
+    outs = torch.stack([translate(G, x, train_mode=True, batch_size=len(x), seed=seed + k) for k in range(masks)])
+    return {"over_masks": float(outs.var(dim=0).mean()), "over_inputs": float(outs.var(dim=1).mean())}
+
+
+@torch.no_grad()
+def patch_probabilities(D: torch.nn.Module, pair: torch.Tensor) -> torch.Tensor:
+    """D's sigmoid(logits) map on (condition, image) pairs in evaluation mode: (B, H', W') on the CPU."""
+    was_training = D.training
+    D.eval()
+    try:
+        return torch.sigmoid(D(pair.to(next(D.parameters()).device))).squeeze(1).float().cpu()
+    finally:
+        D.train(was_training)
