@@ -1,9 +1,17 @@
-"""Download and verify the workbook's real datasets: ``python datasets/prepare.py [--list] [NAME ...]``."""
+"""Download and verify the workbook's real datasets: ``python datasets/prepare.py [--list] [NAME ...]``.
+
+``python datasets/prepare.py skimage-photos [--wheel PATH]`` rebuilds the project's photo asset
+(``ganlab/assets/skimage_photos.pt``) from scikit-image's wheel and checks it against the recorded SHA-256.
+"""
 
 from __future__ import annotations
 
 import argparse
+import glob
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,11 +39,45 @@ def _report_manual(spec, root) -> int:
     return 1
 
 
+def _build_photos(wheel: str | None) -> int:
+    """Rebuild ganlab/assets/skimage_photos.pt from scikit-image's wheel (downloaded with pip if not given)."""
+    from ganlab.data import photos
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if wheel is None:
+            cmd = [sys.executable, "-m", "pip", "download", f"scikit-image=={photos.SKIMAGE_VERSION}", "--no-deps",
+                   "--only-binary", ":all:", "-d", tmp]
+            print("skimage-photos: " + " ".join(cmd))
+            if subprocess.run(cmd).returncode != 0:
+                print("skimage-photos: pip could not download the wheel; pass --wheel PATH", file=sys.stderr)
+                return 1
+            wheel = glob.glob(str(Path(tmp) / "scikit_image-*.whl"))[0]
+        built = Path(tmp) / photos.PHOTOS_FILE.name  # same file name: torch.save names its archive after it
+        try:
+            file_sha, pixels_sha = photos.build_asset(wheel, built)
+        except (ValueError, KeyError, OSError) as exc:
+            print(f"skimage-photos: {exc}", file=sys.stderr)
+            return 1
+        if pixels_sha != photos.PIXELS_SHA256:
+            print(f"skimage-photos: the pixels differ from the recorded ones (SHA-256 {pixels_sha}, expected "
+                  f"{photos.PIXELS_SHA256}; another Pillow resizes differently?); asset left unchanged",
+                  file=sys.stderr)
+            return 1
+        if file_sha != photos.PHOTOS_SHA256:
+            print(f"skimage-photos: same pixels, but the file's SHA-256 is {file_sha}, not {photos.PHOTOS_SHA256} "
+                  "(another torch serialises differently)")
+        shutil.copyfile(built, photos.PHOTOS_FILE)
+    print(f"skimage-photos: {photos.PHOTOS_FILE} rebuilt and verified (pixels SHA-256 {pixels_sha})")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("names", nargs="*", help=f"datasets to fetch: {', '.join(DATASETS)}")
+    parser.add_argument("names", nargs="*", help=f"datasets to fetch: {', '.join(DATASETS)}; or skimage-photos "
+                                                 "(rebuild the photo asset)")
     parser.add_argument("--list", action="store_true", help="list datasets and whether they are on disk")
     parser.add_argument("--root", help="folder to use instead of $GANLAB_DATA/<name>")
+    parser.add_argument("--wheel", help="skimage-photos: a scikit-image wheel to read (else pip downloads it)")
     args = parser.parse_args(argv)
     if args.list or not args.names:
         for name, spec in DATASETS.items():
@@ -44,6 +86,9 @@ def main(argv=None) -> int:
         return 0
     status = 0
     for name in args.names:
+        if name == "skimage-photos":
+            status = max(status, _build_photos(args.wheel))
+            continue
         if name in DATASETS and not DATASETS[name].files:
             status = max(status, _report_manual(DATASETS[name], args.root))
             continue
