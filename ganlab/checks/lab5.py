@@ -507,10 +507,70 @@ def unet_specific():
             (bias_before_norm, HINT_BIAS_BEFORE_BN), (has_type("Sigmoid"), HINT_UNET_TANH)]
 
 
-def judge_unet_layers(sub, net, x, expected, what):
-    layers = structure(sub, net, x)
+def judge_unet_layers(sub, net, x, expected, what, blocks_ok=True):
+    """The U-Net's layers must be the written-out ``expected`` plan; when the submission's own blocks are wrong
+    (``blocks_ok`` False), each block's part of the plan is what the submission's own block gives for the same
+    settings, so a mistake inside UNetDown or UNetUp costs only that exercise's points."""
+    layers = unet_guard(lambda: structure(sub, net, x), what)
     expect_activations(layers, what)
+    if not blocks_ok:
+        expected = own_block_plan(sub, expected)
     judge_plan(layer_plan(layers), expected, what, HINT_UNET_CHANNELS, unet_specific())
+
+
+def unet_guard(run, what):
+    """Run ``run()``; a ValueError or RuntimeError of the submission's forward on an input it must accept is
+    most likely a skip taken from a level of another size."""
+    try:
+        return run()
+    except SubmissionError as exc:
+        if exc.kind in ("ValueError", "RuntimeError", "IndexError"):
+            fail(f"{what} raised {exc.kind} on an input it must accept: {exc}", HINT_UNET_SKIP)
+        raise
+
+
+def own_block_plan(sub, written):
+    """``written`` (a U-Net plan) with each block's layers replaced by those of the submission's own block built with
+    that block's settings (read from the written plan: a Conv2d starts a UNetDown, normalised when a batch norm
+    follows; a bias-free ConvTranspose2d starts a UNetUp, with the dropout that follows it)."""
+    import torch
+
+    out, i = [], 0
+    while i < len(written):
+        entry = written[i]
+        if entry[0] == "Conv2d":
+            normalize = i + 1 < len(written) and written[i + 1][0] == "BatchNorm2d"
+            net = build(sub, "UNetDown", HINT_DOWN_LAYERS, entry[1], entry[2], normalize=normalize)
+            out += layer_plan(structure(sub, net, torch.zeros(1, entry[1], 4, 4)))
+            i += 2 if normalize else 1
+        elif entry[0] == "ConvTranspose2d" and not entry[-1]:
+            p = written[i + 2][1] if i + 2 < len(written) and written[i + 2][0] == "Dropout" else 0.0
+            net = build(sub, "UNetUp", HINT_UP_LAYERS, entry[1], entry[2], dropout=p)
+            out += layer_plan(structure(sub, net, torch.zeros(1, entry[1], 2, 2), torch.zeros(1, 1, 4, 4)))
+            i += 3 if p > 0 else 2
+        else:
+            out.append(entry)
+            i += 1
+    return out
+
+
+def own_blocks_right(sub):
+    """Whether the submission's UNetDown and UNetUp pass the value probes of their own public checks (eval mode)."""
+    from ganlab.grading.testing import CheckFailure
+
+    try:
+        net = build(sub, "UNetDown", HINT_DOWN_LAYERS, 2, 3)
+        out = outputs_by_mode(sub, net, [uniform(21, 2, 2, 4, 4)], 11, "UNetDown", HINT_DOWN_LAYERS, ("eval",))
+        compare_stored(out["eval"], DOWN_STORED["eval"], (2, 3, 2, 2), "UNetDown", HINT_DOWN_GENERIC)
+        x, skip = uniform(31, 1, 3, 1, 1), uniform(32, 1, 3, 2, 2)
+        net = build(sub, "UNetUp", HINT_UP_LAYERS, 3, 2)
+        h = up_output(sub, net, x, skip, "UNetUp", 32, modes=("eval",))
+        compare_stored(h["eval"], UP_STORED["eval"], (1, 2, 2, 2), "UNetUp", HINT_UP_GENERIC)
+        net = build(sub, "UNetDown", HINT_DOWN_LAYERS, 3, 2, normalize=False)
+        judge_down_layers(sub, net, uniform(22, 1, 3, 2, 2), 3, 2, False, "UNetDown")
+    except CheckFailure:
+        return False
+    return True
 
 
 def parameter_count(sub, name, kwargs):
@@ -529,26 +589,29 @@ UNET_STORED: dict = {"eval": [0.06979231, -0.06309001, 0.006020835, 0.04914881, 
 
 @register(UNET, points=1.5)
 def unet_layers_values_and_count(sub):
-    """UNetGenerator(2, 1, num_downs=2, ngf=3, num_dropout=1, dropout=0.25): the layers written out from the text, output (1, 1, 4, 4) in eval mode as stored from a trusted run (parameters set by the test); UNetGenerator(3, 3, num_downs=4, ngf=2, num_dropout=2): its layers (Dropout(0.5) in the two up blocks nearest the bottleneck only), outputs in (-1, 1) that vary in train mode; the 256 reference has 54,414,531 parameters; 12 x 12 input with num_downs=2 is fine, 10 x 10 raises ValueError."""
+    """UNetGenerator(2, 1, num_downs=2, ngf=3, num_dropout=1, dropout=0.25): the layers written out from the text, output (1, 1, 4, 4) in eval mode as stored from a trusted run (parameters set by the test; a mistake inside your UNetDown or UNetUp is not counted here); UNetGenerator(3, 3, num_downs=4, ngf=2, num_dropout=2): its layers (Dropout(0.5) in the two up blocks nearest the bottleneck only), outputs in (-1, 1) that vary in train mode; the 256 reference has 54,414,531 parameters; 12 x 12 input with num_downs=2 is fine, 10 x 10 raises ValueError."""
     import torch
 
     x = uniform(41, 1, 2, 4, 4)
     what = "UNetGenerator(2, 1, num_downs=2, ngf=3, num_dropout=1, dropout=0.25)"
     net = build(sub, "UNetGenerator", HINT_UNET_LAYERS, 2, 1, num_downs=2, ngf=3, num_dropout=1, dropout=0.25)
-    judge_unet_layers(sub, net, x, UNET_SMALL_PLAN, what)
-    out = outputs_by_mode(sub, net, [x], 14, what, HINT_UNET_LAYERS, modes=("eval",))
-    compare_stored(out["eval"], UNET_STORED["eval"], (1, 1, 4, 4), f"{what}'s output in eval mode", HINT_UNET_GENERIC)
+    blocks_ok = own_blocks_right(sub)
+    judge_unet_layers(sub, net, x, UNET_SMALL_PLAN, what, blocks_ok)
+    out = unet_guard(lambda: outputs_by_mode(sub, net, [x], 14, what, HINT_UNET_LAYERS, modes=("eval",)), what)
+    if blocks_ok:  # the stored values assume the text's blocks; the layers above were judged with your own blocks
+        compare_stored(out["eval"], UNET_STORED["eval"], (1, 1, 4, 4), f"{what}'s output in eval mode",
+                       HINT_UNET_GENERIC)
     x16 = uniform(42, 2, 3, 16, 16)
     what = "UNetGenerator(3, 3, num_downs=4, ngf=2, num_dropout=2)"
     net = build(sub, "UNetGenerator", HINT_UNET_LAYERS, 3, 3, num_downs=4, ngf=2, num_dropout=2)
-    judge_unet_layers(sub, net, x16, UNET_PLAN, what)
+    judge_unet_layers(sub, net, x16, UNET_PLAN, what, blocks_ok)
     outs = sub.trusted("ganlab.grading.standins_lab5.train_mode_outputs", net, [x16], [4, 5], keep=False)
     check(not torch.equal(outs[0], outs[1]), f"{what}: two train-mode passes gave the same output.",
           HINT_DROPOUT_TRAIN)
     y = as_float_tensor(outs[0], what)
     check(float(y.abs().max()) < 1 and float(y.min()) < 0 < float(y.max()), f"{what}: outputs in "
           f"[{float(y.min()):.3g}, {float(y.max()):.3g}].", HINT_UNET_TANH)
-    count = parameter_count(sub, "UNetGenerator", {})
+    count = parameter_count(sub, "UNetGenerator", {}) if blocks_ok else UNET_256_PARAMS
     check(count == UNET_256_PARAMS, f"UNetGenerator() has {count:,} parameters, expected {UNET_256_PARAMS:,}.",
           HINT_UNET_COUNT)
     net = build(sub, "UNetGenerator", HINT_UNET_LAYERS, 1, 2, num_downs=2, ngf=2)
