@@ -361,3 +361,93 @@ def degrade(images, noise: float = 0.0, blur: float = 0.0, seed: int = 0):
         g = torch.Generator().manual_seed(seed)
         out = out + noise * torch.randn(out.shape, generator=g)
     return out.clamp(-1.0, 1.0) if (noise > 0 or blur > 0) else out.clone()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Paired image metrics (Lab 5): how close an output is to its target, and how sharp images are.
+
+
+def _unit_range(name: str, images, channels: tuple[int, ...] = (1, 3)):
+    """Validate (N, C, H, W) float images in [-1, 1] and map them to [0, 1] (detached, float32)."""
+    import torch
+
+    if not isinstance(images, torch.Tensor) or images.dim() != 4 or images.shape[1] not in channels:
+        shape = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
+        raise ValueError(f"{name} must be a (N, C, H, W) tensor with C in {channels}, got {shape}")
+    if not images.is_floating_point():
+        raise ValueError(f"{name} must be float images in [-1, 1], got dtype {images.dtype}")
+    if len(images) == 0:
+        raise ValueError(f"{name} is an empty batch")
+    if images.min() < -1 - 1e-4 or images.max() > 1 + 1e-4:
+        raise ValueError(f"{name} must lie in [-1, 1] (the labs' image range), got values from "
+                         f"{images.min():.3g} to {images.max():.3g}")
+    return (images.detach().float().cpu() + 1) / 2
+
+
+def _paired(a, b):
+    x, y = _unit_range("a", a), _unit_range("b", b)
+    if x.shape != y.shape:
+        raise ValueError(f"a and b must have the same shape, got {tuple(x.shape)} and {tuple(y.shape)}")
+    return x, y
+
+
+def psnr(a, b) -> float:
+    """Peak signal-to-noise ratio in dB of images ``a`` against targets ``b``, the mean over the batch.
+
+    ``a``, ``b``: float (N, C, H, W) in [-1, 1] with C = 1 or 3, mapped to [0, 1] and given to torchmetrics'
+    ``peak_signal_noise_ratio`` with ``data_range=1.0``: per image 10 log10(1 / MSE), then the mean of the
+    N values (``inf`` when an image equals its target). A constant offset d in [0, 1] units gives
+    20 log10(1 / d): 20 dB for d = 0.1.
+    """
+    from torchmetrics.functional.image import peak_signal_noise_ratio
+
+    x, y = _paired(a, b)
+    per_image = peak_signal_noise_ratio(x, y, data_range=1.0, reduction="none", dim=(1, 2, 3))
+    return float(per_image.mean())
+
+
+def ssim(a, b) -> float:
+    """Structural similarity (Wang et al. 2004) of images ``a`` and targets ``b``, the mean over the batch.
+
+    torchmetrics' ``structural_similarity_index_measure`` with its defaults (Gaussian window of 11 pixels,
+    sigma 1.5, k1 = 0.01, k2 = 0.03) on images mapped from [-1, 1] to [0, 1] with ``data_range=1.0``; 1 for
+    identical images. Images must be at least 11 x 11.
+    """
+    from torchmetrics.functional.image import structural_similarity_index_measure
+
+    x, y = _paired(a, b)
+    if min(x.shape[-2:]) < 11:
+        raise ValueError(f"ssim needs images of at least 11 x 11 pixels (its Gaussian window), got "
+                         f"{x.shape[-2]} x {x.shape[-1]}")
+    return float(structural_similarity_index_measure(x, y, data_range=1.0))
+
+
+def sharpness(images) -> float:
+    """Mean gradient magnitude of the images' luminance: a blur measure (lower = blurrier).
+
+    ``images``: float (N, C, H, W) in [-1, 1], C = 3 (BT.601 luminance 0.299 R + 0.587 G + 0.114 B) or 1,
+    mapped to [0, 1]. Forward differences dx = L[i, j+1] - L[i, j], dy = L[i+1, j] - L[i, j] on the
+    (H-1) x (W-1) grid where both exist; returns the mean of sqrt(dx^2 + dy^2) over pixels and images.
+    A vertical step of height h in [0, 1] units across an H x W image gives h / (W - 1).
+    """
+    import torch
+
+    x = _unit_range("images", images)
+    if min(x.shape[-2:]) < 2:
+        raise ValueError("sharpness needs images of at least 2 x 2 pixels")
+    if x.shape[1] == 3:
+        x = (x * torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)).sum(dim=1, keepdim=True)
+    dx = x[..., :-1, 1:] - x[..., :-1, :-1]
+    dy = x[..., 1:, :-1] - x[..., :-1, :-1]
+    return float(torch.sqrt(dx ** 2 + dy ** 2).mean())
+
+
+def sharpness_ratio(fake, real) -> float:
+    """``sharpness(fake) / sharpness(real)``: 1 when the outputs are as sharp as the targets, below 1 when blurrier.
+
+    Raises ``ValueError`` when the real images are flat (sharpness 0).
+    """
+    reference = sharpness(real)
+    if reference == 0:
+        raise ValueError("the real images are flat (sharpness 0): the ratio is undefined")
+    return sharpness(fake) / reference
