@@ -10,9 +10,11 @@ grader reads them), and the loops are ``ganlab.conditional``'s, so this measures
     python benchmarks/lab4_conditional.py --seeds 0 1 --threads 1   # two seeds; one thread on a busy machine
     python benchmarks/lab4_conditional.py --steps 1000 --models projection projection_n01   # the embedding's init
 
-``projection_n01`` is the given projection discriminator with ``nn.Embedding``'s default N(0, 1) class embedding
-instead of Glorot's uniform law (the lab's code before the fix). On a machine shared by many jobs, ``--threads 1``
-is several times faster per step than two threads (benchmarks/lab4.md).
+``acgan`` is the lab's step (D's class head trained on real images only); ``acgan_fakes`` adds the fakes' class
+term to D's gradient (Odena et al.'s L_C, the lab's step before that change). ``projection_n01`` is the given
+projection discriminator with ``nn.Embedding``'s default N(0, 1) class embedding instead of Glorot's uniform law
+(the lab's code before the fix). On a machine shared by many jobs, ``--threads 1`` is several times faster per
+step than two threads (benchmarks/lab4.md).
 
 Judge: ``ganlab.conditional.real_digits_classifier`` (trained on the real training split only); 200 samples per
 class; ceiling = its accuracy on the 359 held-out real digits. Spread = mean squared distance of the classifier's
@@ -78,7 +80,8 @@ def main(argv=None) -> int:
     discriminators = {"cgan": lambda: ns["ConditionalDiscriminator"](NUM_CLASSES, BASE, args.size),
                       "projection": lambda: ns["ProjectionDiscriminator"](NUM_CLASSES, BASE, args.size),
                       "projection_n01": projection_normal_init,
-                      "acgan": lambda: ns["ACGANDiscriminator"](NUM_CLASSES, BASE, args.size)}
+                      "acgan": lambda: ns["ACGANDiscriminator"](NUM_CLASSES, BASE, args.size),
+                      "acgan_fakes": lambda: ns["ACGANDiscriminator"](NUM_CLASSES, BASE, args.size)}
     for seed, name in [(s, m) for s in args.seeds for m in args.models]:
         torch.manual_seed(seed)
         start = time.perf_counter()
@@ -86,7 +89,8 @@ def main(argv=None) -> int:
         if name == "infogan":
             g = ns["ConditionalGenerator"](62 + 2, NUM_CLASSES, BASE, args.size)
             d = ns["ACGANDiscriminator"](NUM_CLASSES + 2, BASE, args.size)
-            h = conditional.fit_infogan(g, d, digits, ns["sample_infogan_latent"], ns["infogan_q_loss"], steps=steps,
+            h = conditional.fit_infogan(ns["infogan_step"], g, d, *ns["infogan_optimizers"](g, d), digits,
+                                        ns["sample_infogan_latent"], ns["infogan_q_loss"], steps=steps,
                                         noise_dim=62, time_budget=budget, seed=seed, progress=False)
             d.eval()
             with torch.no_grad():
@@ -98,8 +102,8 @@ def main(argv=None) -> int:
             continue
         g = ns["ConditionalGenerator"](LATENT_DIM, NUM_CLASSES, BASE, args.size)
         d = discriminators[name]()
-        step = (conditional.acgan_step(ns["acgan_d_loss"], ns["acgan_g_loss"]) if name == "acgan"
-                else ns["cgan_train_step"])
+        step = (conditional.acgan_step(ns["acgan_d_loss"], ns["acgan_g_loss"], classify_fakes=name == "acgan_fakes")
+                if name.startswith("acgan") else ns["cgan_train_step"])
         opts = [torch.optim.Adam(n.parameters(), lr=2e-4, betas=(0.5, 0.999)) for n in (g, d)]
         h = conditional.fit_conditional(step, g, d, *opts, digits, labels, steps=steps, latent_dim=LATENT_DIM,
                                         time_budget=budget, seed=seed, progress=False)
@@ -110,7 +114,7 @@ def main(argv=None) -> int:
         acc = conditional.per_class_accuracy(pred, eval_y)
         spread = conditional.intra_class_spread(feats, eval_y)
         own = ""
-        if name == "acgan":  # does D's own class head agree with the judge? (it is trained on the fakes too)
+        if name.startswith("acgan"):  # does D's own class head agree with the judge? (acgan_fakes: trained on the fakes too)
             d.eval()
             with torch.no_grad():
                 head = conditional.per_class_accuracy(d(images)[1].argmax(1), eval_y)

@@ -21,7 +21,8 @@ from ganlab.checks.lab4 import (
     HINT_MLP_G_LAYERS, HINT_MUTATES, HINT_ONE_HOT_ERRORS, HINT_ONE_HOT_SHIFT, HINT_ONE_HOT_SIZE, HINT_AC_LAYERS,
     HINT_AC_SOFTMAX, HINT_CONCAT_ORDER, HINT_D_SIGMOID, HINT_PROJ_AFTER_LINEAR, HINT_PROJ_NO_BIAS, HINT_PROJ_NO_PHI,
     HINT_Q_MEAN_OVER_CODES, HINT_Q_NO_HALF, HINT_Q_SOFTMAX, HINT_Q_SQUASHED, HINT_Q_WEIGHT, HINT_SLOPE,
-    HINT_STEP_DETACH, HINT_STEP_FAKE_LABELS, HINT_STEP_GENERIC, HINT_STEP_REAL_LABELS, INFO_LATENT, INFO_Q, INTERP,
+    HINT_STEP_DETACH, HINT_STEP_FAKE_LABELS, HINT_INFO_STEP_GENERIC, HINT_INFO_STEP_STALE, INFO_CATS, INFO_DATA,
+    INFO_NOISE, INFO_OPT, INFO_STEP, call_info_step, info_inputs, info_networks, info_optimizers, judge_optimizers, HINT_STEP_GENERIC, HINT_STEP_REAL_LABELS, INFO_LATENT, INFO_Q, INTERP,
     MLP_D, MLP_G, ONE_HOT, PROJ, Q_BLIND, Q_VALUE, STEP, acgan_outputs, build, call_step, cbn_structure, check,
     close, concat_call, expect_raises, fail, floor_case, generator, grid_case, heads_classes_first, interp_case,
     judge_acgan_d, judge_acgan_g, judge_continuous, judge_labels, judge_q, latent_call, local_generator,
@@ -670,6 +671,103 @@ def q_loss_edges(sub):
     _judge_q(sub, _q_inputs(43, 4, 5, 0), "infogan_q_loss (C = 0)")
     _judge_q(sub, _q_inputs(44, 1, 2, 3, dtype="float64"), "infogan_q_loss (B 1, float64)")
     _judge_q(sub, _q_inputs(45, 4, 6, 2, scale=70.0), "infogan_q_loss (logits up to +-100)")
+
+
+
+# -- InfoGAN: optimizers with default settings; the step replayed with Adam, momentum and stale gradients ----------
+
+
+@register(INFO_OPT, points=1, hidden=True)
+def optimizers_defaults(sub):
+    """The defaults: lr_g 1e-3, lr_d 2e-4, betas (0.5, 0.999), on other stand-ins."""
+    judge_optimizers(sub, 3, (), 1e-3, 2e-4, (0.5, 0.999), "infogan_optimizers(G, D)")
+
+
+def _reference_info_step(gen, disc, opt_g, opt_d, opt_info, x_real, z, c_cat, c_cont, q_loss_fn, info_weight=1.0):
+    bce = F.binary_cross_entropy_with_logits
+    latent = torch.cat([z, c_cont], dim=1)
+    x_fake = gen(latent, c_cat)
+    opt_d.zero_grad()
+    r, f = disc(x_real)[0], disc(x_fake.detach())[0]
+    d_loss = bce(r, torch.ones_like(r)) + bce(f, torch.zeros_like(f))
+    d_loss.backward()
+    opt_d.step()
+    opt_g.zero_grad()
+    f = disc(x_fake)[0]
+    g_loss = bce(f, torch.ones_like(f))
+    g_loss.backward()
+    opt_g.step()
+    opt_info.zero_grad()
+    head = disc(gen(latent, c_cat))[1]
+    k = head.shape[1] - c_cont.shape[1]
+    info = q_loss_fn(head[:, :k], c_cat, head[:, k:], c_cont)[0]
+    (info_weight * info).backward()
+    opt_info.step()
+    return d_loss.item(), g_loss.item(), info.item()
+
+
+class _Groups:
+    """Written-out optimizers of several parameter groups (each with its own learning rate), stepped together."""
+
+    def __init__(self, *parts):
+        self.parts = parts
+
+    def zero_grad(self):
+        for part in self.parts:
+            part.zero_grad()
+
+    def step(self):
+        for part in self.parts:
+            part.step()
+
+
+def _local_info_optimizers(gen, disc, kind, lr_g, lr_d):
+    def make(params, lr):
+        return _Adam(params, lr) if kind == "adam" else _SGD(params, lr, momentum=0.9 if kind == "momentum" else 0.0)
+
+    return (make(gen.parameters(), lr_g), make(disc.parameters(), lr_d),
+            _Groups(make(gen.parameters(), lr_g), make(disc.parameters(), lr_d)))
+
+
+def _info_replay(sub, seed, kind, lr_g, lr_d, batch, batch_fake, num_continuous, info_weight, stale):
+    inputs = info_inputs(seed, batch, batch_fake, num_continuous)
+    gen, disc = info_networks(sub, seed, num_continuous)
+    opts = info_optimizers(sub, gen, disc, kind, lr_g, lr_d)
+    if stale:
+        sub.trusted("ganlab.grading.standins.fill_grads", gen, 0.5, keep=False)
+        sub.trusted("ganlab.grading.standins.fill_grads", disc, -0.3, keep=False)
+    what = (f"infogan_step ({batch} real, {batch_fake} fake, C {num_continuous}, {kind}, info_weight "
+            f"{'default' if info_weight is None else info_weight}{', stale gradients' if stale else ''})")
+    losses = call_info_step(sub, gen, disc, opts, inputs, info_weight, what)
+    local_g = standins.lab4_cond_generator(INFO_NOISE + num_continuous, INFO_CATS, INFO_DATA, seed)
+    local_d = standins.lab4_info_discriminator(INFO_DATA, INFO_CATS + num_continuous, seed + 1)
+    if stale:
+        standins.fill_grads(local_g, 0.5)
+        standins.fill_grads(local_d, -0.3)
+    expected = _reference_info_step(local_g, local_d, *_local_info_optimizers(local_g, local_d, kind, lr_g, lr_d),
+                                    *inputs, standins.lab4_odd_q_loss, 1.0 if info_weight is None else info_weight)
+    close(losses[0], expected[0], f"{what}: d_loss", HINT_INFO_STEP_GENERIC, rtol=1e-4, atol=1e-6)
+    close(losses[1:], list(expected[1:]), f"{what}: g_loss and info_loss", HINT_INFO_STEP_GENERIC, rtol=1e-4, atol=1e-6)
+    for name, ref, local in (("generator", gen, local_g), ("discriminator", disc, local_d)):
+        after = params_of(sub, ref)
+        for n, p in local.named_parameters():
+            close(after[n], p.detach(), f"{what}: the {name}'s `{n}` after the step", HINT_INFO_STEP_STALE, rtol=1e-4,
+                  atol=1e-6)
+
+
+@register(INFO_STEP, points=1, hidden=True)
+def info_step_replay_adam_and_momentum(sub):
+    """Stand-ins, Adam (betas 0.5, 0.999) and SGD with momentum 0.9, stale gradients in .grad, unequal batches: the three losses and every parameter after the step match the reference step (each optimizer updates its own parameters from zero gradients; D's update has no information term)."""
+    _info_replay(sub, 5, "adam", 0.02, 0.01, 5, 3, 2, 0.6, stale=True)
+    _info_replay(sub, 6, "momentum", 0.05, 0.03, 4, 6, 3, 1.7, stale=True)
+
+
+@register(INFO_STEP, points=1, hidden=True)
+def info_step_edges(sub):
+    """The default info_weight (1.0); no continuous code (C = 0); one real and one fake sample, plain SGD."""
+    _info_replay(sub, 7, "sgd", 0.1, 0.05, 3, 2, 2, None, stale=False)
+    _info_replay(sub, 8, "adam", 0.01, 0.02, 4, 5, 0, 0.8, stale=True)
+    _info_replay(sub, 9, "sgd", 0.1, 0.1, 1, 1, 1, 1.2, stale=False)
 
 
 __all__ = ["HINT_MUTATES"]

@@ -19,6 +19,7 @@ import math
 from ganlab.checks.lab3 import check, close, fail, make_optimizer, params_of
 from ganlab.grading.netcheck import structure
 from ganlab.grading.testing import CheckFailure, SubmissionError, as_float_tensor, exercise, register
+from ganlab.grading.wire import Trusted
 
 LAB = "lab4"
 
@@ -41,6 +42,8 @@ ACGAN_GL = exercise(LAB, "acgan_g_loss", title="ACGAN: the generator's loss")
 FLOOR = exercise(LAB, "double_softmax_floor", title="The floor of a softmax applied twice")
 INFO_LATENT = exercise(LAB, "sample_infogan_latent", title="InfoGAN's codes")
 INFO_Q = exercise(LAB, "infogan_q_loss", title="InfoGAN's information loss")
+INFO_OPT = exercise(LAB, "infogan_optimizers", title="InfoGAN's three optimizers")
+INFO_STEP = exercise(LAB, "infogan_step", title="One InfoGAN training step")
 
 # Hints are module-level constants: hidden feedback shows only those (autograder.runner.allowed_hints).
 HINT_SHAPE = "The result does not have the shape the docstring promises: reread its Returns section."
@@ -172,6 +175,30 @@ HINT_Q_SOFTMAX = "A softmax before F.cross_entropy: pass the categorical logits 
 HINT_Q_GENERIC = ("infogan_q_loss: cat_part = CE(cat_logits, c_cat), cont_part = mean over the batch of sum over codes of "
                   "(c_cont - cont_mean)^2 / 2, loss = cat_part + cont_weight * cont_part.")
 HINT_Q_TRIPLE = "infogan_q_loss returns the triple (loss, cat_part, cont_part) of scalar tensors."
+HINT_INFO_OPT_TRIPLE = "infogan_optimizers returns the triple (opt_g, opt_d, opt_info) of torch.optim.Adam optimizers."
+HINT_INFO_OPT_ADAM = "Each of the three optimizers is torch.optim.Adam with the given betas (betas=betas)."
+HINT_INFO_OPT_G = "opt_g holds every parameter of the generator (generator.parameters()) and nothing else, at lr_g."
+HINT_INFO_OPT_D = "opt_d holds every parameter of the discriminator (discriminator.parameters()) and nothing else, at lr_d."
+HINT_INFO_TRUNK = ("opt_info misses the discriminator's shared trunk: Q is a head on D's trunk, and the information "
+                   "loss must train the trunk too (give opt_info all of the discriminator's parameters).")
+HINT_INFO_NO_G = "opt_info misses the generator: the information loss trains G (and Q), so G's parameters belong in it."
+HINT_INFO_LR = ("In opt_info the generator's parameters use lr_g and the discriminator's lr_d: two parameter groups, "
+                "e.g. Adam([{'params': G's, 'lr': lr_g}, {'params': D's, 'lr': lr_d}], betas=betas).")
+HINT_INFO_OPT_EXTRA = "An optimizer holds a tensor that belongs to neither network, or the same parameter twice."
+HINT_INFO_STEP_TRIPLE = "infogan_step returns the triple (d_loss, g_loss, info_loss) as Python floats (loss.item())."
+HINT_INFO_MI_IN_D = ("d_loss includes the information term: D's loss is the adversarial value only, BCE(real, 1) + "
+                     "BCE(fake, 0); the information loss trains G and Q (with the trunk) through opt_info.")
+HINT_INFO_STEP_DETACH = ("Gradients from D's loss reached the generator: detach the fakes in D's update "
+                         "(discriminator(x_fake.detach())).")
+HINT_INFO_STEP_BACKWARDS = ("The generator's output should receive exactly two gradients per step: one from g_loss "
+                            "and one from the information loss of freshly drawn fakes.")
+HINT_INFO_STEP_GENERIC = ("infogan_step: d_loss = BCE(D(x_real), 1) + BCE(D(x_fake.detach()), 0); g_loss = BCE(D(x_fake), "
+                          "1) after D's update; info_loss = q_loss_fn(...)[0] on fakes drawn again after G's update, "
+                          "minimised as info_weight * info_loss with opt_info. Each from zero gradients.")
+HINT_INFO_STEP_SPLIT = ("Split the Q head's output at K = head.shape[1] - c_cont.shape[1]: head[:, :K] are the "
+                        "categorical logits, head[:, K:] the continuous means, and G's input is cat([z, c_cont], 1).")
+HINT_INFO_STEP_STALE = ("The parameters after the step differ: call each optimizer's zero_grad() before its backward "
+                        "pass (opt_info.zero_grad() drops the gradients g_loss left on G and D), and step each once.")
 
 
 def with_trusted_helpers(name):
@@ -1110,6 +1137,170 @@ def q_loss_generic(sub):
     """3 samples, 3 categories, 3 continuous codes, logits whose softmaxes are simple fractions: the three parts and the loss's gradients with respect to cat_logits and cont_mean, worked out by hand."""
     judge_q(sub, q_case(), (Q_CAT + Q_CONT, Q_CAT, Q_CONT), Q_GRADS, "infogan_q_loss (B 3, K 3, C 3)", Q_WRONGS,
             [(1.193108475846653, HINT_Q_SOFTMAX)])
+
+
+
+# -- InfoGAN: the three optimizers and the training step ----------------------------------------------------------
+
+INFO_NOISE, INFO_CONT, INFO_CATS, INFO_DATA = 3, 2, 3, 4
+
+
+def info_networks(sub, seed, num_continuous=INFO_CONT):
+    """Stand-ins in the submission's process: a conditional generator of (noise + C) latents and K classes, and a
+    discriminator with a shared trunk, a source head and a Q head of K + C outputs (named ``classes``)."""
+    gen = sub.trusted("ganlab.grading.standins.lab4_cond_generator", INFO_NOISE + num_continuous, INFO_CATS,
+                      INFO_DATA, seed)
+    disc = sub.trusted("ganlab.grading.standins.lab4_info_discriminator", INFO_DATA, INFO_CATS + num_continuous,
+                       seed + 1)
+    return gen, disc
+
+
+def optimizer_reports(sub, gen, disc, args, what):
+    """The three optimizers of ``infogan_optimizers(gen, disc, *args)``, as plain reports (one per optimizer)."""
+    out = sub.call("infogan_optimizers", gen, disc, *args)
+    if not isinstance(out, (tuple, list)) or len(out) != 3:
+        fail(f"{what} returned {type(out).__name__}, expected (opt_g, opt_d, opt_info).", HINT_INFO_OPT_TRIPLE)
+    return [sub.trusted("ganlab.grading.standins.lab4_optimizer_report", opt, gen, disc, keep=False) for opt in out]
+
+
+def judge_optimizers(sub, seed, args, lr_g, lr_d, betas, what):
+    """opt_g holds G's parameters at lr_g, opt_d D's at lr_d, opt_info G's at lr_g and D's trunk and Q head (the
+    source head allowed) at lr_d; all Adam with ``betas``."""
+    gen, disc = info_networks(sub, seed)
+    reports = optimizer_reports(sub, gen, disc, args, what)
+    g_names = set(sub.state(gen)["params"])
+    d_names = set(sub.state(disc)["params"])
+    g_all = {f"generator.{n}" for n in g_names}
+    d_all = {f"discriminator.{n}" for n in d_names}
+    d_source = {n for n in d_all if n.startswith("discriminator.source.")}
+    for name, report in zip(("opt_g", "opt_d", "opt_info"), reports):
+        for group in report:
+            check(group["type"] == "Adam", f"{what}: {name} is {group['type']}.", HINT_INFO_OPT_ADAM)
+            check(group["betas"] is not None and all(abs(a - b) < 1e-12 for a, b in zip(group["betas"], betas)),
+                  f"{what}: {name} has betas {group['betas']}, expected {betas}.", HINT_INFO_OPT_ADAM)
+        names = [n for group in report for n in group["params"]]
+        check("other" not in names and len(names) == len(set(names)),
+              f"{what}: {name} holds a tensor of neither network or a parameter twice.", HINT_INFO_OPT_EXTRA)
+    rates = [{n: group["lr"] for group in report for n in group["params"]} for report in reports]
+    check(set(rates[0]) == g_all, f"{what}: opt_g holds {sorted(rates[0])}.", HINT_INFO_OPT_G)
+    check(set(rates[1]) == d_all, f"{what}: opt_d holds {sorted(rates[1])}.", HINT_INFO_OPT_D)
+    check(all(abs(v - lr_g) <= 1e-12 * lr_g for v in rates[0].values()), f"{what}: opt_g's learning rate is "
+          f"{sorted(set(rates[0].values()))}, expected lr_g = {lr_g}.", HINT_INFO_OPT_G)
+    check(all(abs(v - lr_d) <= 1e-12 * lr_d for v in rates[1].values()), f"{what}: opt_d's learning rate is "
+          f"{sorted(set(rates[1].values()))}, expected lr_d = {lr_d}.", HINT_INFO_OPT_D)
+    info = rates[2]
+    check(g_all <= set(info), f"{what}: opt_info misses the generator's {sorted(g_all - set(info))}.", HINT_INFO_NO_G)
+    trunk = {n for n in d_all if n.startswith("discriminator.trunk.")}
+    check(trunk <= set(info), f"{what}: opt_info misses {sorted(trunk - set(info))}.", HINT_INFO_TRUNK)
+    missing = (d_all - d_source) - set(info)
+    check(not missing, f"{what}: opt_info misses {sorted(missing)}.", HINT_INFO_TRUNK)
+    check(set(info) <= g_all | d_all, f"{what}: opt_info holds {sorted(set(info) - g_all - d_all)}.", HINT_INFO_OPT_EXTRA)
+    wrong = [n for n, v in info.items() if abs(v - (lr_g if n in g_all else lr_d)) > 1e-12 * max(lr_g, lr_d)]
+    check(not wrong, f"{what}: opt_info's learning rates {[(n, info[n]) for n in wrong[:3]]} (lr_g = {lr_g}, "
+          f"lr_d = {lr_d}).", HINT_INFO_LR)
+
+
+@register(INFO_OPT, points=1)
+def optimizers_hold_the_right_parameters(sub):
+    """Stand-ins (G; D with trunk, source head and Q head), lr_g 3e-3, lr_d 5e-4, betas (0.4, 0.99): each optimizer is Adam with those betas; opt_g holds G's parameters, opt_d D's, opt_info G's at lr_g and D's trunk and Q head (source head optional) at lr_d."""
+    judge_optimizers(sub, 0, (3e-3, 5e-4, (0.4, 0.99)), 3e-3, 5e-4, (0.4, 0.99),
+                     "infogan_optimizers(G, D, 3e-3, 5e-4, (0.4, 0.99))")
+
+
+def info_inputs(seed, batch, batch_fake, num_continuous=INFO_CONT):
+    import torch
+
+    g = generator(900 + seed)
+    x_real = torch.randn(batch, 1, 1, INFO_DATA, generator=g) * 0.5 + 0.2
+    z = torch.randn(batch_fake, INFO_NOISE, generator=g)
+    c_cat = torch.randint(0, INFO_CATS, (batch_fake,), generator=g)
+    c_cont = torch.rand(batch_fake, num_continuous, generator=g) * 2 - 1
+    return x_real, z, c_cat, c_cont
+
+
+def info_optimizers(sub, gen, disc, kind, lr_g, lr_d):
+    """Trusted optimizers of the right parameter sets (Adam with betas (0.5, 0.999), SGD, or SGD with momentum 0.9)."""
+    def make(groups):
+        if kind == "adam":
+            return sub.trusted("torch.optim.Adam", groups, betas=(0.5, 0.999))
+        return sub.trusted("torch.optim.SGD", groups, momentum=0.9 if kind == "momentum" else 0.0)
+
+    g_params = sub.method(gen, "parameters", keep=True)
+    d_params = sub.method(disc, "parameters", keep=True)
+    opt_g = make([{"params": g_params, "lr": lr_g}])
+    opt_d = make([{"params": d_params, "lr": lr_d}])
+    opt_info = make([{"params": sub.method(gen, "parameters", keep=True), "lr": lr_g},
+                     {"params": sub.method(disc, "parameters", keep=True), "lr": lr_d}])
+    return opt_g, opt_d, opt_info
+
+
+def call_info_step(sub, gen, disc, opts, inputs, info_weight, what):
+    q_loss = Trusted("ganlab.grading.standins.lab4_odd_q_loss")
+    args = (gen, disc, *opts, *inputs, q_loss) + (() if info_weight is None else (info_weight,))
+    out = sub.call("infogan_step", *args)
+    if not isinstance(out, (tuple, list)) or len(out) != 3:
+        fail(f"{what} returned {type(out).__name__}, expected (d_loss, g_loss, info_loss).", HINT_INFO_STEP_TRIPLE)
+    values = []
+    for v in out:
+        t = as_float_tensor(v, f"a loss returned by {what}", HINT_INFO_STEP_TRIPLE)
+        if t.numel() != 1:
+            fail(f"{what} returned a loss of shape {tuple(t.shape)}.", HINT_INFO_STEP_TRIPLE)
+        values.append(float(t))
+    check(all(math.isfinite(v) for v in values), f"{what} returned non-finite losses {values}.", HINT_INFO_STEP_GENERIC)
+    check(all(isinstance(v, float) for v in out), f"{what} returned {[type(v).__name__ for v in out]}.",
+          HINT_INFO_STEP_TRIPLE)
+    count = sub.getattr(gen, "backward_count")
+    check(count <= 2 or not all(math.isfinite(v) for v in values), f"{what}: {count} gradients reached the "
+          "generator's output in one step.", HINT_INFO_STEP_DETACH)
+    check(count == 2, f"{what}: {count} gradients reached the generator's output in one step.", HINT_INFO_STEP_BACKWARDS)
+    return values
+
+
+#: infogan_step on info_networks(seed 0), info_inputs(seed 0, 6 real, 4 fake), SGD (lr_g 0.1, lr_d 0.05),
+#: info_weight 0.7 and the stand-in Q loss (ganlab.grading.standins.lab4_odd_q_loss), stored from a trusted run:
+#: (d_loss, g_loss, info_loss); and d_loss with 0.7 times the information loss of the D step's fakes added.
+STEP_INFO_LOSSES = (2.0629398822784424, 0.3492903411388397, 4.228724956512451)
+STEP_INFO_D_WITH_MI = 5.045396327972412
+
+
+@register(INFO_STEP, points=1)
+def info_step_losses_and_detach(sub):
+    """Stand-ins, 6 real and 4 fake samples, K 3, C 2, SGD, info_weight 0.7, a stand-in Q loss: the three losses (stored from a trusted run), d_loss without the information term, and two gradients reaching G's output (G step and information step; none from D's)."""
+    gen, disc = info_networks(sub, 0)
+    opts = info_optimizers(sub, gen, disc, "sgd", 0.1, 0.05)
+    what = "infogan_step (6 real, 4 fake, SGD, info_weight 0.7)"
+    d_loss, g_loss, info_loss = call_info_step(sub, gen, disc, opts, info_inputs(0, 6, 4), 0.7, what)
+    close(d_loss, STEP_INFO_LOSSES[0], f"{what}: d_loss", HINT_INFO_STEP_GENERIC, rtol=1e-4,
+          diagnoses=[(STEP_INFO_D_WITH_MI, HINT_INFO_MI_IN_D)])
+    close(g_loss, STEP_INFO_LOSSES[1], f"{what}: g_loss", HINT_INFO_STEP_GENERIC, rtol=1e-4)
+    close(info_loss, STEP_INFO_LOSSES[2], f"{what}: info_loss", HINT_INFO_STEP_SPLIT, rtol=1e-4)
+
+
+#: The sum of every parameter tensor of info_networks(seed 1) after one infogan_step (info_inputs(seed 1, 5 real, 7
+#: fake), Adam lr_g 0.02 / lr_d 0.01 with betas (0.5, 0.999), stale gradients 0.5 on G and -0.3 on D, info_weight
+#: 1.3), stored from a trusted run, by parameter name.
+STEP_INFO_PARAMS = {
+    "generator.class_shift": 0.7102735470980406, "generator.net.0.weight": 0.23220142349600792,
+    "generator.net.0.bias": 0.12782885134220123, "discriminator.trunk.0.weight": -0.13209940306842327,
+    "discriminator.trunk.0.bias": -1.3122461773455143, "discriminator.source.weight": -1.3621074333786964,
+    "discriminator.source.bias": 0.32378697395324707, "discriminator.classes.weight": 3.6167746633291245,
+    "discriminator.classes.bias": 1.1120539456605911,
+}
+
+
+@register(INFO_STEP, points=1)
+def info_step_adam_stale_parameters(sub):
+    """Stand-ins, Adam with stale gradients in .grad, 5 real and 7 fake samples, info_weight 1.3: every parameter after the step (its sum, stored from a trusted run), so each optimizer updated its own parameters from zero gradients."""
+    gen, disc = info_networks(sub, 1)
+    opts = info_optimizers(sub, gen, disc, "adam", 0.02, 0.01)
+    sub.trusted("ganlab.grading.standins.fill_grads", gen, 0.5, keep=False)
+    sub.trusted("ganlab.grading.standins.fill_grads", disc, -0.3, keep=False)
+    what = "infogan_step (5 real, 7 fake, Adam, stale gradients, info_weight 1.3)"
+    call_info_step(sub, gen, disc, opts, info_inputs(1, 5, 7), 1.3, what)
+    for prefix, ref in (("generator", gen), ("discriminator", disc)):
+        for n, p in params_of(sub, ref).items():
+            close(float(p.double().sum()), STEP_INFO_PARAMS[f"{prefix}.{n}"], f"{what}: the sum of {prefix}.{n} after "
+                  "the step", HINT_INFO_STEP_STALE, rtol=1e-4, atol=1e-5)
 
 
 __all__ = ["CheckFailure"]

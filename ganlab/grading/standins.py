@@ -586,3 +586,53 @@ def lab4_restore_helpers():
             namespace.pop(name, None)
         namespace.update(saved)
     return None
+
+
+# Lab 4, InfoGAN: a discriminator with a shared trunk, a source head and a Q head; a Q loss that is not the lab's.
+
+
+def lab4_info_discriminator(data_dim, num_heads, seed, hidden=5):
+    """A float32 InfoGAN discriminator ``x -> (source_logits (B,), head (B, num_heads))`` with a shared ``trunk``
+    (Linear, Tanh), a ``source`` head (Linear to 1) and a Q head ``classes`` (Linear to num_heads, named as in the
+    lab's ACGANDiscriminator), with seeded weights. ``x_grad`` records per call whether x required a gradient."""
+    import torch
+
+    gen = torch.Generator().manual_seed(int(seed))
+
+    class InfoDiscriminator(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.trunk = torch.nn.Sequential(torch.nn.Linear(data_dim, hidden), torch.nn.Tanh())
+            self.source = torch.nn.Linear(hidden, 1)
+            self.classes = torch.nn.Linear(hidden, num_heads)
+            with torch.no_grad():
+                for p in self.parameters():
+                    p.copy_(torch.randn(p.shape, generator=gen) * 0.8)
+            self.x_grad = []
+
+        def forward(self, x):
+            self.x_grad.append(bool(x.requires_grad))
+            h = self.trunk(x.flatten(1))                 # (B, hidden)
+            return self.source(h)[:, 0], self.classes(h)
+
+    return InfoDiscriminator()
+
+
+def lab4_odd_q_loss(cat_logits, c_cat, cont_mean, c_cont):
+    """A stand-in information loss with known behaviour (deliberately not InfoGAN's): returns
+    ``(loss, cat_part, cont_part)`` with cat_part = mean of (logit of the true code - 1.5)^2 and cont_part = 0.3 *
+    mean over the batch of sum over codes of |c_cont - cont_mean|, loss = cat_part + cont_part."""
+    cat_part = (cat_logits.gather(1, c_cat.long()[:, None])[:, 0] - 1.5).square().mean()
+    cont_part = 0.3 * (c_cont - cont_mean).abs().sum(1).mean()
+    return cat_part + cont_part, cat_part, cont_part
+
+
+def lab4_optimizer_report(optimizer, generator, discriminator):
+    """What an optimizer updates, as plain data: one dict per parameter group with the optimizer's class name
+    (``type``), the group's ``lr`` and ``betas`` (None without), and ``params``: the names of its parameters as
+    ``"generator.<name>"`` / ``"discriminator.<name>"`` (``"other"`` for a tensor of neither network)."""
+    names = {id(p): f"generator.{n}" for n, p in generator.named_parameters()}
+    names.update({id(p): f"discriminator.{n}" for n, p in discriminator.named_parameters()})
+    return [{"type": type(optimizer).__name__, "lr": float(group["lr"]),
+             "betas": tuple(float(b) for b in group["betas"]) if "betas" in group else None,
+             "params": [names.get(id(p), "other") for p in group["params"]]} for group in optimizer.param_groups]
