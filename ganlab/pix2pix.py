@@ -142,6 +142,42 @@ def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, o
     return history
 
 
+def context_encoder_step(loss_fn: Callable, mask: torch.Tensor) -> Callable:
+    """A context-encoder iteration (Pathak et al. 2016) with a pix2pix step's signature, for :func:`fit_pix2pix`.
+
+    ``loss_fn(x_fill, x_real, mask, d_fake_logits) -> (loss, loss_rec, loss_adv)`` is the lab's
+    ``context_encoder_loss``; ``mask`` (1, 1, H, W) marks the hole. x is the photo with its hole blanked, y the
+    photo. The filled image keeps x outside the hole and G(x) inside; D (an unconditional image discriminator)
+    learns real photos against filled ones (fills detached), then G minimises ``loss_fn``. The third argument of
+    the returned step (``lambda_l1`` in pix2pix) is unused. Returns the four names of :data:`LOSS_NAMES`, with
+    ``loss_l1`` holding the reconstruction term (a mean squared error over the hole).
+    """
+    def step(G, D, opt_g, opt_d, x, y, _unused=None):
+        hole = mask.to(x.device)
+        x_fill = x * (1 - hole) + G(x) * hole
+        opt_d.zero_grad()
+        real, fake = D(y), D(x_fill.detach())
+        loss_d = 0.5 * (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+                        + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        loss, loss_rec, loss_adv = loss_fn(x_fill, y, hole, D(x_fill))
+        loss.backward()
+        opt_g.step()
+        return {"loss_d": loss_d.item(), "loss_g": loss.item(), "loss_gan": loss_adv.item(),
+                "loss_l1": loss_rec.item()}
+
+    return step
+
+
+def mean_fill(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The trivial inpainting baseline: every hole pixel set to the mean colour of the image's visible pixels."""
+    visible = 1 - mask
+    mean = (x * visible).sum(dim=(2, 3), keepdim=True) / visible.sum(dim=(2, 3), keepdim=True)
+    return x * visible + mean * mask
+
+
 def triptych(x: torch.Tensor, y_fake: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Rows of (input | output | target) for an image grid with ``nrow=3``: (3N, C, H, W)."""
     return torch.stack([x.cpu(), y_fake.cpu(), y.cpu()], dim=1).flatten(0, 1)
