@@ -251,3 +251,26 @@ def test_build_asset_checks_every_file_and_downscales(tmp_path, monkeypatch):
     monkeypatch.setattr(photos, "SOURCES", (dict(source, sha256="0" * 64),))
     with pytest.raises(ValueError, match="SHA-256"):
         photos.build_asset(wheel, out)
+
+
+# --- baselines --------------------------------------------------------------------------------------------
+
+def test_mean_fill_puts_the_mean_visible_colour_in_the_hole():
+    y = _photos(3, 10, seed=2)
+    filled = photos.mean_fill(y)
+    inside = torch.zeros(10, 10, dtype=torch.bool)
+    inside[2:7, 2:7] = True  # hole 10 // 2 = 5 with its top-left corner at (10 - 5) // 2 = 2
+    expected = y[:, :, ~inside].mean(dim=-1)  # (3, 3): per image and channel
+    assert torch.allclose(filled[:, :, inside], expected[:, :, None].expand(-1, -1, 25))
+    assert torch.equal(filled[:, :, ~inside], y[:, :, ~inside])
+
+
+def test_baselines_measure_the_trivial_answers_on_held_out_crops():
+    rows = photos.baselines(64, "test")
+    assert set(rows) == {"target", "grey2colour: grey input", "inpaint: mid-grey hole", "inpaint: mean-fill",
+                         "edges2photo: edge input"}
+    assert rows["target"]["psnr"] == float("inf") and rows["target"]["sharpness_ratio"] == 1.0
+    # grey keeps the luminance, so it is exactly as sharp as the target; mean-fill beats the mid-grey hole
+    assert rows["grey2colour: grey input"]["sharpness_ratio"] == pytest.approx(1.0, abs=1e-5)
+    assert rows["inpaint: mean-fill"]["psnr"] > rows["inpaint: mid-grey hole"]["psnr"] + 3
+    assert all(row["n"] == 59 for row in rows.values())

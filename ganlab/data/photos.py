@@ -254,11 +254,60 @@ def make_pair(photos: torch.Tensor, task: str, seed: int = 0) -> tuple[torch.Ten
         size = y.shape[-1]
         if y.shape[-2] != size:
             raise ValueError(f"inpaint needs square photos, got {y.shape[-2]} x {size}")
-        hole = size // 2
-        top = (size - hole) // 2
+        top, hole = _hole(size)
         x = y.clone()
         x[:, :, top: top + hole, top: top + hole] = 0.0
     return x, y
+
+
+def _hole(size: int) -> tuple[int, int]:
+    hole = size // 2
+    return (size - hole) // 2, hole
+
+
+def mean_fill(photos: torch.Tensor) -> torch.Tensor:
+    """The inpainting baseline: the centred hole of :func:`make_pair` ("inpaint") filled with the mean colour
+    of each image's visible pixels (per channel). ``photos``: (N, 3, S, S) in [-1, 1]; returns a new tensor."""
+    x, _ = make_pair(photos, "inpaint")
+    top, hole = _hole(x.shape[-1])
+    visible = torch.ones(x.shape[-2:], dtype=torch.bool)
+    visible[top: top + hole, top: top + hole] = False
+    mean = x[:, :, visible].mean(dim=-1)  # (N, 3)
+    x[:, :, top: top + hole, top: top + hole] = mean[:, :, None, None]
+    return x
+
+
+def baselines(size: int = 32, split: str = "test", seed: int = 0) -> dict[str, dict[str, float]]:
+    """PSNR / SSIM / sharpness of the trivial answers on the crops of ``split``, the bars a model must beat.
+
+    Rows: ``"target"`` (the photos themselves: their sharpness), ``"grey2colour: grey input"`` (the grey
+    condition as the answer), ``"inpaint: mid-grey hole"`` (the condition), ``"inpaint: mean-fill"``
+    (:func:`mean_fill`) and ``"edges2photo: edge input"``. Values from :mod:`ganlab.quality`.
+    """
+    from ganlab.quality import psnr, sharpness, sharpness_ratio, ssim
+
+    y = load_photos(size, split, seed)
+    answers = {"target": y, "grey2colour: grey input": make_pair(y, "grey2colour")[0],
+               "inpaint: mid-grey hole": make_pair(y, "inpaint")[0], "inpaint: mean-fill": mean_fill(y),
+               "edges2photo: edge input": make_pair(y, "edges2photo")[0]}
+    return {name: {"psnr": psnr(x, y), "ssim": ssim(x, y), "sharpness": sharpness(x),
+                   "sharpness_ratio": sharpness_ratio(x, y), "n": len(y)} for name, x in answers.items()}
+
+
+def _main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Trivial baselines of Lab 5's paired tasks on the held-out crops.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[32, 64])
+    parser.add_argument("--split", default="test")
+    args = parser.parse_args(argv)
+    print("| size | answer | crops | PSNR (dB) | SSIM | sharpness | sharpness / target's |")
+    print("|---|---|---|---|---|---|---|")
+    for size in args.sizes:
+        for name, row in baselines(size, args.split).items():
+            print(f"| {size} | {name} | {row['n']} | {row['psnr']:.2f} | {row['ssim']:.3f} | {row['sharpness']:.4f} | "
+                  f"{row['sharpness_ratio']:.2f} |")
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -313,3 +362,7 @@ def build_asset(wheel_path: str | Path, out: str | Path = PHOTOS_FILE) -> tuple[
     torch.save({"images": images, "skimage_version": SKIMAGE_VERSION}, out)
     _CACHE.clear()
     return hashlib.sha256(Path(out).read_bytes()).hexdigest(), pixels_sha256(images)
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())
