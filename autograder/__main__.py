@@ -1,7 +1,8 @@
 """Command line: ``python -m autograder [NOTEBOOK | FOLDER | GLOB ...]``.
 
 With no argument it grades the reference solution of every lab and prints the
-score table. The exit code is 0 when every submission was graded (whatever its
+score table. ``python -m autograder --serve`` starts a grading server that later
+commands of the same user hand their work to (autograder/server.py). The exit code is 0 when every submission was graded (whatever its
 score), 1 when some submission could not be graded because of an internal
 error, and 2 when grading could not run (a path that does not exist, a notebook
 whose lab cannot be told).
@@ -54,8 +55,40 @@ def _table(d: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    _start_templates_early(sys.argv[1:] if argv is None else argv)
+def _serve(argv) -> int:
+    from autograder.server import ServerError, serve
+
+    parser = argparse.ArgumentParser(prog="python -m autograder --serve",
+                                     description="Run the grading server (see autograder/server.py).")
+    parser.add_argument("--serve", action="store_true", required=True)
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="warm templates kept ready (default 1)")
+    parser.add_argument("--memory-gb", type=float, default=6.0, help="address space per worker in GiB (default 6)")
+    args = parser.parse_args(argv)
+    def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: a second SIGTERM must not interrupt the clean-up
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        return serve(jobs=args.jobs, memory_gb=args.memory_gb)
+    except ServerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def main(argv=None, serving: bool = False) -> int:
+    """Run the command ``argv`` (default: this process's arguments). ``serving``: called by the grading server
+    for a client (which already asked for it), so never hand the command to a server again."""
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    if "--serve" in args_list and not serving:
+        return _serve(args_list)
+    if not serving:
+        from autograder.server import try_client
+
+        rc = try_client(args_list)
+        if rc is not None:
+            return rc
+    _start_templates_early(args_list)
     from autograder import labs
     from autograder.batch import atomic_write, discover, one_line, run_batch
     from autograder.sandbox import Limits
@@ -75,7 +108,9 @@ def main(argv=None) -> int:
                         help="seconds per test (default: each test's own budget, 10 s for most)")
     parser.add_argument("--memory-gb", type=float, default=6.0, help="address space per worker in GiB (default 6)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
-    args = parser.parse_args(argv)
+    parser.add_argument("--serve", action="store_true", help="start a grading server: later commands of this "
+                        "user hand their work to it and skip the start-up (see autograder/server.py)")
+    args = parser.parse_args(args_list)
     if argv is None:
         # SIGTERM unwinds like Ctrl-C: workers are killed and stage folders removed on the way out.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

@@ -7,7 +7,13 @@ graded at the same time)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# A grading server the developer left running must not answer the commands the tests run (tests/test_server.py
+# starts its own and says so explicitly).
+os.environ["GANLAB_GRADER_SERVER"] = "off"
 
 
 def _uses_module_fixture(item) -> bool:
