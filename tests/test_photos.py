@@ -274,3 +274,148 @@ def test_baselines_measure_the_trivial_answers_on_held_out_crops():
     assert rows["grey2colour: grey input"]["sharpness_ratio"] == pytest.approx(1.0, abs=1e-5)
     assert rows["inpaint: mean-fill"]["psnr"] > rows["inpaint: mid-grey hole"]["psnr"] + 3
     assert all(row["n"] == 59 for row in rows.values())
+
+
+# --- aligned A|B folders and the facades --------------------------------------------------------------------
+
+def _write_pair(path, left, right, size=16):
+    from PIL import Image
+
+    img = Image.new("RGB", (2 * size, size), left)
+    img.paste(Image.new("RGB", (size, size), right), (size, 0))
+    img.save(path)
+
+
+def test_load_aligned_folder_splits_halves_in_natural_order(tmp_path):
+    from ganlab.data.paired import load_aligned_folder
+
+    _write_pair(tmp_path / "10.png", (255, 0, 0), (0, 0, 255))
+    _write_pair(tmp_path / "2.png", (0, 255, 0), (255, 255, 255))
+    (tmp_path / "notes.txt").write_text("not an image")
+    x, y = load_aligned_folder(tmp_path, 8)
+    assert x.shape == y.shape == (2, 3, 8, 8) and x.dtype == torch.float32
+    assert torch.allclose(x[0], torch.tensor([-1.0, 1.0, -1.0]).view(3, 1, 1).expand(3, 8, 8))  # 2.png first: green
+    assert torch.allclose(y[1], torch.tensor([-1.0, -1.0, 1.0]).view(3, 1, 1).expand(3, 8, 8))  # 10.png right: blue
+    xb, yb = load_aligned_folder(tmp_path, 8, direction="BtoA")
+    assert torch.equal(xb, y) and torch.equal(yb, x)
+
+
+def test_load_aligned_folder_reads_jpgs_and_resizes(tmp_path):
+    from ganlab.data.paired import load_aligned_folder
+
+    _write_pair(tmp_path / "1.jpg", (200, 40, 40), (40, 40, 200), size=32)
+    x, y = load_aligned_folder(tmp_path, 20)
+    assert x.shape == (1, 3, 20, 20) and x.min() >= -1 and x.max() <= 1
+    assert x[0, 0].mean() > 0.3 and y[0, 2].mean() > 0.3  # red left, blue right, despite JPEG
+
+
+@pytest.mark.parametrize("setup,kwargs,match", [
+    ("missing", {}, "not a folder"),
+    ("empty", {}, "no .jpg"),
+    ("broken", {}, "not a readable image"),
+    ("ok", {"direction": "AB"}, "direction"),
+    ("ok", {"size": 0}, "size"),
+])
+def test_load_aligned_folder_refuses_bad_input_clearly(tmp_path, setup, kwargs, match):
+    from ganlab.data.paired import load_aligned_folder
+
+    root = tmp_path / "pairs"
+    if setup != "missing":
+        root.mkdir()
+    if setup == "broken":
+        (root / "1.jpg").write_text("not a jpeg")
+    if setup == "ok":
+        _write_pair(root / "1.png", (0, 0, 0), (255, 255, 255))
+    with pytest.raises(ValueError, match=match):
+        load_aligned_folder(root, **kwargs)
+
+
+def _fake_facades_archive(tmp_path):
+    import tarfile
+
+    src = tmp_path / "src" / "facades"
+    for split, count in (("train", 3), ("val", 1), ("test", 2)):
+        (src / split).mkdir(parents=True)
+        for i in range(1, count + 1):
+            _write_pair(src / split / f"{i}.jpg", (200, 180, 160), (10, 20, 200))  # A photo | B label map
+    archive = tmp_path / "facades.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(src, arcname="facades")
+    return archive
+
+
+@pytest.fixture
+def served_facades(tmp_path, monkeypatch):
+    """A fake facades.tar.gz 'served' from a file:// URL: the tests never touch the network."""
+    from ganlab.data import paired
+
+    archive = _fake_facades_archive(tmp_path)
+    monkeypatch.setattr(paired, "FACADES_URL", archive.as_uri())
+    monkeypatch.setattr(paired, "FACADES_SIZE", archive.stat().st_size)
+    monkeypatch.delenv("GANLAB_OFFLINE", raising=False)
+    return archive
+
+
+def test_facades_first_download_records_the_sha256_and_later_uses_verify_it(tmp_path, served_facades):
+    from ganlab.data import paired
+
+    root = tmp_path / "data"
+    found = paired.fetch_facades(root, progress=False)
+    record = root / "facades.tar.gz.sha256"
+    assert record.read_text().strip() == hashlib.sha256(served_facades.read_bytes()).hexdigest()
+    assert found == root / "facades" and (found / "train" / "1.jpg").is_file()
+    x, y = paired.load_facades("train", size=8, root=root, download=False)
+    assert x.shape == y.shape == (3, 3, 8, 8)
+    assert x[:, 2].mean() > 0.5 and y[:, 0].mean() > 0.5  # x = B (the blue label map), y = A (the photo)
+    assert paired.load_facades("test", size=8, root=root)[0].shape[0] == 2
+    assert paired.fetch_facades(root, download=False) == found  # verified against the record, no download
+
+    archive = root / "facades.tar.gz"
+    data = bytearray(archive.read_bytes())
+    data[-1] ^= 0xFF  # same size, other bytes: not the file trusted at first use
+    archive.write_bytes(bytes(data))
+    with pytest.raises(paired.DatasetUnavailable, match="changed"):
+        paired.fetch_facades(root, download=False)
+
+
+def test_facades_download_of_the_wrong_size_is_refused_and_removed(tmp_path, served_facades, monkeypatch):
+    from ganlab.data import paired
+
+    monkeypatch.setattr(paired, "FACADES_SIZE", served_facades.stat().st_size + 1)
+    root = tmp_path / "data"
+    with pytest.raises(paired.DatasetUnavailable, match="bytes"):
+        paired.fetch_facades(root, progress=False)
+    assert not (root / "facades.tar.gz").exists() and not (root / "facades.tar.gz.sha256").exists()
+
+
+def test_facades_offline_name_the_offline_default(tmp_path, monkeypatch):
+    from ganlab.data import paired
+
+    monkeypatch.setattr(paired, "FACADES_URL", "http://192.0.2.1/never-fetched.tar.gz")  # never reached
+    with pytest.raises(paired.DatasetUnavailable, match="load_photos"):
+        paired.load_facades("train", size=8, root=tmp_path, download=False)
+    monkeypatch.setenv("GANLAB_OFFLINE", "1")
+    with pytest.raises(paired.DatasetUnavailable, match="load_photos"):
+        paired.load_facades("train", size=8, root=tmp_path, download=True)
+
+
+def test_facades_unpacked_by_hand_are_used_as_they_are(tmp_path):
+    from ganlab.data import paired
+
+    for split in paired.FACADES_SPLITS:
+        (tmp_path / split).mkdir()
+        _write_pair(tmp_path / split / "1.jpg", (255, 255, 255), (0, 0, 0))
+    x, y = paired.load_facades("val", size=8, root=tmp_path, download=False)
+    assert x.shape == (1, 3, 8, 8)
+    with pytest.raises(ValueError, match="split"):
+        paired.load_facades("validation", root=tmp_path)
+
+
+def test_facades_are_registered_with_licence_citation_and_readme():
+    from pathlib import Path
+
+    from ganlab.data.registry import DATASETS
+
+    spec = DATASETS["facades"]
+    assert spec.licence and "Tylecek" in spec.citation and "load_photos" in spec.offline_default
+    assert (Path(__file__).resolve().parents[1] / spec.readme).is_file()

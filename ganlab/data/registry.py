@@ -84,6 +84,25 @@ DATASETS: dict[str, DatasetSpec] = {
                 "getchu.com): educational/research use only. See datasets/anime_faces.md."),
         manual_patterns=("*.png", "*.jpg", "*.jpeg", "*.webp", "*.PNG", "*.JPG", "*.JPEG", "*.WEBP"),
     ),
+    # No checksum of the archive is published anywhere, so ``files`` is empty (the generic fetch needs one):
+    # ganlab.data.paired.fetch_facades downloads it, checks its size (30,168,306 bytes) and trusts the first
+    # copy, recording its SHA-256 next to it and verifying every later use against that record.
+    "facades": DatasetSpec(
+        name="facades",
+        title="CMP Facades as distributed by pix2pix (Tylecek and Sara 2013; 400 train, 100 val, 106 test pairs)",
+        files=(),
+        licence="CC BY-SA as reported by third-party projects (the CMP page could not be checked from here); "
+                "cite Tylecek and Sara 2013",
+        citation="R. Tylecek, R. Sara. Spatial Pattern Templates for Recognition of Objects with Regular "
+                 "Structure. Proc. GCPR 2013, Saarbrucken, Germany.",
+        offline_default="ganlab.data.photos.load_photos with make_pair (real photos from scikit-image, stored "
+                        "in the project)",
+        readme="datasets/facades.md",
+        manual=("Download http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/facades.tar.gz (30,168,306 bytes) "
+                "into $GANLAB_DATA/facades/ (default ~/.cache/ganlab/facades/), or unpack it there (train/, val/, "
+                "test/ folders of A|B jpgs), or pass root=. See datasets/facades.md."),
+        manual_patterns=("facades.tar.gz", "*.jpg"),
+    ),
 }
 
 
