@@ -19,7 +19,7 @@ from ganlab.checks.lab5 import (
     HINT_COND_ORDER, HINT_D_GENERIC, HINT_D_NOT_HALVED, HINT_D_POOLED, HINT_D_SWAPPED, HINT_DOWN_GENERIC,
     HINT_DOWN_LAYERS, HINT_DROPOUT_PLACE, HINT_G_FAKE_TARGET, HINT_G_GENERIC, HINT_G_L1_SUM, HINT_G_LAMBDA_ON_GAN,
     HINT_GEOM_CEIL, HINT_GEOM_DIRECTION, HINT_GEOM_EMPTY, HINT_GEOM_ERRORS, HINT_GEOM_GENERIC, HINT_GEOM_NO_PADDING,
-    HINT_GEOM_NO_STRIDE, HINT_GEOM_OFF_BY_ONE, HINT_GEOM_OWN_STRIDE, HINT_GEOM_PRODUCT, HINT_GEOM_SIZE,
+    HINT_GEOM_NO_STRIDE, HINT_GEOM_OFF_BY_ONE, HINT_GEOM_OWN_STRIDE, HINT_GEOM_PADDING_RF, HINT_GEOM_PRODUCT, HINT_GEOM_SIZE,
     HINT_MASK_ERRORS, HINT_MASK_GENERIC, HINT_MASK_OFFSET, HINT_PATCH_COUNT, HINT_PATCH_ERRORS, HINT_PATCH_GENERIC,
     HINT_PATCH_LAYERS, HINT_PATCH_SIGMOID, HINT_SLOPE, HINT_UNET_COUNT, HINT_UNET_ERRORS,
     HINT_UNET_GENERIC, HINT_UNET_LAYERS, HINT_UP_ACT, HINT_UP_ERRORS, HINT_UP_GENERIC, HINT_UP_LAYERS, HINT_UP_ORDER,
@@ -27,10 +27,10 @@ from ganlab.checks.lab5 import (
     geometry_call, judge_down_layers, judge_grads, judge_patch_layers, judge_unet_layers, judge_up_layers,
     judge_value, layer_plan, loss_outputs, own_blocks_right, params_of, parameter_count, step_case, step_inputs,
     step_setup, call_step, sub_global, tensor_or_fail, uniform, unet_guard, HINT_CE_TRIPLE, HINT_LOSS_TRIPLE,
-    HINT_MASK_TYPE, conv,
+    HINT_MASK_TYPE, conv, expect_dropped_or_scaled,
 )
 from ganlab.grading import standins_lab5
-from ganlab.grading.netcheck import functional_compare, structure
+from ganlab.grading.netcheck import execution_order, functional_compare, load_by_order
 from ganlab.grading.testing import SubmissionError, as_float_tensor, register
 
 HINT_STEP_GENERIC_REPLAY = ("With Adam or momentum and stale gradients left in .grad, the losses or parameters after one "
@@ -61,16 +61,18 @@ def _geometry(layers, n):
     rf = 1
     for k, s, _ in reversed(layers):
         rf = (rf - 1) * s + k
-    forward_wrong, off, own, jump = 1, 1, 1, 1
+    forward_wrong, off, own, padded = 1, 1, 1, 1
     for k, s, _ in layers:
         forward_wrong = (forward_wrong - 1) * s + k
         own += (k - 1) * s
-    for k, s, _ in reversed(layers):
+    for k, s, p in reversed(layers):
         off = off * s + k
+        padded = (padded - 1) * s + k - 2 * p
     rf_wrongs = [(math.prod(k for k, _, _ in layers), HINT_GEOM_PRODUCT),
                  (1 + sum(k - 1 for k, _, _ in layers), HINT_GEOM_NO_STRIDE),
                  (sum(k for k, _, _ in layers), HINT_GEOM_NO_STRIDE),
-                 (forward_wrong, HINT_GEOM_DIRECTION), (own, HINT_GEOM_OWN_STRIDE), (off, HINT_GEOM_OFF_BY_ONE)]
+                 (forward_wrong, HINT_GEOM_DIRECTION), (own, HINT_GEOM_OWN_STRIDE), (off, HINT_GEOM_OFF_BY_ONE),
+                 (padded, HINT_GEOM_PADDING_RF)]
     size_wrongs = [(no_pad, HINT_GEOM_NO_PADDING), (ceil, HINT_GEOM_CEIL)]
     return (size, rf), [(v, h) for v, h in size_wrongs if v != size], [(v, h) for v, h in rf_wrongs if v != rf]
 
@@ -280,9 +282,19 @@ def up_block_computes_the_text(sub):
         judge_up_layers(sub, net, [x, skip], cin, cout, p, what)
         sub.trusted("ganlab.grading.standins_lab5.fill_by_order", net, 30 + i, x, skip, keep=False)
         _up_compare(sub, net, cin, cout, p, x, skip, what, modes)
+        outs = sub.trusted("ganlab.grading.standins_lab5.train_mode_outputs", net, [x, skip], [1, 2], keep=False)
         if p == 0:
-            outs = sub.trusted("ganlab.grading.standins_lab5.train_mode_outputs", net, [x, skip], [1, 2], keep=False)
             check(torch.equal(outs[0], outs[1]), f"{what}: train-mode outputs vary without dropout.", HINT_DROPOUT_PLACE)
+        else:
+            reference = _Up(cin, cout, 0.0)
+            order = sub.trusted("ganlab.grading.netcheck.execution_order", net, x, skip, keep=False)
+            load_by_order(reference, execution_order(reference, x, skip), sub.state(net), order, what)
+            with torch.no_grad():
+                undropped = reference.train()(x, skip)[:, :cout].double()
+            got = as_float_tensor(outs[0], what)[:, :cout]
+            check(bool((got == 0).any()) and bool((got != 0).any()), f"{what}: train mode drops nothing or everything.",
+                  HINT_DROPOUT_PLACE)
+            expect_dropped_or_scaled(got, undropped, p, f"{what} in train mode")
     net = build(sub, "UNetUp", HINT_UP_LAYERS, 3, 2)
     x = uniform(130, 2, 3, 2, 2)
     expect_method_raises(sub, net, "ValueError", HINT_UP_ERRORS, "UNetUp with a skip of another batch", x,
@@ -473,13 +485,17 @@ def discriminator_loss_edges(sub):
 # -- 9. the training step --------------------------------------------------------------------------------------------
 
 def _helpers_right(sub):
-    """Whether the submission's discriminator_loss and generator_loss give the reference values on a probe (the
+    """Whether the submission's conditional_d_input, discriminator_loss and generator_loss give the reference values
+    on a probe (the
     replay below then compares parameters with the reference step; otherwise the step is judged by its
     consistency with the submission's own helpers only, in the public test and :func:`step_consistency_edges`)."""
     g = torch.Generator().manual_seed(77)
     real, fake = torch.randn(2, 1, 3, 3, generator=g), torch.randn(3, 1, 3, 3, generator=g)
     a, b = torch.rand(2, 3, 4, 4, generator=g) * 2 - 1, torch.rand(2, 3, 4, 4, generator=g) * 2 - 1
     try:
+        pair = as_float_tensor(sub.call("conditional_d_input", a, b), "pair")
+        if tuple(pair.shape) != (2, 6, 4, 4) or not torch.equal(pair, torch.cat([a, b], 1).double()):
+            return False
         d = as_float_tensor(sub.call("discriminator_loss", real, fake), "d")
         gl = [float(as_float_tensor(v, "g")) for v in sub.call("generator_loss", real, a, b, 9.0)]
     except Exception:  # noqa: BLE001 - any failure means "not the reference helpers"
@@ -531,8 +547,8 @@ def _replay(sub, seed, kind, lr, batch, lam, stale):
 
 @register(STEP, points=1, hidden=True)
 def step_consistency_edges(sub):
-    """Recording stand-ins: batch one with the default lambda (100), momentum SGD with stale gradients, networks handed over in eval mode (the step trains them and leaves them in train mode); the pairs, detach, update order and the four floats as in the public check."""
-    step_case(sub, 2, "momentum", 0.05, 1, lambda_l1=None, stale=True, eval_first=True)
+    """Recording stand-ins: batch one with the default lambda (100), momentum SGD with stale gradients; plain SGD with lambda 0 and batch 3; the pairs, detach, update order and the four floats as in the public check."""
+    step_case(sub, 2, "momentum", 0.05, 1, lambda_l1=None, stale=True)
     step_case(sub, 3, "sgd", 0.1, 3, lambda_l1=0.0)
 
 

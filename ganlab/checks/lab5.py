@@ -21,7 +21,7 @@ import math
 from ganlab.checks.lab3 import check, close, fail, make_optimizer, params_of
 from ganlab.checks.lab4 import build, expect_shape, generator, tensor_or_fail
 from ganlab.grading.netcheck import structure
-from ganlab.grading.testing import Global, SubmissionError, as_float_tensor, exercise, register
+from ganlab.grading.testing import CheckFailure, Global, SubmissionError, as_float_tensor, exercise, register
 
 LAB = "lab5"
 
@@ -59,6 +59,9 @@ HINT_GEOM_OWN_STRIDE = ("Each layer's extra reach (kernel - 1) is multiplied by 
 HINT_GEOM_OFF_BY_ONE = ("The receptive field is off by a stride: k units spaced s apart span (k - 1) * s + 1 "
                         "positions; working backwards, a field of r units of a layer's output covers "
                         "(r - 1) * stride + kernel units of its input.")
+HINT_GEOM_PADDING_RF = ("The receptive field does not depend on the padding: padding adds zeros around the input "
+                        "(it changes the output size), but one output unit still sees kernel-sized windows spread by "
+                        "the strides.")
 HINT_GEOM_GENERIC = ("The receptive field differs: it is the number of input pixels (along one side) that one "
                      "output unit depends on, after the whole stack.")
 HINT_GEOM_EMPTY = "An empty stack leaves the input as it is: (input_size, 1)."
@@ -146,6 +149,9 @@ HINT_STEP_DICT = ("pix2pix_step returns a dict with the keys loss_d, loss_g, los
                   "(loss.item()).")
 HINT_STEP_PAIRS = ("The discriminator did not see the pairs the text asks for: D(conditional_d_input(x, y)) for the "
                    "real pair and D(conditional_d_input(x, y_fake)) for the fake one, x the condition.")
+HINT_STEP_UNCONDITIONAL = ("The discriminator was given the image alone: pix2pix's D is conditional, it judges the "
+                           "pair conditional_d_input(x, image) (the condition's channels plus the image's), so it can "
+                           "tell whether the output fits its input.")
 HINT_STEP_SWAPPED = ("The discriminator saw the target in the condition's place: x is the condition (input image), "
                      "y the target photo; the pairs are (x, y) and (x, G(x)), and G's input is x.")
 HINT_STEP_DETACH = ("Gradients from the discriminator's loss reached the generator: detach the fake in the "
@@ -252,7 +258,7 @@ def layer_plan(layers):
                          tuple(layer["stride"]), tuple(layer["padding"]), layer["bias"]))
         elif t in ("BatchNorm2d", "InstanceNorm2d"):
             plan.append((t, layer["num_features"]))
-        elif t == "Dropout":
+        elif t in ("Dropout", "Dropout2d"):
             plan.append((t, round(float(layer["p"]), 9)))
         elif t in WEIGHTED:
             plan.append((t,))
@@ -269,6 +275,17 @@ def expect_activations(layers, what):
                     or not layer["affine"]):
                 fail(f"{what}: `{layer['name']}` has eps={layer['eps']}, momentum={layer['momentum']}, "
                      f"affine={layer['affine']}.", HINT_BN_SETTINGS)
+
+
+def without_functional_dropout(got, expected):
+    """A network may draw its dropout with F.dropout and squash with torch.tanh (no module to list): then the
+    written-out plan is compared without those entries, and they are judged by what the network does (which up
+    blocks draw noise, the output range)."""
+    if not any(g[0].startswith("Dropout") for g in got):
+        expected = [e for e in expected if e[0] != "Dropout"]
+    if not any(g[0] == "Tanh" for g in got):  # torch.tanh: the output range is checked instead
+        expected = [e for e in expected if e[0] != "Tanh"]
+    return expected
 
 
 def conv(kind, cin, cout, stride, padding=1, bias=False, kernel=4):
@@ -338,16 +355,20 @@ def judge_geometry(sub, layers, input_size, expected, size_wrongs=(), rf_wrongs=
 #: Known mistakes on it: no padding gives sizes 20, 8, 4; rounding up 20, 11, 6; the product of the kernels is 30;
 #: ignoring the strides 1 + 2 + 4 + 1 = 8 (or the sum of the kernels, 10); the backward rule applied from the first
 #: layer 3, (3 - 1) * 2 + 5 = 9, (9 - 1) * 2 + 2 = 18; each layer's (k - 1) times its own stride 1 + 2 + 8 + 2 = 13;
-#: r * s + k backwards 1 * 2 + 2 = 4, 4 * 2 + 5 = 13, 13 * 1 + 3 = 16.
+#: r * s + k backwards 1 * 2 + 2 = 4, 4 * 2 + 5 = 13, 13 * 1 + 3 = 16; 2 * padding taken off at each layer going
+#: backwards 2, (2 - 1) * 2 + 5 - 4 = 3, (3 - 1) * 1 + 3 - 0 = 5.
 GEOM_LAYERS = [(3, 1, 0), (5, 2, 2), (2, 2, 0)]
 GEOM_SIZE_WRONGS = [(4, HINT_GEOM_NO_PADDING), (6, HINT_GEOM_CEIL)]
 GEOM_RF_WRONGS = [(30, HINT_GEOM_PRODUCT), (8, HINT_GEOM_NO_STRIDE), (18, HINT_GEOM_DIRECTION),
-                  (13, HINT_GEOM_OWN_STRIDE), (16, HINT_GEOM_OFF_BY_ONE), (10, HINT_GEOM_NO_STRIDE)]
+                  (13, HINT_GEOM_OWN_STRIDE), (16, HINT_GEOM_OFF_BY_ONE), (10, HINT_GEOM_NO_STRIDE),
+                  (5, HINT_GEOM_PADDING_RF)]
 #: The 70 x 70 PatchGAN at 256: sizes 128, 64, 32, 31, 30; fields backwards 1, 4, 7, 16, 34, 70.
 #: Known mistakes: the product of the kernels 4**5 = 1024; ignoring the strides 1 + 5 * 3 = 16; the backward rule
-#: applied from the first layer 4, 10, 22, 25, 28.
+#: applied from the first layer 4, 10, 22, 25, 28; 2 * padding taken off at each layer 2, 3, 6, 12, 24 (the 24 x 24
+#: that junyanz/pytorch-CycleGAN-and-pix2pix pull request #1535 believed).
 PATCH_LAYERS = [(4, 2, 1)] * 3 + [(4, 1, 1)] * 2
-PATCH_RF_WRONGS = [(1024, HINT_GEOM_PRODUCT), (16, HINT_GEOM_NO_STRIDE), (28, HINT_GEOM_DIRECTION)]
+PATCH_RF_WRONGS = [(1024, HINT_GEOM_PRODUCT), (16, HINT_GEOM_NO_STRIDE), (28, HINT_GEOM_DIRECTION),
+                   (24, HINT_GEOM_PADDING_RF)]
 
 
 @register(GEOM, points=1)
@@ -416,7 +437,8 @@ def judge_up_layers(sub, net, args, cin, cout, dropout, what):
     expect_activations(layers, what)
     types = [layer["type"] for layer in layers]
     check("LeakyReLU" not in types, f"{what} uses a LeakyReLU.", HINT_UP_ACT)
-    judge_plan(layer_plan(layers), up_plan(cin, cout, dropout), what, HINT_UP_LAYERS,
+    got = layer_plan(layers)
+    judge_plan(got, without_functional_dropout(got, up_plan(cin, cout, dropout)), what, HINT_UP_LAYERS,
                [(bias_before_norm, HINT_BIAS_BEFORE_BN),
                 (lambda g, e: [x for x in g if x[0] != "Dropout"] == [x for x in e if x[0] != "Dropout"],
                  HINT_DROPOUT_PLACE)])
@@ -461,14 +483,27 @@ def up_block_layers_concat_and_dropout(sub):
     what = "UNetUp(3, 2, dropout=0.3)"
     net = build(sub, "UNetUp", HINT_UP_LAYERS, 3, 2, dropout=0.3)
     judge_up_layers(sub, net, [x, skip], 3, 2, 0.3, what)
-    h = up_output(sub, net, x, skip, what, 32, modes=("eval",))
+    sub.trusted("torch.manual_seed", 3, keep=False)
+    h = up_output(sub, net, x, skip, what, 32)
     compare_stored(h["eval"], UP_STORED["eval"], (1, 2, 2, 2), f"{what}'s upsampled part in eval mode", HINT_UP_GENERIC)
+    expect_dropped_or_scaled(h["train"], torch.tensor(UP_STORED["train"], dtype=torch.float64).view(1, 2, 2, 2), 0.3,
+                             f"{what}'s upsampled part in train mode")
     x4, skip4 = uniform(33, 2, 3, 4, 4), uniform(34, 2, 3, 8, 8)
     outs = sub.trusted("ganlab.grading.standins_lab5.train_mode_outputs", net, [x4, skip4], [1, 2, 3], keep=False)
     check(any(not torch.equal(outs[0], o) for o in outs[1:]), f"{what}: three train-mode passes gave the same output.",
           HINT_DROPOUT_TRAIN)
     expect_method_raises(sub, net, "ValueError", HINT_UP_ERRORS, f"{what} with skip (2, 3, 4, 4) for x (2, 3, 4, 4)",
                          x4, uniform(35, 2, 3, 4, 4))
+
+
+def expect_dropped_or_scaled(got, undropped, p, what):
+    """Dropout(p) after the ReLU: each value of ``got`` is 0 (dropped) or the value without dropout divided by
+    1 - p (``undropped``: the same block's train-mode output with dropout off)."""
+    import torch
+
+    kept = got != 0
+    check(torch.allclose(got[kept], undropped[kept] / (1 - p), rtol=1e-4, atol=1e-5),
+          f"{what}: the kept values are not the dropout-free ones divided by 1 - p = {1 - p:g}.", HINT_DROPOUT_PLACE)
 
 
 # -- 4. UNetGenerator --------------------------------------------------------------------------------------------
@@ -515,7 +550,20 @@ def judge_unet_layers(sub, net, x, expected, what, blocks_ok=True):
     expect_activations(layers, what)
     if not blocks_ok:
         expected = own_block_plan(sub, expected)
-    judge_plan(layer_plan(layers), expected, what, HINT_UNET_CHANNELS, unet_specific())
+    got = layer_plan(layers)
+    judge_plan(got, without_functional_dropout(got, expected), what, HINT_UNET_CHANNELS, unet_specific())
+    noisy = sub.trusted("ganlab.grading.standins_lab5.noisy_blocks", net, [x], "UNetUp", keep=False)
+    ups = []  # per up block (innermost first): whether the text gives it dropout
+    for entry in expected:
+        if entry[0] == "ConvTranspose2d" and not entry[-1]:
+            ups.append(False)
+        elif entry[0] == "Dropout" and ups:
+            ups[-1] = True
+    if noisy and len(noisy) == len(ups):
+        check(noisy == ups, f"{what}: the up blocks that draw dropout noise are {noisy} (innermost first), expected "
+              f"{ups}.", HINT_DROPOUT_PLACE)
+    elif not noisy and any(ups) and not any(g[0] == "Dropout" for g in got):
+        fail(f"{what}: no UNetUp block draws dropout noise.", HINT_DROPOUT_PLACE)
 
 
 def unet_guard(run, what):
@@ -524,6 +572,8 @@ def unet_guard(run, what):
     try:
         return run()
     except SubmissionError as exc:
+        if "more than 1 value per channel" in str(exc):
+            fail(f"{what} raised {exc.kind} in training mode on a batch of one: {exc}", HINT_UNET_INNERMOST)
         if exc.kind in ("ValueError", "RuntimeError", "IndexError"):
             fail(f"{what} raised {exc.kind} on an input it must accept: {exc}", HINT_UNET_SKIP)
         raise
@@ -839,7 +889,13 @@ def step_inputs(seed, batch, size=4):
 
 def call_step(sub, gen, disc, opt_g, opt_d, x, y, lambda_l1=None):
     args = [gen, disc, opt_g, opt_d, x, y] + ([lambda_l1] if lambda_l1 is not None else [])
-    out = sub.call("pix2pix_step", *args)
+    try:
+        out = sub.call("pix2pix_step", *args)
+    except SubmissionError as exc:
+        records = sub.getattr(disc, "records")
+        if exc.kind == "ValueError" and records and records[-1]["input"].shape[1] == x.shape[1]:
+            fail(f"pix2pix_step gave D an input of shape {tuple(records[-1]['input'].shape)}.", HINT_STEP_UNCONDITIONAL)
+        raise
     keys = {"loss_d", "loss_g", "loss_gan", "loss_l1"}
     if not isinstance(out, dict) or set(out) != keys:
         fail(f"pix2pix_step returned {out if not isinstance(out, dict) else sorted(out)!r}.", HINT_STEP_DICT)
@@ -850,24 +906,47 @@ def call_step(sub, gen, disc, opt_g, opt_d, x, y, lambda_l1=None):
     return out
 
 
-def classify_calls(records, x, y, what):
+def pair_layout(sub, x, y):
+    """Where the submission's own conditional_d_input puts the condition and the image: (own pair of (x, y), the
+    condition's channels, the image's channels); the step is judged with this layout, so a wrong helper costs only
+    its own exercise's points. The channels are None when the helper is neither [x, y] nor [y, x]."""
+    import torch
+
+    c = x.shape[1]
+    try:
+        own = as_float_tensor(sub.call("conditional_d_input", x, y), "conditional_d_input")
+    except CheckFailure:
+        return None, slice(0, c), slice(c, 2 * c)
+    if own.shape[1] == 2 * c and torch.equal(own[:, :c], y.double()) and torch.equal(own[:, c:], x.double()) and \
+            not torch.equal(x, y):
+        return own, slice(c, 2 * c), slice(0, c)
+    if own.shape[1] == 2 * c and torch.equal(own[:, :c], x.double()) and torch.equal(own[:, c:], y.double()):
+        return own, slice(0, c), slice(c, 2 * c)
+    return own, None, None
+
+
+def classify_calls(sub, records, x, y, what):
     """Sort D's recorded calls into the real pair, the D step's fake pair and the G step's fake pair; returns
     (real, d_fake, g_fake, y_fake) records, naming the mistake when the pairs differ from the text."""
     import torch
 
     c = x.shape[1]
+    own, cond, img = pair_layout(sub, x, y)
+    known = cond is not None
+    cond, img = (cond, img) if known else (slice(0, c), slice(c, 2 * c))
     real, fakes = [], []
     for r in records:
         inp = r["input"]
         if inp.shape[1] != 2 * c or inp.shape[0] != x.shape[0]:
             fail(f"{what}: D got an input of shape {tuple(inp.shape)}, expected {(x.shape[0], 2 * c) + tuple(x.shape[2:])}.",
                  HINT_STEP_PAIRS)
-        if torch.equal(inp[:, c:], y) and torch.equal(inp[:, :c], x):
+        if (own is not None and torch.equal(inp.double(), own)) or (
+                own is None and torch.equal(inp[:, img], y) and torch.equal(inp[:, cond], x)):
             real.append(r)
-        elif torch.equal(inp[:, :c], x):
+        elif not known or torch.equal(inp[:, cond], x):
             fakes.append(r)
-        elif torch.equal(inp[:, c:], x) or torch.equal(inp[:, :c], y):
-            fail(f"{what}: D saw a pair whose first half is not the condition x.", HINT_STEP_SWAPPED)
+        elif torch.equal(inp[:, img], x) or torch.equal(inp[:, cond], y):
+            fail(f"{what}: D saw a pair whose condition part is not x.", HINT_STEP_SWAPPED)
         else:
             fail(f"{what}: D saw a pair that is neither (x, y) nor (x, G(x)).", HINT_STEP_SWAPPED)
     check(len(real) == 1, f"{what}: D saw the real pair (x, y) {len(real)} times, expected once.", HINT_STEP_PAIRS)
@@ -879,8 +958,8 @@ def classify_calls(records, x, y, what):
           HINT_STEP_ORDER)
     check(g_fake["fingerprint"] != real[0]["fingerprint"], f"{what}: the G step ran through D before D's update.",
           HINT_STEP_ORDER)
-    y_fake = g_fake["input"][:, c:]
-    check(torch.allclose(d_fake["input"][:, c:], y_fake), f"{what}: the two steps used different fakes.",
+    y_fake = g_fake["input"][:, img]
+    check(torch.allclose(d_fake["input"][:, img], y_fake), f"{what}: the two steps used different fakes.",
           HINT_STEP_ORDER)
     return real[0], d_fake, g_fake, y_fake
 
@@ -889,7 +968,7 @@ def judge_step_consistency(sub, out, records, x, y, lambda_l1, what):
     """The returned losses are what the submission's own helpers give on what D and G computed in the step."""
     import torch
 
-    real, d_fake, g_fake, y_fake = classify_calls(records, x, y, what)
+    real, d_fake, g_fake, y_fake = classify_calls(sub, records, x, y, what)
     loss_d = as_float_tensor(sub.call("discriminator_loss", real["logits"], d_fake["logits"]), "discriminator_loss")
     close(out["loss_d"], float(loss_d), f"{what}: loss_d", HINT_STEP_D_LOSS, rtol=1e-5, atol=1e-6)
     args = [g_fake["logits"], y_fake, y] + ([lambda_l1] if lambda_l1 is not None else [])
@@ -910,15 +989,12 @@ def judge_modes(sub, gen, disc, what):
           HINT_STEP_MODE)
 
 
-def step_case(sub, seed, kind, lr, batch, lambda_l1=None, stale=False, eval_first=False):
+def step_case(sub, seed, kind, lr, batch, lambda_l1=None, stale=False):
     """Run pix2pix_step once on fresh stand-ins and judge what it did; returns (out, G, D, inputs, before)."""
     gen, disc, opt_g, opt_d = step_setup(sub, seed, kind, lr)
     if stale:
         sub.trusted("ganlab.grading.standins.fill_grads", gen, 0.5, keep=False)
         sub.trusted("ganlab.grading.standins.fill_grads", disc, -0.3, keep=False)
-    if eval_first:
-        sub.method(gen, "eval", keep=False)
-        sub.method(disc, "eval", keep=False)
     x, y = step_inputs(seed, batch)
     before = {"G": params_of(sub, gen), "D": params_of(sub, disc)}
     what = f"pix2pix_step (batch {batch}, {kind})"

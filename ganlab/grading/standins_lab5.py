@@ -105,7 +105,8 @@ def step_discriminator(in_channels, seed):
     """A float32 stand-in patch discriminator ``(B, C, H, W) -> logits (B, 1, H - 1, W - 1)`` (one 2 x 2 convolution
     with seeded weights). Each forward pass appends to ``records`` a dict: the input (detached copy), whether it
     required a gradient, the sum of the discriminator's weights at that moment (it changes when D is updated),
-    the training flag, and the logits (detached copy)."""
+    the training flag, and the logits (detached copy). An input without the pair's channels raises ValueError
+    (after it is recorded, so a test can say what D was given)."""
     import torch
 
     gen = torch.Generator().manual_seed(int(seed))
@@ -120,10 +121,14 @@ def step_discriminator(in_channels, seed):
             self.records = []
 
         def forward(self, x):
+            record = {"input": x.detach().clone(), "requires_grad": bool(x.requires_grad),
+                      "fingerprint": float(self.conv.weight.detach().double().sum()), "training": bool(self.training)}
+            self.records.append(record)
+            if x.dim() != 4 or x.shape[1] != in_channels:
+                raise ValueError(f"this discriminator judges (condition, image) pairs of {in_channels} channels, "
+                                 f"got an input of shape {tuple(x.shape)}")
             out = self.conv(x)
-            self.records.append({"input": x.detach().clone(), "requires_grad": bool(x.requires_grad),
-                                 "fingerprint": float(self.conv.weight.detach().double().sum()),
-                                 "training": bool(self.training), "logits": out.detach().clone()})
+            record["logits"] = out.detach().clone()
             return out
 
     return StepDiscriminator()
@@ -150,3 +155,45 @@ def grads_of_outputs(fn, args, differentiable, picks, weights):
                                     retain_graph=True)
         results.append((value.detach(), [None if g is None else g.detach() for g in grads]))
     return results
+
+
+def noisy_blocks(module, inputs, type_name):
+    """For each sub-module of ``module`` whose class is called ``type_name``, in the order a train-mode forward pass on
+    ``inputs`` first calls them: whether that block, called again on the very input it received, gives different
+    outputs under three torch seeds (so it draws random numbers: dropout, as an nn.Dropout module or F.dropout).
+    Batch-norm statistics and the module's mode are restored afterwards."""
+    import torch
+
+    captured, blocks, hooks = {}, [], []
+
+    def watch(name):
+        def pre(mod, args):
+            if name not in captured:
+                captured[name] = tuple(a.detach().clone() if isinstance(a, torch.Tensor) else a for a in args)
+                blocks.append((name, mod))
+        return pre
+
+    for name, m in module.named_modules():
+        if type(m).__name__ == type_name:
+            hooks.append(m.register_forward_pre_hook(watch(name)))
+    was = module.training
+    saved = {n: b.detach().clone() for n, b in module.named_buffers()}
+    module.train()
+    out = []
+    try:
+        with torch.no_grad():
+            module(*inputs)
+            for name, m in blocks:
+                results = []
+                for seed in (1, 2, 3):
+                    torch.manual_seed(seed)
+                    results.append(m(*captured[name]))
+                out.append(any(not torch.equal(results[0], r) for r in results[1:]))
+    finally:
+        for h in hooks:
+            h.remove()
+        with torch.no_grad():
+            for n, b in module.named_buffers():
+                b.copy_(saved[n])
+        module.train(was)
+    return out
