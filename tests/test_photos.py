@@ -419,3 +419,9 @@ def test_facades_are_registered_with_licence_citation_and_readme():
     spec = DATASETS["facades"]
     assert spec.licence and "Tylecek" in spec.citation and "load_photos" in spec.offline_default
     assert (Path(__file__).resolve().parents[1] / spec.readme).is_file()
+
+
+def test_photos_module_offers_every_lab5_data_function():
+    from ganlab.data import paired
+
+    assert photos.load_facades is paired.load_facades and photos.load_aligned_folder is paired.load_aligned_folder

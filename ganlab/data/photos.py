@@ -10,7 +10,8 @@ so neither scikit-image nor the network is needed. Crops are cut at run time::
     x, y = make_pair(y, "edges2photo")               # x: the condition (edge map), y: the photo
 
 Whole source images are held out for ``split="test"`` (chelsea and coffee), so test crops come from
-pictures the model never saw, not merely from other places of the same pictures.
+pictures the model never saw, not merely from other places of the same pictures. The real facades of the
+paper (``load_facades``, ``load_aligned_folder``) come from :mod:`ganlab.data.paired`.
 
 Importing this module has no side effects: the asset is read on first use.
 """
@@ -25,6 +26,10 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+
+# The facades (A|B pairs downloaded through the registry) live in ganlab.data.paired; re-exported here so that
+# the lab's data functions come from one module.
+from ganlab.data.paired import load_aligned_folder, load_facades  # noqa: F401
 
 #: The stored photos (uint8, (3, H, W) each); rebuilt by ``python datasets/prepare.py skimage-photos``.
 PHOTOS_FILE = Path(__file__).resolve().parents[1] / "assets" / "skimage_photos.pt"
@@ -213,11 +218,15 @@ def edge_map(photos: torch.Tensor, low: float = EDGE_LOW, high: float = EDGE_HIG
         is_max |= (sector == k) & (magnitude > ahead) & (magnitude >= behind)
     weak = is_max & (magnitude >= low)
     edges = is_max & (magnitude >= high)
-    while True:  # hysteresis: grow the strong edges through connected weak pixels until nothing changes
-        grown = F.max_pool2d(edges.float(), 3, stride=1, padding=1).bool() & weak
-        if torch.equal(grown | edges, edges):
-            break
-        edges = grown | edges
+    # hysteresis: grow the strong edges through connected weak pixels until nothing changes, one pixel per
+    # round, working only on the images that changed in the previous round (most settle after a few rounds)
+    active = torch.arange(len(edges))
+    while len(active):
+        current = edges[active]
+        grown = F.max_pool2d(current.float(), 3, stride=1, padding=1).bool() & weak[active] | current
+        changed = (grown != current).flatten(1).any(dim=1)
+        edges[active] = grown
+        active = active[changed]
     return torch.where(edges, -1.0, 1.0).expand(-1, 3, -1, -1).contiguous().to(photos.dtype)
 
 
