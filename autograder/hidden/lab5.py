@@ -231,12 +231,12 @@ def geometry_stacks(sub):
 
 @register(GEOM, points=0.5, hidden=True)
 def geometry_errors(sub):
-    """ValueError for kernel 0, stride 0, padding -1, input_size 0, and for a stack whose second layer (index 1) would output 0 x 0, with that layer named in the message."""
-    for layers, n in (([(0, 1, 0)], 5), ([(3, 0, 1)], 5), ([(3, 1, -1)], 5), ([(3, 1, 1)], 0)):
+    """ValueError for kernel 0, stride 0, padding -1, input_size 0 (also with an empty stack, and with a padded 1 x 1 layer that would make it 2), and for a stack whose second layer (index 1) would output exactly 0 x 0, with that layer named in the message."""
+    for layers, n in (([(0, 1, 0)], 5), ([(3, 0, 1)], 5), ([(3, 1, -1)], 5), ([(3, 1, 1)], 0), ([], 0), ([(1, 1, 1)], 0)):
         expect_raises(sub, "ValueError", HINT_GEOM_ERRORS, f"conv_stack_geometry({layers}, {n})", "conv_stack_geometry",
                       layers, n)
-    message = expect_raises(sub, "ValueError", HINT_GEOM_ERRORS, "conv_stack_geometry([(3, 1, 1), (9, 1, 0)], 5)",
-                            "conv_stack_geometry", [(3, 1, 1), (9, 1, 0), (1, 1, 0)], 5)
+    message = expect_raises(sub, "ValueError", HINT_GEOM_ERRORS, "conv_stack_geometry([(3, 1, 1), (6, 1, 0)], 5)",
+                            "conv_stack_geometry", [(3, 1, 1), (6, 1, 0)], 5)
     text = message.split("ValueError", 1)[-1].split(" (at ", 1)[0]
     check(re.search(r"(?<![\d.])[12](?![\d.])", text) is not None, "the ValueError's message does not name the layer.",
           HINT_GEOM_INDEX)
