@@ -140,6 +140,45 @@ def test_wire_refuses_tensors_whose_storage_does_not_match_their_size(tensor):
         wire.unpack(_frame(b'{"ok": true}', buf.getvalue()))
 
 
+def _raw_frame(manifest, data: bytes, header: bytes = b'{"ok": true}') -> bytes:
+    m = json.dumps(manifest).encode()
+    return _frame(header) + len(m).to_bytes(8, "big") + m + data
+
+
+@pytest.mark.parametrize("manifest, data, message", [
+    ([["0", "float32", [60_000_000]]], b"\x00" * 4, "storage does not match"),  # a 2 KB frame claiming 240 MB
+    ([["0", "float32", [3]]], b"\x00" * 16, "storage does not match"),  # bytes left over
+    ([["0", "float32", [1 << 20, 1 << 20]]], b"", "elements"),
+    ([["0", "object", [1]]], b"\x00" * 8, "manifest"),
+    ([["0", "float32", [-1]]], b"", "manifest"),
+    ([["0", "float32", [1.5]]], b"", "manifest"),
+    ([["0", "float32", [1]], ["0", "float32", [1]]], b"\x00" * 8, "manifest"),  # a key twice
+    ([["0", "float32", [1] * 65]], b"\x00" * 4, "manifest"),
+    ({"0": "float32"}, b"", "array"),
+])
+def test_wire_checks_the_tensor_manifest_before_materialising_anything(manifest, data, message):
+    with pytest.raises(wire.WireError, match=message):
+        wire.unpack(_raw_frame(manifest, data))
+    with pytest.raises(wire.WireError, match="truncated"):
+        wire.unpack(_frame(b'{"ok": true}') + b"\x00\x00\x00")
+
+
+def test_wire_round_trips_every_dtype_and_normalises_bools():
+    tensors = {str(i): t for i, t in enumerate([
+        torch.randn(2, 3), torch.randn(4, dtype=torch.float64), torch.ones(3, dtype=torch.float16),
+        torch.ones(2, dtype=torch.bfloat16), torch.tensor([1 + 2j]), torch.arange(5), torch.arange(3, dtype=torch.int32),
+        torch.tensor([-3], dtype=torch.int8), torch.tensor([200], dtype=torch.uint8), torch.tensor([True, False]),
+        torch.zeros(0, 4), torch.tensor(7.25)])}
+    header, got = wire.unpack(wire.pack({"ok": True}, tensors)[8:])
+    for key, t in tensors.items():
+        assert got[key].dtype == t.dtype and got[key].shape == t.shape and torch.equal(got[key], t), key
+        wire.check_tensor(got[key])
+    forged = wire.unpack(_raw_frame([["0", "bool", [2]]], b"\x07\x00"))[1]["0"]
+    assert forged.tolist() == [True, False]
+    with pytest.raises(wire.WireError, match="dtype"):
+        wire.pack({}, {"0": torch.zeros(1, dtype=torch.uint16)})
+
+
 def test_plan_refuses_huge_code_cells_but_keeps_the_others():
     p = plan(_cells("x = [" + "1, " * 200_000 + "]", "def f():\n    return 1"))
     assert "too large to grade" in p.cell_errors[1]

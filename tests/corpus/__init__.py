@@ -293,20 +293,19 @@ def simultaneous_gda_step(x, y, eta):
     return x - eta * y, y + eta * x
 '''
 
-# A 2 KB reply holding a stride-0 tensor that claims 6e7 elements: materialising it cost the grader 2 GiB.
+# A 2 KB reply holding a stride-0 tensor that claims 6e7 elements: materialising it cost the grader 2 GiB. Tensors
+# travel as raw bytes under a manifest now, so the forgery is a manifest claiming 6e7 elements over 4 bytes.
 STRIDE0_REPLY = '''
-import io
+import json
 import os
 import struct
 
-import torch
-
 
 def alternating_gda_step(x, y, eta):
-    buf = io.BytesIO()
-    torch.save({"0": torch.zeros(1).expand(60_000_000)}, buf)
     head = b'{"ok": true, "value": {"__tensor__": "0", "requires_grad": false, "device": "cpu"}}'
-    body = struct.pack(">Q", len(head)) + head + buf.getvalue()
+    manifest = json.dumps([["0", "float32", [60_000_000]]]).encode()
+    body = (struct.pack(">Q", len(head)) + head + struct.pack(">Q", len(manifest)) + manifest
+            + b"\\x00" * 4)
     for fd in range(3, 64):
         try:
             os.write(fd, struct.pack(">Q", len(body)) + body)
