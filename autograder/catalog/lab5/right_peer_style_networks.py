@@ -30,7 +30,7 @@ def conv_stack_geometry(layers, input_size):
 class UNetDown(nn.Module):
     def __init__(self, in_channels, out_channels, normalize=True):
         super().__init__()
-        self.conv = nn.Conv2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1, bias=not normalize)
+        self.conv = nn.Conv2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1, bias=False)
         self.bn = nn.BatchNorm2d(out_channels) if normalize else nn.Identity()
 
     def forward(self, x):
