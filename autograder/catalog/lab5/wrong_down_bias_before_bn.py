@@ -4,15 +4,4 @@ the two blocks without a norm); pytorch-CycleGAN-and-pix2pix sets use_bias only 
 EXERCISE = "UNetDown"
 EXPECT = "wasted parameter"
 
-
-class UNetDown(nn.Module):
-    def __init__(self, in_channels, out_channels, normalize=True):
-        super().__init__()
-        layers = [nn.Conv2d(in_channels, out_channels, 4, stride=2, padding=1)]
-        if normalize:
-            layers.append(nn.BatchNorm2d(out_channels))
-        layers.append(nn.LeakyReLU(0.2))
-        self.block = nn.Sequential(*layers)
-
-    def forward(self, x):
-        return self.block(x)
+EDIT = [("padding=1, bias=False)]", "padding=1)]")]

@@ -5,15 +5,4 @@ eriklindernoren/PyTorch-GAN both build these convs without a bias)."""
 EXERCISE = "UNetDown"
 EXPECT = "no bias also with normalize=False"
 
-
-class UNetDown(nn.Module):
-    def __init__(self, in_channels, out_channels, normalize=True):
-        super().__init__()
-        layers = [nn.Conv2d(in_channels, out_channels, 4, stride=2, padding=1, bias=not normalize)]
-        if normalize:
-            layers.append(nn.BatchNorm2d(out_channels))
-        layers.append(nn.LeakyReLU(0.2))
-        self.block = nn.Sequential(*layers)
-
-    def forward(self, x):
-        return self.block(x)
+EDIT = [("padding=1, bias=False)]", "padding=1, bias=not normalize)]")]
