@@ -19,7 +19,8 @@ from ganlab.checks.lab5 import (
     HINT_COND_ORDER, HINT_D_GENERIC, HINT_D_NOT_HALVED, HINT_D_POOLED, HINT_D_SWAPPED, HINT_DOWN_GENERIC,
     HINT_DOWN_LAYERS, HINT_DROPOUT_PLACE, HINT_G_FAKE_TARGET, HINT_G_GENERIC, HINT_G_L1_SUM, HINT_G_LAMBDA_ON_GAN,
     HINT_GEOM_CEIL, HINT_GEOM_DIRECTION, HINT_GEOM_EMPTY, HINT_GEOM_ERRORS, HINT_GEOM_GENERIC, HINT_GEOM_NO_PADDING,
-    HINT_GEOM_NO_STRIDE, HINT_GEOM_OFF_BY_ONE, HINT_GEOM_OWN_STRIDE, HINT_GEOM_PADDING_RF, HINT_GEOM_PRODUCT, HINT_GEOM_SIZE,
+    HINT_GEOM_NO_STRIDE, HINT_GEOM_OFF_BY_ONE, HINT_GEOM_OWN_STRIDE, HINT_GEOM_PADDING_RF, HINT_GEOM_PRODUCT,
+    HINT_GEOM_SIZE,
     HINT_MASK_ERRORS, HINT_MASK_GENERIC, HINT_MASK_OFFSET, HINT_PATCH_COUNT, HINT_PATCH_ERRORS, HINT_PATCH_GENERIC,
     HINT_PATCH_LAYERS, HINT_PATCH_SIGMOID, HINT_SLOPE, HINT_UNET_COUNT, HINT_UNET_ERRORS,
     HINT_UNET_GENERIC, HINT_UNET_LAYERS, HINT_UP_ACT, HINT_UP_ERRORS, HINT_UP_GENERIC, HINT_UP_LAYERS, HINT_UP_ORDER,
@@ -34,8 +35,9 @@ from ganlab.grading import standins_lab5
 from ganlab.grading.netcheck import execution_order, functional_compare, load_by_order
 from ganlab.grading.testing import SubmissionError, as_float_tensor, register
 
-HINT_STEP_GENERIC_REPLAY = ("With Adam or momentum and stale gradients left in .grad, the losses or parameters after one "
-                            "step differ from the reference step's: zero each optimizer's gradients before its backward, "
+HINT_STEP_GENERIC_REPLAY = ("With Adam or momentum and stale gradients left in .grad, the losses or parameters after "
+                            "one step differ from the reference step's: zero each optimizer's gradients before its "
+                            "backward, "
                             "step only that optimizer, and compute G's loss through the updated discriminator.")
 HINT_GEOM_INDEX = ("The ValueError's message must name the index of the layer whose output would be smaller than 1 "
                    "(so the user can find it in a long stack).")
@@ -162,7 +164,8 @@ class _Patch(nn.Module):
             a, b = ndf * min(2 ** (n - 1), 8), ndf * min(2 ** n, 8)
             layers += [nn.Conv2d(a, b, 4, 2, 1, bias=False), nn.BatchNorm2d(b), nn.LeakyReLU(slope)]
         a, b = ndf * min(2 ** (n_layers - 1), 8), ndf * min(2 ** n_layers, 8)
-        layers += [nn.Conv2d(a, b, 4, 1, 1, bias=False), nn.BatchNorm2d(b), nn.LeakyReLU(slope), nn.Conv2d(b, 1, 4, 1, 1)]
+        layers += [nn.Conv2d(a, b, 4, 1, 1, bias=False), nn.BatchNorm2d(b), nn.LeakyReLU(slope),
+                   nn.Conv2d(b, 1, 4, 1, 1)]
         if sigmoid:
             layers.append(nn.Sigmoid())
         self.net = nn.Sequential(*layers)
@@ -201,7 +204,8 @@ def _geometry_case(sub, layers, n, container=list):
     if size != expected[0]:
         fail(f"{what}: the output size is {size}, expected {expected[0]}.", dict(size_wrongs).get(size, HINT_GEOM_SIZE))
     if rf != expected[1]:
-        fail(f"{what}: the receptive field is {rf}, expected {expected[1]}.", dict(rf_wrongs).get(rf, HINT_GEOM_GENERIC))
+        fail(f"{what}: the receptive field is {rf}, expected {expected[1]}.",
+             dict(rf_wrongs).get(rf, HINT_GEOM_GENERIC))
 
 
 @register(GEOM, points=0.5, hidden=True)
@@ -233,7 +237,8 @@ def geometry_stacks(sub):
 @register(GEOM, points=0.5, hidden=True)
 def geometry_errors(sub):
     """ValueError for kernel 0, stride 0, padding -1, input_size 0 (also with an empty stack, and with a padded 1 x 1 layer that would make it 2), and for a stack whose second layer (index 1) would output exactly 0 x 0, with that layer named in the message."""
-    for layers, n in (([(0, 1, 0)], 5), ([(3, 0, 1)], 5), ([(3, 1, -1)], 5), ([(3, 1, 1)], 0), ([], 0), ([(1, 1, 1)], 0)):
+    for layers, n in (([(0, 1, 0)], 5), ([(3, 0, 1)], 5), ([(3, 1, -1)], 5), ([(3, 1, 1)], 0), ([], 0),
+                      ([(1, 1, 1)], 0)):
         expect_raises(sub, "ValueError", HINT_GEOM_ERRORS, f"conv_stack_geometry({layers}, {n})", "conv_stack_geometry",
                       layers, n)
     message = expect_raises(sub, "ValueError", HINT_GEOM_ERRORS, "conv_stack_geometry([(3, 1, 1), (6, 1, 0)], 5)",
@@ -285,7 +290,8 @@ def up_block_computes_the_text(sub):
         _up_compare(sub, net, cin, cout, p, x, skip, what, modes)
         outs = sub.trusted("ganlab.grading.standins_lab5.train_mode_outputs", net, [x, skip], [1, 2], keep=False)
         if p == 0:
-            check(torch.equal(outs[0], outs[1]), f"{what}: train-mode outputs vary without dropout.", HINT_DROPOUT_PLACE)
+            check(torch.equal(outs[0], outs[1]), f"{what}: train-mode outputs vary without dropout.",
+                  HINT_DROPOUT_PLACE)
         else:
             reference = _Up(cin, cout, 0.0)
             order = sub.trusted("ganlab.grading.netcheck.execution_order", net, x, skip, keep=False)
@@ -467,9 +473,10 @@ def _d_case(sub, seed, real_shape, fake_shape, dtype=torch.float32, scale=2.0):
     [(value, got)] = loss_outputs(sub, "discriminator_loss", [real, fake], [0, 1], [0], [1.0], what, HINT_D_GENERIC)
     rt, ft = real.double().requires_grad_(True), fake.double().requires_grad_(True)
     loss = _d_loss(rt, ft)
-    wrongs = [(float(2 * loss.detach()), HINT_D_NOT_HALVED), (float(0.5 * (_bce(rt, 0) + _bce(ft, 1)).detach()), HINT_D_SWAPPED),
-              (float(0.5 * (torch.cat([F.softplus(-rt).flatten(), F.softplus(ft).flatten()]).mean()).detach()), HINT_D_POOLED),
-              (float(torch.cat([F.softplus(-rt).flatten(), F.softplus(ft).flatten()]).mean().detach()), HINT_D_POOLED)]
+    pooled = torch.cat([F.softplus(-rt).flatten(), F.softplus(ft).flatten()]).mean().detach()
+    wrongs = [(float(2 * loss.detach()), HINT_D_NOT_HALVED),
+              (float(0.5 * (_bce(rt, 0) + _bce(ft, 1)).detach()), HINT_D_SWAPPED),
+              (float(0.5 * pooled), HINT_D_POOLED), (float(pooled), HINT_D_POOLED)]
     tol = 1e-4 if dtype == torch.float32 else 1e-9
     judge_value(value, float(loss.detach()), what, HINT_D_GENERIC, wrongs, tol)
     judge_grads(got, torch.autograd.grad(loss, [rt, ft]), ["d_real_logits", "d_fake_logits"], what, tol)

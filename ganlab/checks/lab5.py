@@ -65,7 +65,8 @@ HINT_GEOM_PADDING_RF = ("The receptive field does not depend on the padding: pad
 HINT_GEOM_GENERIC = ("The receptive field differs: it is the number of input pixels (along one side) that one "
                      "output unit depends on, after the whole stack.")
 HINT_GEOM_EMPTY = "An empty stack leaves the input as it is: (input_size, 1)."
-HINT_GEOM_ERRORS = ("conv_stack_geometry must raise ValueError for kernel < 1, stride < 1, padding < 0, input_size < 1, "
+HINT_GEOM_ERRORS = ("conv_stack_geometry must raise ValueError for kernel < 1, stride < 1, padding < 0, "
+                    "input_size < 1, "
                     "and when a layer's output would be smaller than 1 (naming that layer's index).")
 HINT_DOWN_LAYERS = ("UNetDown's layers differ from the text: Conv2d(in, out, 4, stride=2, padding=1, bias=False), then "
                     "BatchNorm2d(out) (only with normalize=True), then LeakyReLU(0.2).")
@@ -75,7 +76,8 @@ HINT_BIAS_BEFORE_BN = ("A convolution followed by batch norm has a bias: BN subt
                        "any bias, so it is a wasted parameter: bias=False there.")
 HINT_SLOPE = "LeakyReLU's slope must be 0.2: nn.LeakyReLU() defaults to 0.01, so pass nn.LeakyReLU(0.2)."
 HINT_BN_SETTINGS = "Use batch norm's defaults (eps 1e-5, momentum 0.1, affine): nn.BatchNorm2d(C)."
-HINT_DOWN_GENERIC = ("UNetDown computes something else than Conv2d(4, 2, 1) -> BatchNorm2d -> LeakyReLU(0.2) with these "
+HINT_DOWN_GENERIC = ("UNetDown computes something else than Conv2d(4, 2, 1) -> BatchNorm2d -> LeakyReLU(0.2) "
+                     "with these "
                      "parameters (an activation, the order of the layers or a norm setting).")
 HINT_UP_LAYERS = ("UNetUp's layers differ from the text: ConvTranspose2d(in, out, 4, stride=2, padding=1, bias=False) "
                   "-> BatchNorm2d(out) -> ReLU -> Dropout(dropout) only when dropout > 0.")
@@ -91,7 +93,8 @@ HINT_DROPOUT_PLACE = ("Dropout belongs in the decoder only, in the first num_dro
 HINT_DROPOUT_TRAIN = ("With dropout > 0 the outputs in training mode must differ from draw to draw (nn.Dropout "
                       "in the forward pass, not F.dropout(..., training=False)); with dropout 0 they must not.")
 HINT_UNET_LAYERS = ("The U-Net's layers differ from the text: num_downs UNetDown blocks (the first and the innermost "
-                    "without normalisation), num_downs - 1 UNetUp blocks, then ConvTranspose2d(2 * ngf, out_channels, 4, "
+                    "without normalisation), num_downs - 1 UNetUp blocks, then "
+                    "ConvTranspose2d(2 * ngf, out_channels, 4, "
                     "2, 1) with a bias and a Tanh.")
 HINT_UNET_INNERMOST = ("The innermost (bottleneck) down block has a batch norm: with batch 1 at 256 x 256 its map is "
                        "1 x 1, and batch norm over one value zeroes it; use normalize=False there (and on the first).")
@@ -107,11 +110,13 @@ HINT_UNET_GENERIC = ("The U-Net computes something else than the text's architec
 HINT_UNET_ERRORS = ("UNetGenerator must raise ValueError in __init__ for num_downs < 2, and in forward when H or W is "
                     "not a multiple of 2**num_downs or the channels differ from in_channels.")
 HINT_UNET_COUNT = ("The 256 reference (num_downs=8, ngf=64) has another parameter count: check the channel plan, "
-                   "which convolutions have a bias (none in the down blocks or before a batch norm; the last layer has one) "
+                   "which convolutions have a bias (none in the down blocks or before a batch norm; the last layer "
+                   "has one) "
                    "and the batch norms.")
-HINT_PATCH_LAYERS = ("The PatchGAN's layers differ from the text: Conv2d(in, ndf, 4, 2, 1) with bias -> LeakyReLU(0.2), "
-                     "n_layers - 1 bias-free Conv2d(4, 2, 1) -> BatchNorm2d -> LeakyReLU(0.2) doubling the width (at most "
-                     "8 ndf), one bias-free Conv2d(4, 1, 1) -> BatchNorm2d -> LeakyReLU(0.2), then Conv2d(.., 1, 4, 1, 1) "
+HINT_PATCH_LAYERS = ("The PatchGAN's layers differ from the text: Conv2d(in, ndf, 4, 2, 1) with bias -> "
+                     "LeakyReLU(0.2), n_layers - 1 bias-free Conv2d(4, 2, 1) -> BatchNorm2d -> LeakyReLU(0.2) "
+                     "doubling the width (at most 8 ndf), one bias-free Conv2d(4, 1, 1) -> BatchNorm2d -> "
+                     "LeakyReLU(0.2), then Conv2d(.., 1, 4, 1, 1) "
                      "with bias.")
 HINT_PATCH_STRIDES = ("The PatchGAN's strides differ: stride 2 in the first n_layers convolutions, stride 1 in the "
                       "last two (this gives the 30 x 30 map and the 70 x 70 receptive field at 256).")
@@ -145,7 +150,8 @@ HINT_D_NOT_HALVED = ("The discriminator's loss is not halved: pix2pix divides D'
 HINT_D_SWAPPED = "Real pairs have target 1 and fake pairs target 0 in the discriminator's loss."
 HINT_D_POOLED = ("Each term is a mean over its own batch and patches; averaging all real and fake logits together "
                  "weights them by batch size.")
-HINT_D_GENERIC = "discriminator_loss = 0.5 * (BCE(real, 1) + BCE(fake, 0)), each BCE-with-logits a mean over its logits."
+HINT_D_GENERIC = ("discriminator_loss = 0.5 * (BCE(real, 1) + BCE(fake, 0)), each BCE-with-logits a mean over its "
+                  "logits.")
 HINT_STEP_DICT = ("pix2pix_step returns a dict with the keys loss_d, loss_g, loss_gan, loss_l1, each a Python float "
                   "(loss.item()).")
 HINT_STEP_PAIRS = ("The discriminator did not see the pairs the text asks for: D(conditional_d_input(x, y)) for the "
@@ -770,7 +776,8 @@ def judge_cond(sub, x, y, what):
 @register(COND, points=0.5)
 def cond_input_order_and_grads(sub):
     """x (2, 1, 3, 2) and y (2, 3, 3, 2) -> (2, 4, 3, 2), x's channel first; gradients reach both; inputs unchanged; a batch of 3 against 2 raises ValueError."""
-    judge_cond(sub, uniform(61, 2, 1, 3, 2), uniform(62, 2, 3, 3, 2), "conditional_d_input(x (2, 1, 3, 2), y (2, 3, 3, 2))")
+    judge_cond(sub, uniform(61, 2, 1, 3, 2), uniform(62, 2, 3, 3, 2),
+               "conditional_d_input(x (2, 1, 3, 2), y (2, 3, 3, 2))")
     expect_raises(sub, "ValueError", HINT_COND_ERRORS, "conditional_d_input(x (3, 1, 2, 2), y (2, 1, 2, 2))",
                   "conditional_d_input", uniform(63, 3, 1, 2, 2), uniform(64, 2, 1, 2, 2))
 
@@ -954,8 +961,8 @@ def classify_calls(sub, records, x, y, what):
     for r in records:
         inp = r["input"]
         if inp.shape[1] != 2 * c or inp.shape[0] != x.shape[0]:
-            fail(f"{what}: D got an input of shape {tuple(inp.shape)}, expected {(x.shape[0], 2 * c) + tuple(x.shape[2:])}.",
-                 HINT_STEP_PAIRS)
+            want = (x.shape[0], 2 * c) + tuple(x.shape[2:])
+            fail(f"{what}: D got an input of shape {tuple(inp.shape)}, expected {want}.", HINT_STEP_PAIRS)
         if (own is not None and torch.equal(inp.double(), own)) or (
                 own is None and torch.equal(inp[:, img], y) and torch.equal(inp[:, cond], x)):
             real.append(r)
@@ -1000,7 +1007,8 @@ def judge_step_consistency(sub, out, records, x, y, lambda_l1, what):
 def judge_modes(sub, gen, disc, what):
     calls = sub.getattr(gen, "calls")
     check(all(calls), f"{what}: G ran in evaluation mode.", HINT_STEP_MODE)
-    check(all(r["training"] for r in sub.getattr(disc, "records")), f"{what}: D ran in evaluation mode.", HINT_STEP_MODE)
+    check(all(r["training"] for r in sub.getattr(disc, "records")), f"{what}: D ran in evaluation mode.",
+          HINT_STEP_MODE)
     check(sub.state(gen)["training"] and sub.state(disc)["training"], f"{what} left a network in evaluation mode.",
           HINT_STEP_MODE)
 
