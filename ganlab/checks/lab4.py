@@ -133,8 +133,9 @@ HINT_AC_SIGMOID = "The source head ends with a Sigmoid: return the raw logit."
 HINT_AC_LAYERS = ("The ACGAN discriminator's layers differ from the text: the trunk of ConditionalDiscriminator (image "
                   "only), then two Conv2d(C_last, out, 4, 1, 0) heads with bias: source (1) and classes (K).")
 HINT_AC_SHAPES = "forward returns (source_logits of shape (B,), class_logits of shape (B, K))."
-HINT_AC_NO_FAKE_CLASS = ("The fakes are not classified: ACGAN's D maximises L_C on real AND generated images, so add "
-                         "CE(class_fake, y_fake).")
+HINT_AC_NO_FAKE_CLASS = ("The fakes are not classified: acgan_d_loss is the paper's loss, whose L_C is on real AND "
+                         "generated images, so add CE(class_fake, y_fake) (which terms train D is the training step's "
+                         "choice, not the loss's).")
 HINT_AC_SOFTMAX_CE = ("A softmax before F.cross_entropy: cross_entropy takes logits and applies log-softmax itself; "
                       "pass the class logits directly.")
 HINT_AC_SOFTMAX_NLL = ("F.nll_loss expects log-probabilities (log_softmax), not probabilities (softmax); or pass the "
