@@ -112,15 +112,15 @@ def acgan_step(d_loss_fn: Callable, g_loss_fn: Callable, classify_fakes: bool = 
         source_fake, class_fake = discriminator(x_fake.detach())
         if not classify_fakes:
             class_fake = class_fake.detach()   # D learns the classes from real images only
-        loss_d = d_loss_fn(source_real, class_real, y_real, source_fake, class_fake, y_fake)
-        loss_d.backward()
+        objective_d = d_loss_fn(source_real, class_real, y_real, source_fake, class_fake, y_fake)
+        objective_d.backward()
         opt_d.step()
         opt_g.zero_grad()
         source_fake, class_fake = discriminator(x_fake)
-        loss_g = g_loss_fn(source_fake, class_fake, y_fake)
-        loss_g.backward()
+        objective_g = g_loss_fn(source_fake, class_fake, y_fake)
+        objective_g.backward()
         opt_g.step()
-        return loss_d.item(), loss_g.item()
+        return objective_d.item(), objective_g.item()
 
     return step
 

@@ -157,15 +157,15 @@ def context_encoder_step(loss_fn: Callable, mask: torch.Tensor) -> Callable:
         x_fill = x * (1 - hole) + G(x) * hole
         opt_d.zero_grad()
         real, fake = D(y), D(x_fill.detach())
-        loss_d = 0.5 * (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
-                        + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
-        loss_d.backward()
+        objective_d = 0.5 * (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+                           + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
+        objective_d.backward()
         opt_d.step()
         opt_g.zero_grad()
         loss, loss_rec, loss_adv = loss_fn(x_fill, y, hole, D(x_fill))
         loss.backward()
         opt_g.step()
-        return {"loss_d": loss_d.item(), "loss_g": loss.item(), "loss_gan": loss_adv.item(),
+        return {"loss_d": objective_d.item(), "loss_g": loss.item(), "loss_gan": loss_adv.item(),
                 "loss_l1": loss_rec.item()}
 
     return step

@@ -1232,7 +1232,7 @@ def info_optimizers(sub, gen, disc, kind, lr_g, lr_d):
     opt_d = make([{"params": d_params, "lr": lr_d}])
     opt_info = make([{"params": sub.method(gen, "parameters", keep=True), "lr": lr_g},
                      {"params": sub.method(disc, "parameters", keep=True), "lr": lr_d}])
-    return opt_g, opt_d, opt_info
+    return (opt_g, opt_d, opt_info)  # the three as infogan_optimizers returns them
 
 
 def call_info_step(sub, gen, disc, opts, inputs, info_weight, what):
