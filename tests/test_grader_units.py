@@ -169,6 +169,8 @@ def test_wire_round_trips_every_dtype_and_normalises_bools():
         torch.ones(2, dtype=torch.bfloat16), torch.tensor([1 + 2j]), torch.arange(5), torch.arange(3, dtype=torch.int32),
         torch.tensor([-3], dtype=torch.int8), torch.tensor([200], dtype=torch.uint8), torch.tensor([True, False]),
         torch.zeros(0, 4), torch.tensor(7.25)])}
+    z = torch.tensor([1 + 2j, 3 - 1j], dtype=torch.complex128)
+    tensors.update({"views0": torch.tensor(1 + 2j).real, "views1": z.real, "views2": z.conj(), "views3": -z.conj()})
     header, got = wire.unpack(wire.pack({"ok": True}, tensors)[8:])
     for key, t in tensors.items():
         assert got[key].dtype == t.dtype and got[key].shape == t.shape and torch.equal(got[key], t), key

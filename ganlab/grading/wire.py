@@ -166,9 +166,12 @@ def pack(header: dict, tensors: dict | None = None) -> bytes:
             name = str(t.dtype).removeprefix("torch.")
             if name not in DTYPES:
                 raise WireError(f"tensors of dtype {name} cannot be sent")
-            t = t.detach().contiguous()
+            # a fresh flat copy: views (a complex tensor's .real has stride 2, even at 0 dims), conjugate and
+            # negative bits are all resolved by copy_, and the byte view below needs stride 1
+            flat = torch.empty(t.numel(), dtype=t.dtype)
+            flat.copy_(t.detach().reshape(-1))
             manifest.append([str(key), name, list(t.shape)])
-            chunks.append(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+            chunks.append(flat.view(torch.uint8).numpy().tobytes())
         m = json.dumps(manifest).encode()
         body += [struct.pack(">Q", len(m)), m, *chunks]
     data = b"".join(body)
