@@ -3,7 +3,6 @@ the text's architecture (trusted copies below), and training steps on stand-ins 
 
 from __future__ import annotations
 
-import contextlib
 import copy
 
 import torch
@@ -22,7 +21,7 @@ from ganlab.checks.lab3 import (
     expect_value_error, fail, images_from, init_statistics, logits_from, params_of, size_call,
     slerp_call, step_inputs,
 )
-from ganlab.grading.netcheck import functional_compare
+from ganlab.grading.netcheck import functional_compare, one_thread
 from ganlab.grading.testing import SubmissionError, register
 
 
@@ -96,18 +95,6 @@ def naive_random_configurations(sub):
 
 
 # -- networks: trusted copies of the text's architecture -------------------------------------------------------
-
-@contextlib.contextmanager
-def _one_thread():
-    """Run the test's own forward passes on one thread: small convolutions on two threads of a shared CPU are many
-    times slower than on one (thread contention), and the submission's worker already runs on one."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
-
 
 class _Generator(nn.Module):
     """The text's generator; ``act``/``out``/``norm`` vary it into the mistakes the diagnoses name."""
@@ -188,7 +175,7 @@ def generator_computes_dcgan(sub):
             sub.method(gen, "eval", keep=False)
         expect_image_shape(images_from(sub, gen, z, what), (batch, channels, size, size), f"{what}(z ({batch}, "
                                                                                           f"{latent_dim}))")
-        with _one_thread():
+        with one_thread():
             functional_compare(sub, gen, _Generator(latent_dim, base, size, channels), [z], what, modes=modes,
                                diagnoses=_g_mistakes(latent_dim, base, size, channels))
 
@@ -220,7 +207,7 @@ def discriminator_computes_dcgan(sub):
         if batch == 1:
             sub.method(disc, "eval", keep=False)
         logits_from(sub, disc, x, batch, f"{what}(x {tuple(x.shape)})")
-        with _one_thread():
+        with one_thread():
             functional_compare(sub, disc, _Discriminator(base, size, channels), [x], what, modes=modes,
                                diagnoses=_d_mistakes(base, size, channels), output=lambda v: v.reshape(-1))
 
@@ -343,7 +330,7 @@ def _local_opt(kind, params, lr):
 
 
 def _local_run(seed, calls, kind="sgd", lr=0.1, stale=False, **flags):
-    with _one_thread():
+    with one_thread():
         return _local_run_here(seed, calls, kind, lr, stale, **flags)
 
 

@@ -31,7 +31,7 @@ from ganlab.checks.lab4 import (
 )
 from autograder.hidden.lab3 import _SGD, _Adam
 from ganlab.grading import standins
-from ganlab.grading.netcheck import functional_compare, structure
+from ganlab.grading.netcheck import functional_compare, on_one_thread, structure
 from ganlab.grading.testing import expect_close, register
 
 HINT_VALUE_SIGN = "The value is negative: two expectations of log(1/2)."
@@ -364,15 +364,6 @@ def _labels(batch, num_classes, seed):
     return torch.randint(0, num_classes, (batch,), generator=torch.Generator().manual_seed(seed))
 
 
-def _one_thread(fn):
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return fn()
-    finally:
-        torch.set_num_threads(threads)
-
-
 def _concat_memo(sub, name, h, y, num_classes):
     """Answer the submission's ``concat_condition(h, y, num_classes)`` with the grader's value while ``name`` (a
     network) is judged, so that a wrong concat_condition costs only its own exercise's points (the value is
@@ -439,7 +430,7 @@ def conv_generator_computes_the_text(sub):
             sub.method(net, "eval", keep=False)
         mistakes = [(lambda: _ConvGenerator(latent, k, base, size, channels, eps=0.8), HINT_CONV_G_LAYERS),
                     (lambda: _ConvGenerator(latent, k, base, size, channels, out=nn.Sigmoid), HINT_G_SIGMOID)]
-        _one_thread(lambda: functional_compare(sub, net, _ConvGenerator(latent, k, base, size, channels), [z, y], what,
+        on_one_thread(lambda: functional_compare(sub, net, _ConvGenerator(latent, k, base, size, channels), [z, y], what,
                                                modes=modes, diagnoses=mistakes))
     net = build(sub, "ConditionalGenerator", HINT_CONV_G_LAYERS, 2, 2, base_channels=1, image_size=64)
     sub.method(net, "eval", keep=False)
@@ -468,7 +459,7 @@ def conv_discriminator_computes_the_text(sub):
         mistakes = [(lambda: _ConvDiscriminator(k, base, size, channels, eps=0.8), HINT_CONV_D_LAYERS),
                     (lambda: _ConvDiscriminator(k, base, size, channels, out=nn.Sigmoid), HINT_D_SIGMOID),
                     (lambda: _ConvDiscriminator(k, base, size, channels, act=nn.LeakyReLU), HINT_SLOPE)]
-        _one_thread(lambda: functional_compare(sub, net, _ConvDiscriminator(k, base, size, channels), [x, y], what,
+        on_one_thread(lambda: functional_compare(sub, net, _ConvDiscriminator(k, base, size, channels), [x, y], what,
                                                modes=modes, diagnoses=mistakes, output=lambda v: v.reshape(-1)))
     net = build(sub, "ConditionalDiscriminator", HINT_CONV_D_LAYERS, 2, base_channels=1, image_size=64)
     sub.method(net, "eval", keep=False)
@@ -494,7 +485,7 @@ def acgan_computes_the_text(sub):
         mistakes = [(lambda: _ACGAN(k, base, size, channels, classes_out=nn.Softmax, classes_first=first),
                      HINT_AC_SOFTMAX),
                     (lambda: _ACGAN(k, base, size, channels, act=nn.LeakyReLU, classes_first=first), HINT_SLOPE)]
-        _one_thread(lambda: functional_compare(sub, net, _ACGAN(k, base, size, channels, classes_first=first), [x],
+        on_one_thread(lambda: functional_compare(sub, net, _ACGAN(k, base, size, channels, classes_first=first), [x],
                                                what, modes=modes, diagnoses=mistakes, output=_both))
     net = build(sub, "ACGANDiscriminator", HINT_AC_LAYERS, 2, base_channels=1, image_size=64)
     sub.method(net, "eval", keep=False)

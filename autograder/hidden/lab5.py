@@ -32,7 +32,7 @@ from ganlab.checks.lab5 import (
 )
 from autograder.hidden.lab3 import _SGD, _Adam
 from ganlab.grading import standins_lab5
-from ganlab.grading.netcheck import execution_order, functional_compare, load_by_order
+from ganlab.grading.netcheck import execution_order, functional_compare, load_by_order, on_one_thread
 from ganlab.grading.testing import SubmissionError, as_float_tensor, register
 
 HINT_STEP_GENERIC_REPLAY = ("With Adam or momentum and stale gradients left in .grad, the losses or parameters after "
@@ -41,15 +41,6 @@ HINT_STEP_GENERIC_REPLAY = ("With Adam or momentum and stale gradients left in .
                             "step only that optimizer, and compute G's loss through the updated discriminator.")
 HINT_GEOM_INDEX = ("The ValueError's message must name the index of the layer whose output would be smaller than 1 "
                    "(so the user can find it in a long stack).")
-
-
-def _one_thread(fn):
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return fn()
-    finally:
-        torch.set_num_threads(threads)
 
 
 # -- trusted references (the text's architectures; this file stays with the instructors) ------------------------
@@ -262,7 +253,7 @@ def down_block_computes_the_text(sub):
         sub.trusted("ganlab.grading.standins_lab5.fill_by_order", net, seed, x, keep=False)
         mistakes = [(lambda: _Down(cin, cout, normalize, slope=0.01), HINT_SLOPE),
                     (lambda: _Down(cin, cout, normalize, act_first=True), HINT_DOWN_LAYERS)]
-        _one_thread(lambda: functional_compare(sub, net, _Down(cin, cout, normalize), [x], what, diagnoses=mistakes))
+        on_one_thread(lambda: functional_compare(sub, net, _Down(cin, cout, normalize), [x], what, diagnoses=mistakes))
         x_ref = sub.trusted("torch.clone", x)
         sub.method(net, "__call__", x_ref)
         check(torch.equal(sub.state(x_ref)["value"], x), f"{what} changed its input.", HINT_MUTATES)
@@ -271,7 +262,7 @@ def down_block_computes_the_text(sub):
 def _up_compare(sub, net, cin, cout, dropout, x, skip, what, modes):
     mistakes = [(lambda: _Up(cin, cout, dropout, skip_first=True), HINT_UP_ORDER),
                 (lambda: _Up(cin, cout, dropout, leaky=True), HINT_UP_ACT)]
-    _one_thread(lambda: functional_compare(sub, net, _Up(cin, cout, dropout), [x, skip], what, modes=modes,
+    on_one_thread(lambda: functional_compare(sub, net, _Up(cin, cout, dropout), [x, skip], what, modes=modes,
                                            diagnoses=mistakes))
 
 
@@ -327,7 +318,7 @@ def _unet_case(sub, kwargs, shape, seed, modes, blocks_ok):
     sub.trusted("ganlab.grading.standins_lab5.fill_by_order", net, seed, x, keep=False)
     reference = _UNet(args[0], args[1], **rest)
     mistakes = [(lambda: _UNet(args[0], args[1], skip_first=True, **rest), HINT_UP_ORDER)]
-    unet_guard(lambda: _one_thread(lambda: functional_compare(sub, net, reference, [x], what, modes=modes,
+    unet_guard(lambda: on_one_thread(lambda: functional_compare(sub, net, reference, [x], what, modes=modes,
                                                               diagnoses=mistakes)), what)
 
 
@@ -392,7 +383,7 @@ def patch_computes_the_text(sub):
         sub.trusted("ganlab.grading.standins_lab5.fill_by_order", net, 40 + i, x, keep=False)
         mistakes = [(lambda: _Patch(cin, ndf, n, sigmoid=True), HINT_PATCH_SIGMOID),
                     (lambda: _Patch(cin, ndf, n, slope=0.01), HINT_SLOPE)]
-        _one_thread(lambda: functional_compare(sub, net, _Patch(cin, ndf, n), [x], what, modes=modes,
+        on_one_thread(lambda: functional_compare(sub, net, _Patch(cin, ndf, n), [x], what, modes=modes,
                                                diagnoses=mistakes))
     count = parameter_count(sub, "PatchDiscriminator", {})
     check(count == PATCH_256_PARAMS, f"PatchDiscriminator() has {count:,} parameters.", HINT_PATCH_COUNT)

@@ -19,6 +19,7 @@ only :func:`execution_order` and :func:`describe_layers` run inside the submissi
 
 from __future__ import annotations
 
+import contextlib
 from typing import Callable, Sequence
 
 from ganlab.grading.testing import CheckFailure, Ref, Submission, as_float_tensor, fail
@@ -60,6 +61,26 @@ _SETTINGS = {
 
 
 # -- run inside the submission's process (trusted code, plain results) ---------------------------------------
+
+
+@contextlib.contextmanager
+def one_thread():
+    """Run a test's own forward passes on one thread: small convolutions on two threads of a shared CPU are many
+    times slower than on one (thread contention), and the submission's worker already runs on one."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def on_one_thread(fn: Callable):
+    """``fn()`` under :func:`one_thread`; returns its result."""
+    with one_thread():
+        return fn()
 
 
 def execution_order(module, *inputs) -> list[str]:
