@@ -348,8 +348,9 @@ def _check_budget(report):
     budget = 30
     text = " ".join(t.message for t in report.tests)
     assert "grading budget" in text, text[:2000]
-    # Margin: one worker kill and the parse, on a busy machine; before the fix this submission took 150 s or more.
-    assert report.seconds < budget + 30, f"one submission took {report.seconds:.0f} s against a {budget} s budget"
+    # A hang guard, not a speed test: the message above is the verdict. Before the fix this submission took 150 s
+    # or more; the margin (a worker kill and the parse) is wide enough for a machine shared with other work.
+    assert report.seconds < 2 * budget + 40, f"one submission took {report.seconds:.0f} s against a {budget} s budget"
 
 
 # -- feedback: nothing the submission chooses reaches a hidden test's feedback; everything else is inert text ---
