@@ -168,6 +168,15 @@ class Checker:
         self.sub = _CheckedSubmission(namespace)
         self.time_limit = time_limit
 
+    def require(self, *names: str, where: str) -> None:
+        """Stop a cell with one line, not a NameError, when it needs results that an earlier cell has not produced
+        (a training cell that stopped at an unimplemented exercise): ``check.require("history", where="the
+        training cell of section 4")`` at the top of each cell that reads them."""
+        missing = [name for name in names if name not in self.sub.ns]
+        if missing:
+            raise ExerciseNotDone(f"\u23f8 This cell needs {', '.join(missing)} from {where}, which has not run to "
+                                  "the end: do the exercises that cell uses, run it, then this cell again.")
+
     def _exercise(self, name: str):
         exercises = exercises_for(self.lab)
         if name not in exercises:
