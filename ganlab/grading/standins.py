@@ -636,3 +636,168 @@ def lab4_optimizer_report(optimizer, generator, discriminator):
     return [{"type": type(optimizer).__name__, "lr": float(group["lr"]),
              "betas": tuple(float(b) for b in group["betas"]) if "betas" in group else None,
              "params": [names.get(id(p), "other") for p in group["params"]]} for group in optimizer.param_groups]
+
+
+# -- lab6 (CycleGAN): recording stand-ins for the mappings, the pools and the optimizer over two networks ----------
+
+
+def lab6_affine_net(scale, shift):
+    """A float32 stand-in mapping ``x -> scale * x + shift`` (two scalar parameters), easy to work out by hand.
+
+    Each forward pass appends to ``inputs`` a detached copy of ``x``, to ``requires_grad`` whether ``x`` required a
+    gradient, and to ``training`` the module's training flag; ``backward_count`` counts gradients that reached its
+    outputs (each loss built from an undetached output adds one per backward pass)."""
+    import torch
+
+    class AffineNet(_CountsBackward, torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = torch.nn.Parameter(torch.tensor(float(scale)))
+            self.shift = torch.nn.Parameter(torch.tensor(float(shift)))
+            self.inputs, self.requires_grad, self.training_flags = [], [], []
+            self.backward_count = 0
+
+        def forward(self, x):
+            self.inputs.append(x.detach().clone())
+            self.requires_grad.append(bool(x.requires_grad))
+            self.training_flags.append(bool(self.training))
+            return self._watch(self.scale * x + self.shift)
+
+    return AffineNet()
+
+
+def lab6_recording_pool(scale=0.75, shift=0.1):
+    """A stand-in image pool: ``query(images)`` records a detached copy of ``images`` and whether they required a
+    gradient (``queries``, ``requires_grad``) and returns ``flip(images, batch) * scale + shift``, an image batch
+    that differs from its input and KEEPS the autograd graph (a step that relies on the pool to detach shows)."""
+    import torch
+
+    class RecordingPool:
+        def __init__(self):
+            self.queries, self.requires_grad = [], []
+
+        def query(self, images):
+            self.queries.append(images.detach().clone())
+            self.requires_grad.append(bool(images.requires_grad))
+            return torch.flip(images, dims=(0,)) * scale + shift
+
+    return RecordingPool()
+
+
+def lab6_joint_optimizer(modules, kind="sgd", lr=0.1):
+    """A :func:`counting_optimizer` over the parameters of all ``modules`` together (as CycleGAN's one Adam over
+    G and F, and one over D_X and D_Y); Adam with betas (0.5, 0.999), momentum SGD with 0.9."""
+    params = [p for m in modules for p in m.parameters()]
+    settings = {"lr": float(lr)}
+    if kind == "adam":
+        settings["betas"] = (0.5, 0.999)
+    return counting_optimizer(params, kind, **settings)
+
+
+def lab6_seed_all(seed):
+    """Seed Python's ``random``, NumPy's and torch's global generators (an image pool may draw from any of them)."""
+    import random
+
+    import numpy as np
+    import torch
+
+    random.seed(int(seed))
+    np.random.seed(int(seed))
+    torch.manual_seed(int(seed))
+    return None
+
+
+def lab6_query_probe(pool, images):
+    """``pool.query(images)``: the result (a detached copy) and whether it required a gradient or had a graph."""
+    out = pool.query(images)
+    graph = bool(getattr(out, "requires_grad", False)) or getattr(out, "grad_fn", None) is not None
+    return out.detach().clone(), graph
+
+
+def lab6_ids(*objects):
+    """The Python ids of ``objects`` in this process (a test compares them with the arguments a call recorded)."""
+    return [id(o) for o in objects]
+
+
+def lab6_flags(*modules):
+    """The ``requires_grad`` flag of every parameter of ``modules``, in order."""
+    return [bool(p.requires_grad) for m in modules for p in m.parameters()]
+
+
+def _lab6_record(value):
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return {"tensor": value.detach().clone(), "requires_grad": bool(value.requires_grad or value.grad_fn)}
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): _lab6_record(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_lab6_record(v) for v in value]
+    return {"object": id(value)}
+
+
+_LAB6_WATCHED: list = []
+
+
+def lab6_watch(owner, names):
+    """Wrap the module-level ``names`` in the namespace of ``owner`` (a submitted function) so that every call is
+    recorded in :func:`lab6_unwatch`'s result: the arguments (tensors as detached copies, other objects by id), the
+    grad mode and the ``requires_grad`` flags of the parameters of every module argument at entry, and the return
+    value. The wrapped functions still run the submission's own code."""
+    import torch
+
+    namespace = getattr(owner, "__globals__", None)
+    if namespace is None:
+        return None
+    records: list = []
+    saved = {}
+    for name in names:
+        if name not in namespace:
+            continue
+        original = namespace[name]
+        saved[name] = original
+
+        def wrapper(*args, __name=name, __original=original, **kwargs):
+            entry = {"name": __name, "args": [_lab6_record(a) for a in args],
+                     "kwargs": {k: _lab6_record(v) for k, v in kwargs.items()},
+                     "grad_enabled": torch.is_grad_enabled(),
+                     "flags": [[bool(p.requires_grad) for p in a.parameters()] for a in args
+                               if isinstance(a, torch.nn.Module)]}
+            records.append(entry)
+            result = __original(*args, **kwargs)
+            entry["result"] = _lab6_record(result)
+            return result
+
+        namespace[name] = wrapper
+    _LAB6_WATCHED.append((namespace, saved, records))
+    return None
+
+
+def lab6_unwatch():
+    """Undo every :func:`lab6_watch` and return the recorded calls (oldest first)."""
+    out: list = []
+    while _LAB6_WATCHED:
+        namespace, saved, records = _LAB6_WATCHED.pop()
+        namespace.update(saved)
+        out = records + out
+    return out
+
+
+def lab6_backward_grads(fn, args, modules):
+    """Call ``fn(*args)``, backpropagate its first output (a loss), and return ``(loss value, requires_grad of the
+    other tensor outputs, gradients)``: for each module in ``modules`` the list of its parameters' gradients
+    (None where none arrived). Gradients already there are cleared first."""
+    import torch
+
+    for m in modules:
+        for p in m.parameters():
+            p.grad = None
+    out = fn(*args)
+    loss = out[0] if isinstance(out, (tuple, list)) else out
+    flags = [bool(getattr(t, "requires_grad", False)) for t in (out[1:] if isinstance(out, (tuple, list)) else [])
+             if isinstance(t, torch.Tensor)]
+    loss.backward()
+    grads = [[None if p.grad is None else p.grad.detach().clone() for p in m.parameters()] for m in modules]
+    return float(loss.detach()), flags, grads
