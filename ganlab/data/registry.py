@@ -103,6 +103,26 @@ DATASETS: dict[str, DatasetSpec] = {
                 "test/ folders of A|B jpgs), or pass root=. See datasets/facades.md."),
         manual_patterns=("facades.tar.gz", "*.jpg"),
     ),
+    # The URL moved from people.eecs.berkeley.edu/~taesung_park/CycleGAN/datasets/ (404 since 2023) to the
+    # efrosgans server, as the CycleGAN authors advised; the archive unpacks to horse2zebra/{train,test}{A,B}/.
+    "horse2zebra": DatasetSpec(
+        name="horse2zebra",
+        title="horse2zebra (CycleGAN; ImageNet horses and zebras: 1,067 / 1,334 train, 120 / 140 test)",
+        files=(FileSpec("horse2zebra.zip",
+                        ("http://efrosgans.eecs.berkeley.edu/cyclegan/datasets/horse2zebra.zip",
+                         "https://efrosgans.eecs.berkeley.edu/cyclegan/datasets/horse2zebra.zip"),
+                        "sha256:a74d9d392eecca9966b51287a76ca126af473d9de4f3e8fc0e9cda08fa1730a1", 116_867_962),),
+        licence="images from ImageNet (wild horse and zebra synsets): ImageNet's terms, non-commercial research "
+                "and educational use; the CycleGAN authors distribute the selection",
+        citation="J.-Y. Zhu, T. Park, P. Isola, A. A. Efros. Unpaired Image-to-Image Translation using "
+                 "Cycle-Consistent Adversarial Networks. ICCV 2017 (arXiv 1703.10593).",
+        offline_default="ganlab.data.unpaired.face_translation (procedural faces, hair black -> blonde, with "
+                        "ground truth)",
+        readme="datasets/horse2zebra.md",
+        manual=("Download http://efrosgans.eecs.berkeley.edu/cyclegan/datasets/horse2zebra.zip (116,867,962 bytes) "
+                "into $GANLAB_DATA/horse2zebra/ (default ~/.cache/ganlab/horse2zebra/), or unpack it there "
+                "(horse2zebra/trainA/ ... or trainA/ ...), or pass root=. See datasets/horse2zebra.md."),
+    ),
 }
 
 

@@ -272,3 +272,331 @@ def translation_baselines(task: FaceTranslation, classifier=None) -> dict[str, d
             "G: truth": task.score(classifier, task.y_test_truth, "G"),
             "F: identity": task.score(classifier, task.y_test, "F"),
             "F: truth": task.score(classifier, task.x_test_truth, "F")}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Real textures (scikit-image's wheel)
+
+#: The stored textures (uint8 (512, 512) grey each); rebuilt by ``python -m ganlab.data.unpaired build-textures``.
+TEXTURES_FILE = Path(__file__).resolve().parents[1] / "assets" / "skimage_textures.pt"
+
+#: The wheel the textures come from (any platform's wheel holds the same data files): the photos' wheel.
+SKIMAGE_VERSION = "0.26.0"
+
+#: Each texture: its file in the wheel with that file's SHA-256 (as in the wheel's RECORD), and its licence and
+#: origin as scikit-image's ``skimage.data`` docstrings state them. All three are 512 x 512 grey images.
+TEXTURE_SOURCES: tuple[dict, ...] = (
+    {"name": "grass", "file": "grass.png",
+     "sha256": "b6b6022426b38936c43a4ac09635cd78af074e90f42ffa8227ac8b7452d39f89",
+     "licence": "CC0",
+     "source": "'Grass 01' by linolafett on DeviantArt (https://www.deviantart.com/linolafett/art/Grass-01-434853879), "
+               "a 512 x 512 crop converted to grey by scikit-image, skimage.data.grass"},
+    {"name": "gravel", "file": "gravel.png",
+     "sha256": "c48615b451bf1e606fbd72c0aa9f8cc0f068ab7111ef7d93bb9b0f2586440c12",
+     "licence": "CC0",
+     "source": "Gravel04 from CC0Textures (https://cc0textures.com/view.php?tex=Gravel04), rescaled, cropped to "
+               "512 x 512 and converted to grey by scikit-image, skimage.data.gravel"},
+    {"name": "brick", "file": "brick.png",
+     "sha256": "7966caf324f6ba843118d98f7a07746d22f6a343430add0233eca5f6eaaa8fcf",
+     "licence": "CC0",
+     "source": "Bricks25 from CC0Textures (https://cc0textures.com/view.php?tex=Bricks25), perspective-corrected, "
+               "rotated by 90 degrees, cropped and scaled by scikit-image, skimage.data.brick"},
+)
+TEXTURES = tuple(src["name"] for src in TEXTURE_SOURCES)
+
+#: SHA-256 of :data:`TEXTURES_FILE` as built with torch 2.14.1 (the file's bytes depend on torch's serialisation),
+#: and of the pixels alone (:func:`texture_pixels_sha256`: the decoded PNGs, independent of any library version).
+TEXTURES_SHA256 = "0dec474234ec99b5db8f10101d10824bdd17c883d35f89f164130d1b4870be01"
+TEXTURE_PIXELS_SHA256 = "fd40776d94d0220e83afedbab5c7fd0fe1acc148e83308517dfae6f633446f32"
+
+_TEXTURE_CACHE: dict[tuple[str, float], torch.Tensor] = {}
+
+
+def texture_sources() -> list[dict]:
+    """Every stored texture: ``{name, file, sha256, licence, source}``."""
+    return [dict(src) for src in TEXTURE_SOURCES]
+
+
+def _texture(name: str, scale: float) -> torch.Tensor:
+    """Texture ``name`` as float32 ``(S, S)`` in [0, 1], downscaled by ``scale`` (antialiased bilinear)."""
+    key = (name, scale)
+    if key not in _TEXTURE_CACHE:
+        stored = torch.load(TEXTURES_FILE, weights_only=True)["images"][name].float().div_(255)
+        side = round(stored.shape[-1] * scale)
+        if side != stored.shape[-1]:
+            stored = F.interpolate(stored[None, None], size=(side, side), mode="bilinear", antialias=True,
+                                   align_corners=False)[0, 0].clamp_(0, 1)
+        _TEXTURE_CACHE[key] = stored
+    return _TEXTURE_CACHE[key]
+
+
+def _crop_corners(n: int, side: int, size: int, split: str, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Top-left corners of ``n`` crops: inside the bottom-right quadrant (test) or clear of it (train)."""
+    half = side // 2
+    if split == "test":
+        top = torch.randint(half, side - size + 1, (n,), generator=g)
+        left = torch.randint(half, side - size + 1, (n,), generator=g)
+        return top, left
+    tops, lefts, have = [], [], 0
+    while have < n:  # rejection: about a third of the uniform corners at 32 of 256 put the crop in the quadrant
+        top = torch.randint(0, side - size + 1, (2 * n,), generator=g)
+        left = torch.randint(0, side - size + 1, (2 * n,), generator=g)
+        keep = (top + size <= half) | (left + size <= half)
+        tops.append(top[keep])
+        lefts.append(left[keep])
+        have += int(keep.sum())
+    return torch.cat(tops)[:n], torch.cat(lefts)[:n]
+
+
+def texture_crops(name: str, n: int, size: int = 32, seed: int = 0, split: str = "train",
+                  scale: float = 0.5) -> torch.Tensor:
+    """``n`` random ``size`` x ``size`` crops of one texture: float32 ``(n, 3, size, size)`` in ``[-1, 1]``.
+
+    The texture (512 x 512, grey) is first downscaled by ``scale`` (0.5: 256 x 256, where a 32 x 32 crop shows
+    about 1.5 bricks across) with an antialiased bilinear filter. Test crops lie inside its bottom-right quadrant,
+    training crops never overlap it (held-out region: no test pixel is ever seen in training). Corners are
+    uniform over the allowed positions, drawn from ``seed`` (test crops from another stream). The grey value is
+    copied to the three channels, so the lab's RGB networks take the crops as they are. Raises ``ValueError`` for
+    an unknown texture or split, or a ``size`` larger than half the downscaled texture.
+    """
+    if name not in TEXTURES:
+        raise ValueError(f"unknown texture {name!r}; stored: {', '.join(TEXTURES)}")
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"n must be an int >= 0, got {n!r}")
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale <= 1:
+        raise ValueError(f"scale must be in (0, 1], got {scale!r}")
+    texture = _texture(name, float(scale))
+    side = texture.shape[-1]
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= side // 2:
+        raise ValueError(f"size must be an int from 1 to {side // 2} (half the texture, {side} pixels at scale "
+                         f"{scale}), got {size!r}")
+    g = torch.Generator().manual_seed(2 * seed + (split == "test"))
+    top, left = _crop_corners(n, side, size, split, g)
+    offsets = torch.arange(size)
+    rows, cols = top[:, None] + offsets, left[:, None] + offsets  # (n, size) each
+    crops = texture[rows[:, :, None], cols[:, None, :]]  # (n, size, size)
+    return crops.mul(2).sub_(1)[:, None].expand(-1, 3, -1, -1).contiguous()
+
+
+def texture_domains(a: str = "grass", b: str = "brick", size: int = 32, n: int = 1000, seed: int = 0,
+                    split: str = "train", scale: float = 0.5) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two unpaired domains of real texture crops: ``(x, y)``, float32 ``(n, 3, size, size)`` each in [-1, 1].
+
+    ``x``: crops of texture ``a``, ``y``: of texture ``b`` (``"grass"``, ``"gravel"``, ``"brick"``; all CC0, from
+    scikit-image's wheel, see :func:`texture_sources`). Crops as in :func:`texture_crops`: ``split="test"`` crops
+    come from the held-out bottom-right quadrant of each texture. ``x`` and ``y`` use independent corners
+    (``y`` from the next stream of ``seed``). No ground truth exists: this is the qualitative section.
+    """
+    if a == b:
+        raise ValueError(f"a and b must be different textures, got {a!r} twice")
+    return (texture_crops(a, n, size, seed, split, scale), texture_crops(b, n, size, seed + 1_000_003, split, scale))
+
+
+def texture_pixels_sha256(images: dict[str, torch.Tensor]) -> str:
+    """SHA-256 of the stored pixels: each texture's uint8 bytes (row-major) in the order of :data:`TEXTURE_SOURCES`."""
+    return hashlib.sha256(b"".join(images[src["name"]].contiguous().numpy().tobytes()
+                                   for src in TEXTURE_SOURCES)).hexdigest()
+
+
+def build_texture_asset(wheel_path: str | Path, out: str | Path = TEXTURES_FILE) -> tuple[str, str]:
+    """Rebuild the texture asset from a scikit-image wheel: ``(SHA-256 of the file, SHA-256 of the pixels)``.
+
+    Reads ``skimage/data/<name>.png`` out of the wheel (a zip), checks each file's SHA-256 against
+    :data:`TEXTURE_SOURCES` (``ValueError`` if one differs) and stores the decoded grey pixels unchanged, uint8
+    ``(512, 512)`` each. The file's name matters: torch.save names the archive's folder after it.
+    """
+    from PIL import Image
+
+    from ganlab.data.photos import _read_from_wheel  # the SHA-256 check of the photos' build
+
+    images = {}
+    with zipfile.ZipFile(wheel_path) as wheel:
+        for src in TEXTURE_SOURCES:
+            with Image.open(io.BytesIO(_read_from_wheel(wheel, src))) as img:
+                if img.mode != "L":
+                    raise ValueError(f"skimage/data/{src['file']} is {img.mode}, expected grey (L)")
+                w, h = img.size
+                pixels = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).view(h, w).clone()
+            images[src["name"]] = pixels
+    torch.save({"images": images, "skimage_version": SKIMAGE_VERSION}, out)
+    _TEXTURE_CACHE.clear()
+    return hashlib.sha256(Path(out).read_bytes()).hexdigest(), texture_pixels_sha256(images)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Unpaired folders (the CycleGAN layout) and horse2zebra
+
+UNPAIRED_SPLITS = ("train", "test")
+HORSE2ZEBRA_ARCHIVE = "horse2zebra.zip"
+
+
+def load_unpaired_folder(root: str | Path, size: int = 256, split: str = "train", n: int | None = None,
+                         seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """The two domains of a folder in the CycleGAN layout: ``(x, y)``, float32 ``(N, 3, size, size)`` in [-1, 1].
+
+    ``root`` holds ``trainA/``, ``trainB/``, ``testA/``, ``testB/`` (as the CycleGAN data sets unpack);
+    ``split="train"`` reads ``trainA`` (x) and ``trainB`` (y), ``"test"`` the test folders. Every image
+    (.png/.jpg/.jpeg/.webp, sub-folders included, sorted by path) is converted to RGB, its shorter side resized
+    to ``size`` (bicubic) and centre-cropped to a square, as :func:`ganlab.data.faces.load_image_folder` does; x
+    and y may hold different numbers of images (unpaired). ``n``: at most ``n`` images per domain, chosen at
+    random with ``seed`` (``None``: all). Unreadable files are skipped with a warning. Raises ``ValueError``
+    naming the folder that is missing or holds no images, and for a bad split or size.
+    """
+    from ganlab.data.faces import image_files, load_image_folder
+
+    if split not in UNPAIRED_SPLITS:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"size must be a positive int, got {size!r}")
+    root = Path(root)
+    domains = []
+    for side in ("A", "B"):
+        folder = root / f"{split}{side}"
+        if not folder.is_dir():
+            raise ValueError(f"{folder} is missing: an unpaired data set needs the folders trainA/, trainB/, testA/ "
+                             f"and testB/ under {root} (the CycleGAN layout)")
+        files = image_files(folder)
+        if not files:
+            raise ValueError(f"{folder} holds no images (.png, .jpg, .jpeg, .webp)")
+        domains.append(load_image_folder(folder, size, n=n, seed=seed, files=files))
+    return domains[0], domains[1]
+
+
+def _horse2zebra_root(folder: Path) -> Path | None:
+    """The folder holding trainA/ ... of an unpacked horse2zebra (``horse2zebra/trainA`` or ``trainA``), if any."""
+    for candidate in (folder / "horse2zebra", folder):
+        if all((candidate / f"{split}{side}").is_dir() for split in UNPAIRED_SPLITS for side in "AB"):
+            return candidate
+    return None
+
+
+def _extract_zip(archive: Path, folder: Path) -> None:
+    """Unpack ``archive`` into ``folder``, refusing absolute paths and ``..`` (a zip can name any path)."""
+    with zipfile.ZipFile(archive) as z:
+        for name in z.namelist():
+            parts = Path(name).parts
+            if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+                raise ValueError(f"{archive} holds an unsafe entry {name!r}; not extracted")
+        z.extractall(folder)
+
+
+def fetch_horse2zebra(root: str | Path | None = None, download: bool = True, progress: bool = True) -> Path:
+    """The folder holding ``trainA/``, ``trainB/``, ``testA/``, ``testB/`` of horse2zebra.
+
+    Looks in ``root`` (default ``$GANLAB_DATA/horse2zebra``): an unpacked copy (``horse2zebra/trainA/...`` or
+    ``trainA/...``, e.g. unpacked by hand) is used as it is; otherwise ``horse2zebra.zip`` there is verified
+    against its SHA-256 (or downloaded and verified, when ``download`` and ``$GANLAB_OFFLINE`` allow) and
+    unpacked. Raises ``DatasetUnavailable`` naming the offline default when none of this works.
+    """
+    from ganlab.data.registry import DATASETS, cache_dir, fetch
+
+    folder = Path(root) if root else cache_dir("horse2zebra")
+    found = _horse2zebra_root(folder)
+    if found is not None:
+        return found
+    folder = fetch(DATASETS["horse2zebra"], folder, download=download, progress=progress)
+    _extract_zip(folder / HORSE2ZEBRA_ARCHIVE, folder)
+    found = _horse2zebra_root(folder)
+    if found is None:
+        raise ValueError(f"{folder / HORSE2ZEBRA_ARCHIVE} unpacked without the trainA/ trainB/ testA/ testB/ folders")
+    return found
+
+
+def load_horse2zebra(split: str = "train", size: int = 256, root: str | Path | None = None, download: bool = True,
+                     fallback: bool = True, n: int | None = None,
+                     seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """horse2zebra (Zhu et al. 2017): ``(x_horses, y_zebras, source)``, float32 ``(N, 3, size, size)`` in [-1, 1].
+
+    From :func:`fetch_horse2zebra` (a local copy, else the checksummed download) and
+    :func:`load_unpaired_folder`; ``source`` is ``"horse2zebra"``. When the data cannot be had and ``fallback``
+    is true, one warning line says so and the offline default is returned instead: the faces translation task
+    (:func:`face_translation`, hair black -> blonde; training or test faces by ``split``, rendered at
+    ``min(size, 128)`` and resized bilinearly above that), with ``source`` ``"offline-faces"``.
+    ``fallback=False`` raises ``DatasetUnavailable`` instead.
+    """
+    from ganlab.data.registry import DatasetUnavailable
+
+    if split not in UNPAIRED_SPLITS:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    try:
+        folder = fetch_horse2zebra(root, download=download)
+    except DatasetUnavailable as exc:
+        if not fallback:
+            raise
+        warnings.warn(f"horse2zebra not available ({str(exc).split('. ')[0]}); using the offline faces task "
+                      "(hair black -> blonde) instead.", stacklevel=2)
+        task = face_translation(n_train=1000 if n is None else n, n_test=500 if n is None else n,
+                                size=min(size, 128), seed=seed)
+        x, y = (task.x_train, task.y_train) if split == "train" else (task.x_test, task.y_test)
+        if size > 128:
+            x, y = (F.interpolate(t, size=(size, size), mode="bilinear", align_corners=False).clamp_(-1, 1)
+                    for t in (x, y))
+        return x, y, "offline-faces"
+    x, y = load_unpaired_folder(folder, size, split, n=n, seed=seed)
+    return x, y, "horse2zebra"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Command line: the measurements quoted in datasets/README.md, and the texture asset's build
+
+
+def _report(n: int, size: int) -> None:
+    """Print the classifier's accuracy on the test faces and their truth, and the baselines, for both pairs."""
+    import time
+
+    from ganlab.quality import faces_classifier
+
+    classifier = faces_classifier()
+    for key, (attribute, a, b) in PAIRS.items():
+        start = time.perf_counter()
+        task = face_translation(n_train=n, n_test=n, size=size, attribute=attribute, a=a, b=b)
+        seconds = time.perf_counter() - start
+        print(f"\n## {key}: {attribute} {a} <-> {b}, {size} x {size}; 2 x {n} training and 4 x {n} test faces "
+              f"built in {seconds:.2f} s (load average {os.getloadavg()[0]:.2f})")
+        print("\nclassifier accuracy per attribute (target attribute: read as the set's value)\n")
+        print("| set | " + " | ".join(FACE_ATTRIBUTES) + " |")
+        print("|---|" + "---|" * len(FACE_ATTRIBUTES))
+        sets = (("x_test", task.x_test, task.labels_x_test, task.a_index),
+                ("y_test_truth", task.y_test_truth, task.labels_x_test, task.b_index),
+                ("y_test", task.y_test, task.labels_y_test, task.b_index),
+                ("x_test_truth", task.x_test_truth, task.labels_y_test, task.a_index))
+        for name, images, labels, value in sets:
+            read = classifier_readings(classifier, images)
+            accuracy = [float((read[k] == (value if k == attribute else labels[k])).float().mean())
+                        for k in FACE_ATTRIBUTES]
+            print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in accuracy) + " |")
+        print("\n| answer | L1 | PSNR (dB) | target rate | others (all) | others (mean) |")
+        print("|---|---|---|---|---|---|")
+        for row, s in translation_baselines(task, classifier).items():
+            print(f"| {row} | {s['l1']:.4f} | {s['psnr']:.2f} | {s['target_rate']:.3f} | {s['others_all']:.3f} | "
+                  f"{s['others_mean']:.4f} |")
+
+
+def _main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Lab 6's unpaired data: measurements and the texture asset.")
+    sub = parser.add_subparsers(dest="command")
+    report = sub.add_parser("report", help="classifier accuracy on the faces task and the baseline scores (default)")
+    report.add_argument("--n", type=int, default=1000)
+    report.add_argument("--size", type=int, default=32)
+    build = sub.add_parser("build-textures", help="rebuild ganlab/assets/skimage_textures.pt from scikit-image's wheel")
+    build.add_argument("--wheel", required=True, help=f"a scikit-image {SKIMAGE_VERSION} wheel (any platform)")
+    args = parser.parse_args(argv)
+    if args.command == "build-textures":
+        file_sha, pixels_sha = build_texture_asset(args.wheel)
+        if pixels_sha != TEXTURE_PIXELS_SHA256:
+            print(f"the pixels differ from the recorded ones: SHA-256 {pixels_sha}, expected {TEXTURE_PIXELS_SHA256}")
+            return 1
+        note = "" if file_sha == TEXTURES_SHA256 else f" (the file's SHA-256 is {file_sha}: another torch serialises it)"
+        print(f"{TEXTURES_FILE} rebuilt; pixels SHA-256 {pixels_sha} as recorded{note}")
+        return 0
+    torch.set_num_threads(1)  # small batches: one thread is the fastest on a shared CPU
+    _report(getattr(args, "n", 1000), getattr(args, "size", 32))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())
