@@ -145,6 +145,9 @@ def test_baselines(task, classifier):
     assert truth["others_all"] >= 0.9 and truth["others_mean"] >= truth["others_all"]
     assert identity["others_preserved"] == identity["others_all"]
     assert rows["F: truth"]["target_rate"] >= 0.95 and rows["F: identity"]["target_rate"] <= 0.05
+    for side in "GF":  # right attribute, lost content
+        other = rows[f"{side}: other faces"]
+        assert other["target_rate"] >= 0.95 and other["others_all"] < 0.5 and other["l1"] > 0.2
 
 
 def test_scores_see_a_destroyed_content(task, classifier):
@@ -164,6 +167,8 @@ def test_scores_errors(task, classifier):
         task.score(classifier, torch.full_like(task.x_test, float("nan")))
     with pytest.raises(ValueError, match=r"\(N, 3, H, W\)"):
         task.score(classifier, task.x_test[:, :1])
+    with pytest.raises(ValueError, match=r"translated must lie in \[-1, 1\]"):
+        task.score(classifier, task.x_test * 2)
     with pytest.raises(ValueError, match="direction"):
         task.score(classifier, task.x_test, "GF")
     with pytest.raises(ValueError, match="labels lack"):
@@ -193,6 +198,7 @@ def test_texture_domains_shapes_determinism_and_grey_channels():
     assert torch.equal(x, again[0]) and torch.equal(y, again[1])
     assert not torch.equal(x, texture_domains("grass", "brick", size=32, n=50, seed=4)[0])
     assert not torch.equal(x, texture_crops("grass", 50, 32, seed=3, split="test"))
+    assert texture_crops("gravel", 0).shape == texture_crops("gravel", 0, split="test").shape == (0, 3, 32, 32)
 
 
 def test_texture_test_crops_come_from_the_held_out_quadrant():

@@ -23,7 +23,6 @@ Importing this module has no side effects: assets are read on first use.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import os
@@ -142,8 +141,8 @@ def face_translation(n_train: int = 1000, n_test: int = 500, size: int = 32, att
     attribute = _check_attribute(attribute)
     a_index, b_index = _value_index(attribute, a), _value_index(attribute, b)
     if a_index == b_index:
-        raise ValueError(f"a and b must be different values of {attribute}, got {FACE_ATTRIBUTES[attribute][a_index]!r} "
-                         "twice")
+        same = FACE_ATTRIBUTES[attribute][a_index]
+        raise ValueError(f"a and b must be different values of {attribute}, got {same!r} twice")
     for name, n in (("n_train", n_train), ("n_test", n_test)):
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise ValueError(f"{name} must be an int >= 0, got {n!r}")
@@ -177,6 +176,9 @@ def _check_images(name: str, images) -> torch.Tensor:
         raise ValueError(f"{name} must be float in [-1, 1], got dtype {images.dtype}")
     if not torch.isfinite(images).all():
         raise ValueError(f"{name} holds NaN or infinite values")
+    if images.numel() and (images.min() < -1 - 1e-4 or images.max() > 1 + 1e-4):
+        raise ValueError(f"{name} must lie in [-1, 1] (the labs' image range), got values from {images.min():.3g} "
+                         f"to {images.max():.3g}")
     return images.detach()
 
 
@@ -234,7 +236,8 @@ def translation_scores(classifier, translated: torch.Tensor, truth: torch.Tensor
     target = _value_index(attribute, target_value)
     translated, truth = _check_images("translated", translated), _check_images("truth", truth)
     if translated.shape != truth.shape:
-        raise ValueError(f"translated {tuple(translated.shape)} and truth {tuple(truth.shape)} must have the same shape")
+        raise ValueError(f"translated {tuple(translated.shape)} and truth {tuple(truth.shape)} must have the same "
+                         "shape")
     n = len(truth)
     if n == 0:
         raise ValueError("no images to score")
@@ -258,20 +261,29 @@ def translation_scores(classifier, translated: torch.Tensor, truth: torch.Tensor
 
 
 def translation_baselines(task: FaceTranslation, classifier=None) -> dict[str, dict]:
-    """The scores of the two trivial answers, the reference lines of a trained model.
+    """The scores of three trivial answers, the reference lines of a trained model.
 
     ``"G: identity"`` (G(x) = x: perfect content, wrong attribute), ``"G: truth"`` (the ground truth itself:
-    the best any model can score through this classifier), and ``"F: identity"``, ``"F: truth"`` for the other
-    direction. Values from :func:`translation_scores`.
+    the best any model can score through this classifier), ``"G: other faces"`` (G(x_test[i]) = y_test[i], a
+    real face of domain Y but another face: the target distribution matched exactly and the content lost, the
+    mapping that the adversarial loss alone cannot rule out), and the same three rows for F. Values from
+    :func:`translation_scores`.
     """
     if classifier is None:
         from ganlab.quality import faces_classifier
 
         classifier = faces_classifier()
+    n = min(len(task.x_test), len(task.y_test))
     return {"G: identity": task.score(classifier, task.x_test, "G"),
             "G: truth": task.score(classifier, task.y_test_truth, "G"),
+            "G: other faces": translation_scores(classifier, task.y_test[:n], task.y_test_truth[:n],
+                                                 {k: v[:n] for k, v in task.labels_x_test.items()}, task.attribute,
+                                                 task.b_index),
             "F: identity": task.score(classifier, task.y_test, "F"),
-            "F: truth": task.score(classifier, task.x_test_truth, "F")}
+            "F: truth": task.score(classifier, task.x_test_truth, "F"),
+            "F: other faces": translation_scores(classifier, task.x_test[:n], task.x_test_truth[:n],
+                                                 {k: v[:n] for k, v in task.labels_y_test.items()}, task.attribute,
+                                                 task.a_index)}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -337,7 +349,7 @@ def _crop_corners(n: int, side: int, size: int, split: str, g: torch.Generator) 
         top = torch.randint(half, side - size + 1, (n,), generator=g)
         left = torch.randint(half, side - size + 1, (n,), generator=g)
         return top, left
-    tops, lefts, have = [], [], 0
+    tops, lefts, have = [torch.empty(0, dtype=torch.long)], [torch.empty(0, dtype=torch.long)], 0
     while have < n:  # rejection: about a third of the uniform corners at 32 of 256 put the crop in the quadrant
         top = torch.randint(0, side - size + 1, (2 * n,), generator=g)
         left = torch.randint(0, side - size + 1, (2 * n,), generator=g)
@@ -590,7 +602,7 @@ def _main(argv=None) -> int:
         if pixels_sha != TEXTURE_PIXELS_SHA256:
             print(f"the pixels differ from the recorded ones: SHA-256 {pixels_sha}, expected {TEXTURE_PIXELS_SHA256}")
             return 1
-        note = "" if file_sha == TEXTURES_SHA256 else f" (the file's SHA-256 is {file_sha}: another torch serialises it)"
+        note = "" if file_sha == TEXTURES_SHA256 else f" (file SHA-256 {file_sha}: another torch serialises it)"
         print(f"{TEXTURES_FILE} rebuilt; pixels SHA-256 {pixels_sha} as recorded{note}")
         return 0
     torch.set_num_threads(1)  # small batches: one thread is the fastest on a shared CPU
