@@ -4,6 +4,8 @@
   logits and features for IS, FID and KID on 28 x 28 digits.
 - :class:`FacesClassifier`: the offline faces classifier (Labs 3, 4, 7): hair-colour logits, one head per face
   attribute, and features.
+- :class:`PatchGAN`: the patch discriminator that Lab 5 teaches, for the labs after it (Lab 6's D_X and D_Y),
+  with batch norm (pix2pix) or instance norm (CycleGAN).
 
 Networks that students write in an exercise are not here: a later lab imports them from here only once the
 lab that teaches them has been graded (see docs/AUTHORING.md).
@@ -17,7 +19,7 @@ from torch import nn
 
 from ganlab.data.faces import FACE_ATTRIBUTES
 
-__all__ = ["DigitsClassifier", "FacesClassifier", "SmallDigitsClassifier"]
+__all__ = ["DigitsClassifier", "FacesClassifier", "PatchGAN", "SmallDigitsClassifier"]
 
 
 class DigitsClassifier(nn.Module):
@@ -154,3 +156,46 @@ class SmallDigitsClassifier(DigitsClassifier):
     resolution = 16
     widths = (16, 32, 64)
     feature_scale = 1.0
+
+
+class PatchGAN(nn.Module):
+    """A patch discriminator (Isola et al. 2017, sec. 3.2.2; Zhu et al. 2017, appendix 7.2): a map of raw scores,
+    one per overlapping input patch (70 x 70 pixels for ``n_layers=3``). Lab 5 builds it; later labs use this one.
+
+    With ``w(k) = ndf * min(2**k, 8)`` channels: a 4 x 4 stride-2 convolution to ``w(0)`` and LeakyReLU(0.2)
+    (never normalised); ``n_layers - 1`` further stride-2 4 x 4 convolutions to ``w(1) .. w(n_layers - 1)`` and
+    one stride-1 4 x 4 convolution to ``w(n_layers)``, each followed by the norm and LeakyReLU(0.2); then a
+    stride-1 4 x 4 convolution to one channel. All paddings are 1. No sigmoid: callers choose the loss (logits
+    for cross-entropy, raw scores for least squares).
+
+    ``norm="batch"`` (pix2pix): BatchNorm2d, and the normalised convolutions have no bias (the norm removes it).
+    ``norm="instance"`` (CycleGAN): InstanceNorm2d without affine parameters or running statistics, so every
+    convolution keeps its bias, as in the authors' code. For 3 input channels and the defaults this has
+    2,764,737 parameters; for 6 channels with batch norm, 2,768,705.
+
+    forward(images): (B, in_channels, H, W) -> (B, 1, H', W'), H' = H / 2**n_layers - 2 for H divisible by it.
+    """
+
+    def __init__(self, in_channels: int = 3, ndf: int = 64, n_layers: int = 3, norm: str = "instance"):
+        super().__init__()
+        if norm not in ("batch", "instance"):
+            raise ValueError(f"norm must be 'batch' or 'instance', got {norm!r}")
+        if n_layers < 1 or ndf < 1 or in_channels < 1:
+            raise ValueError(f"need in_channels, ndf and n_layers >= 1, got {in_channels}, {ndf}, {n_layers}")
+        with_bias = norm == "instance"
+
+        def normalised(c_in, c_out, stride):
+            norm_layer = nn.InstanceNorm2d(c_out) if with_bias else nn.BatchNorm2d(c_out)
+            return [nn.Conv2d(c_in, c_out, kernel_size=4, stride=stride, padding=1, bias=with_bias), norm_layer,
+                    nn.LeakyReLU(0.2)]
+
+        widths = [ndf * min(2 ** k, 8) for k in range(n_layers + 1)]
+        stages = [nn.Conv2d(in_channels, widths[0], kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2)]
+        for k in range(1, n_layers + 1):   # halves the size while k < n_layers; the last one keeps it
+            stages += normalised(widths[k - 1], widths[k], 2 if k < n_layers else 1)
+        stages.append(nn.Conv2d(widths[-1], 1, kernel_size=4, stride=1, padding=1))   # one raw score per patch
+        self.model = nn.Sequential(*stages)
+        self.in_channels, self.n_layers, self.norm = in_channels, n_layers, norm
+
+    def forward(self, images):
+        return self.model(images)
