@@ -109,6 +109,11 @@ HINT_NO_BIAS = ("A convolution has no bias: the text keeps bias=True everywhere 
                 "removes it, but the reference keeps it: 11,378,179 parameters).")
 HINT_BLOCK_LAYERS = ("ResidualBlock's layers differ from the text: ReflectionPad2d(1) -> Conv2d(c, c, 3) -> "
                      "InstanceNorm2d(c) -> ReLU -> ReflectionPad2d(1) -> Conv2d(c, c, 3) -> InstanceNorm2d(c).")
+HINT_BLOCK_PADDING = ("The block pads with zeros: CycleGAN's residual blocks use reflection padding "
+                      "(nn.ReflectionPad2d(1) before each 3 x 3 convolution with padding 0), which avoids dark borders.")
+HINT_BLOCK_RELU_AFTER = ("There is a ReLU after the sum: CycleGAN's block (Johnson et al. 2016) returns x + block(x) "
+                         "with nothing after the sum, unlike the original ResNet block.")
+HINT_BLOCK_NO_SKIP = "The block has no skip connection: forward returns x + block(x), not block(x)."
 HINT_BLOCK_GENERIC = ("ResidualBlock computes something else than x + block(x) with the text's block: check the "
                       "skip, the reflection padding, the norms and that nothing follows the sum.")
 HINT_BLOCK_SHAPE = "ResidualBlock maps (B, c, H, W) to the same shape."
@@ -119,6 +124,8 @@ HINT_RESNET_LAYERS = ("The generator's layers differ from the text: c7s1-ngf (Re
                       "convolution but the last.")
 HINT_RESNET_GENERIC = ("The generator computes something else than the text's architecture with these parameters (a "
                        "padding, a norm, an activation or the layer order).")
+HINT_RESNET_PADDING = ("The 7 x 7 convolutions pad with zeros: the text pads them by reflection "
+                       "(nn.ReflectionPad2d(3) then Conv2d(..., 7) with padding 0).")
 HINT_RESNET_TANH = "The generator's output is not in (-1, 1) with both signs: end with Tanh (images are in [-1, 1])."
 HINT_RESNET_COUNT = ("The 256 reference (ngf=64, 9 blocks) has another parameter count than 11,378,179 (7,837,699 "
                      "with 6 blocks): check the widths, the biases (kept) and that the norms have no parameters.")
@@ -176,7 +183,7 @@ HINT_STEP_D_FROZEN = ("The discriminators' parameters do not require gradients a
 HINT_STEP_D_LEAK = ("The G update changed the discriminators: opt_g covers G and F only, and D's parameters must not "
                     "be stepped with gradients of G's loss.")
 HINT_STEP_G_STEPS = "opt_g.step() is called exactly once per cyclegan_step, after the backward of G's loss."
-HINT_STEP_MODE = "cyclegan_step runs and leaves all four networks in training mode."
+HINT_STEP_MODE = "cyclegan_step runs and leaves all four networks in training mode (no .eval() inside the step)."
 HINT_STEP_NOT_MOVED = "A network's parameters did not change: backward of G's loss then opt_g.step(), then the D step."
 HINT_STEP_REPLAY = ("With Adam or momentum and stale gradients in .grad, the networks after the step differ from "
                     "the reference step's: opt_g.zero_grad() before G's backward, opt_g.step(), then the D step; "
@@ -338,6 +345,13 @@ def cycle_loss_hand_worked(sub):
     """x (2, 1, 1, 2) and y (1, 1, 1, 3) with reconstruction errors of mean |.| 0.3125 and 0.5: 7 * 0.8125 with lambda_cyc = 7 (gradients 7 sign / 4 and 7 sign / 3), 8.125 by default; equal-shaped pairs 10 * 0.55 = 5.5 (crossed cycles give 20.5); lambda_cyc = 0 gives 0; mismatched shapes raise ValueError."""
     import torch
 
+    a, a_rec = torch.tensor([[[[0.2, -0.6]]]]), torch.tensor([[[[0.45, -0.1]]]])
+    b, b_rec = torch.tensor([[[[-0.3, 0.9]]]]), torch.tensor([[[[-0.55, 1.0]]]])
+    what = "cycle_loss on (1, 1, 1, 2) pairs"
+    value, _ = loss_and_grads(sub, "cycle_loss", [a, a_rec, b, b_rec], [1], what)
+    judge_value(value, 5.5, what, HINT_CYC_GENERIC, [(20.5, HINT_CYC_CROSSED)])
+    value, _ = loss_and_grads(sub, "cycle_loss", [a, a_rec, b, b_rec, 0.0], [1], what + " with lambda_cyc = 0")
+    judge_value(value, 0.0, what + " with lambda_cyc = 0", HINT_CYC_LAMBDA)
     x, y = torch.tensor(CYC_X), torch.tensor(CYC_Y)
     x_rec, y_rec = x + torch.tensor(CYC_DX), y + torch.tensor(CYC_DY)
     what = "cycle_loss(x (2, 1, 1, 2), x_rec, y (1, 1, 1, 3), y_rec, 7)"
@@ -351,13 +365,6 @@ def cycle_loss_hand_worked(sub):
     what = "cycle_loss(x (2, 1, 1, 2), x_rec, y (1, 1, 1, 3), y_rec)"
     value, _ = loss_and_grads(sub, "cycle_loss", [x, x_rec, y, y_rec], [1], what)
     judge_value(value, 8.125, what, HINT_CYC_GENERIC, [(0.8125, HINT_CYC_LAMBDA)])
-    a, a_rec = torch.tensor([[[[0.2, -0.6]]]]), torch.tensor([[[[0.45, -0.1]]]])
-    b, b_rec = torch.tensor([[[[-0.3, 0.9]]]]), torch.tensor([[[[-0.55, 1.0]]]])
-    what = "cycle_loss on (1, 1, 1, 2) pairs"
-    value, _ = loss_and_grads(sub, "cycle_loss", [a, a_rec, b, b_rec], [1], what)
-    judge_value(value, 5.5, what, HINT_CYC_GENERIC, [(20.5, HINT_CYC_CROSSED)])
-    value, _ = loss_and_grads(sub, "cycle_loss", [a, a_rec, b, b_rec, 0.0], [1], what + " with lambda_cyc = 0")
-    judge_value(value, 0.0, what + " with lambda_cyc = 0", HINT_CYC_LAMBDA)
     expect_raises(sub, "ValueError", HINT_CYC_ERRORS, "cycle_loss with x_rec (2, 1, 1, 3) for x_real (2, 1, 1, 2)",
                   "cycle_loss", x, torch.zeros(2, 1, 1, 3), y, y_rec)
 
@@ -637,7 +644,11 @@ def own_block_plan(sub):
 
 def judge_resnet_layers(sub, net, x, args, what, blocks_ok):
     layers = structure(sub, net, x)
-    judge_norms(layers, what)
+    if not blocks_ok:  # the norms inside your residual blocks are judged in ResidualBlock's exercise
+        inside = set(sub.trusted("ganlab.grading.standins.lab6_names_inside", net, "ResidualBlock", keep=False))
+        judge_norms([layer for layer in layers if layer["name"] not in inside], what)
+    else:
+        judge_norms(layers, what)
     expected = resnet_plan(*args, block=block_plan if blocks_ok else own_block_plan(sub))
     judge_net_plan(net_plan(layers), expected, what, HINT_RESNET_LAYERS)
 
@@ -742,7 +753,8 @@ def critic_pair(sub, seed=0):
 
 
 def domain_inputs(seed, bx=2, by=3, size=4):
-    """x and y batches of different sizes (float32 in [-1, 1))."""
+    """x and y batches (float32 in [-1, 1)). The objective and the CycleGAN step use equal batch sizes: with unequal
+    ones a cycle_loss of yours that compares the wrong pairs would raise inside them and cost their points too."""
     return uniform(600 + seed, bx, STEP_C, size, size), uniform(650 + seed, by, STEP_C, size, size)
 
 
@@ -785,7 +797,7 @@ def call_objective(sub, nets, x, y, lambdas, what):
         as_float_tensor(tensor_or_fail(x_fake, what, HINT_OBJ_FAKES), what)
 
 
-def judge_objective(sub, seed, lambdas, bx=2, by=3):
+def judge_objective(sub, seed, lambdas, bx=2, by=2):
     """Run generator_objective on recording stand-ins and judge it against the submission's own helpers 3-5."""
     import torch
 
@@ -836,7 +848,7 @@ def judge_objective(sub, seed, lambdas, bx=2, by=3):
 
 @register(OBJ, points=1)
 def objective_matches_own_helpers(sub):
-    """Stand-ins G, F (affine maps) and D_X, D_Y (recording patch critics), x batch 2, y batch 3, lambda_cyc = 7, lambda_idt = 0.3: y_fake = G(x), x_fake = F(y); D_Y judges G(x) and D_X judges F(y); the terms are your own lsgan_generator_loss, cycle_loss(x, F(G(x)), y, G(F(y)), 7) and identity_loss(..., 7, 0.3); loss is their sum and reaches G's and F's parameters; no parameter changes."""
+    """Stand-ins G, F (affine maps) and D_X, D_Y (recording patch critics), x and y batches of 2, lambda_cyc = 7, lambda_idt = 0.3: y_fake = G(x), x_fake = F(y); D_Y judges G(x) and D_X judges F(y); the terms are your own lsgan_generator_loss, cycle_loss(x, F(G(x)), y, G(F(y)), 7) and identity_loss(..., 7, 0.3); loss is their sum and reaches G's and F's parameters; no parameter changes."""
     g, f, d_x, d_y, x, y = judge_objective(sub, 0, (7.0, 0.3))
     g2, f2 = mapping_pair(sub, 0)
     d_x2, d_y2 = critic_pair(sub, 0)
@@ -1005,19 +1017,23 @@ def step_case(sub, seed, kind, lr, bx, by, lambdas=(), stale=False):
 
     nets, opt_g, opt_d = step_setup(sub, seed, kind, lr, stale)
     g, f, d_x, d_y = nets
-    for ref in nets:
-        sub.method(ref, "eval", keep=False)  # the step must put them in training mode itself
     x, y = domain_inputs(seed, bx, by)
     pool_x, pool_y = pools(sub)
     ids = sub.trusted("ganlab.grading.standins.lab6_ids", g, f, d_x, d_y, opt_d, pool_x, pool_y, keep=False)
     before = {n: params_of(sub, r) for n, r in zip(("G", "F", "D_X", "D_Y"), nets)}
     what = f"cyclegan_step (x batch {bx}, y batch {by}, {kind})"
     sub.trusted("ganlab.grading.standins.lab6_watch", sub_global("cyclegan_step"),
-                ["generator_objective", "discriminator_step"], keep=False)
+                ["generator_objective", "discriminator_step"],
+                {"discriminator_step": {"loss_d_x": -1.0, "loss_d_y": -2.0}}, keep=False)
     try:
         out = sub.call("cyclegan_step", *nets, opt_g, opt_d, x, y, pool_x, pool_y, *lambdas)
-    finally:
+    except SubmissionError as exc:
         calls = sub.trusted("ganlab.grading.standins.lab6_unwatch", keep=False)
+        if any(c["name"] == "discriminator_step" and not all(all(f) for f in c["flags"]) for c in calls):
+            fail(f"{what} raised {exc.kind} in discriminator_step, whose discriminators did not require gradients.",
+                 HINT_STEP_D_FROZEN)
+        raise
+    calls = sub.trusted("ganlab.grading.standins.lab6_unwatch", keep=False)
     out = own_dict(out, STEP_KEYS, what, HINT_STEP_DICT)
     names = [c["name"] for c in calls]
     check(names == ["generator_objective", "discriminator_step"], f"{what} called {names}.", HINT_STEP_HELPERS
@@ -1043,6 +1059,7 @@ def step_case(sub, seed, kind, lr, bx, by, lambdas=(), stale=False):
           f"{what}: discriminator_step did not get the x_fake and y_fake of generator_objective.", HINT_STEP_FAKES)
     check(all(all(flags) for flags in dst["flags"]), f"{what}: the discriminators' parameters did not require "
           "gradients when discriminator_step ran.", HINT_STEP_D_FROZEN)
+    d_step_ran = "error" not in dst  # your discriminator_step raised: judged in its own exercise, not here
     want = [loss_r["tensor"].item(), terms_r["gan_g"], terms_r["gan_f"], terms_r["cycle"], terms_r["identity"],
             dst["result"]["loss_d_x"], dst["result"]["loss_d_y"]]
     close([out[k] for k in STEP_KEYS], want, f"{what}: {STEP_KEYS}", HINT_STEP_VALUES, rtol=1e-5, atol=1e-6)
@@ -1055,8 +1072,8 @@ def step_case(sub, seed, kind, lr, bx, by, lambdas=(), stale=False):
         state = sub.state(ref)
         check(all(state["training"].values()), f"{what} left {name} in evaluation mode.", HINT_STEP_MODE)
         after = {n: p.clone() for n, p in state["params"].items()}
-        check(any(not torch.equal(after[n], before[name][n]) for n in after), f"{what}: {name}'s parameters did not "
-              "change.", HINT_STEP_NOT_MOVED)
+        check(any(not torch.equal(after[n], before[name][n]) for n in after) or (name[0] == "D" and not d_step_ran),
+              f"{what}: {name}'s parameters did not change.", HINT_STEP_NOT_MOVED)
     check(all(sub.getattr(g, "training_flags")) and all(sub.getattr(f, "training_flags")),
           f"{what}: G or F ran in evaluation mode.", HINT_STEP_MODE)
     rec_y = records_of(sub, d_y)
@@ -1070,8 +1087,8 @@ def step_case(sub, seed, kind, lr, bx, by, lambdas=(), stale=False):
 
 @register(STEP, points=1)
 def step_calls_own_helpers_in_order(sub):
-    """Stand-ins, SGD, x batch 2, y batch 3, lambda_cyc = 6, lambda_idt = 0.4, networks handed over in eval mode: cyclegan_step calls your generator_objective (G, F, D_X, D_Y, x, y, 6, 0.4) and then your discriminator_step with its fakes and the pools; returns their values as seven floats; opt_g steps once; all four networks change, end in training mode, and D's parameters require gradients again."""
-    step_case(sub, 0, "sgd", 0.05, 2, 3, (6.0, 0.4))
+    """Stand-ins, SGD, x and y batches of 2, lambda_cyc = 6, lambda_idt = 0.4: cyclegan_step calls your generator_objective (G, F, D_X, D_Y, x, y, 6, 0.4) and then your discriminator_step with its fakes and the pools; returns their values as seven floats; opt_g steps once; all four networks change, end in training mode, and D's parameters require gradients again."""
+    step_case(sub, 0, "sgd", 0.05, 2, 2, (6.0, 0.4))
 
 
 # -- 12. the linear decay ---------------------------------------------------------------------------------------------

@@ -741,16 +741,19 @@ def _lab6_record(value):
 _LAB6_WATCHED: list = []
 
 
-def lab6_watch(owner, names):
+def lab6_watch(owner, names, guarded=None):
     """Wrap the module-level ``names`` in the namespace of ``owner`` (a submitted function) so that every call is
     recorded in :func:`lab6_unwatch`'s result: the arguments (tensors as detached copies, other objects by id), the
     grad mode and the ``requires_grad`` flags of the parameters of every module argument at entry, and the return
-    value. The wrapped functions still run the submission's own code."""
+    value. The wrapped functions still run the submission's own code. For a name in ``guarded`` (a dict: name ->
+    value to return instead), the submission's function gets its tensor arguments detached, and an exception it
+    raises is recorded (``error``) and answered with that value, so that the caller is judged on its own."""
     import torch
 
     namespace = getattr(owner, "__globals__", None)
     if namespace is None:
         return None
+    guarded = dict(guarded or {})
     records: list = []
     saved = {}
     for name in names:
@@ -766,13 +769,33 @@ def lab6_watch(owner, names):
                      "flags": [[bool(p.requires_grad) for p in a.parameters()] for a in args
                                if isinstance(a, torch.nn.Module)]}
             records.append(entry)
-            result = __original(*args, **kwargs)
+            if __name not in guarded:
+                result = __original(*args, **kwargs)
+                entry["result"] = _lab6_record(result)
+                return result
+            args = [a.detach() if isinstance(a, torch.Tensor) else a for a in args]
+            kwargs = {k: v.detach() if isinstance(v, torch.Tensor) else v for k, v in kwargs.items()}
+            try:
+                result = __original(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - the helper's own exercise judges it
+                entry["error"] = type(exc).__name__
+                result = guarded[__name]
             entry["result"] = _lab6_record(result)
             return result
 
         namespace[name] = wrapper
     _LAB6_WATCHED.append((namespace, saved, records))
     return None
+
+
+def lab6_names_inside(module, type_name):
+    """The names of the sub-modules of ``module`` that lie inside a sub-module whose class is called ``type_name``
+    (e.g. the layers of a generator's residual blocks)."""
+    out = []
+    for name, m in module.named_modules():
+        if type(m).__name__ == type_name:
+            out += [f"{name}.{n}" if n else name for n, _ in m.named_modules()]
+    return out
 
 
 def lab6_unwatch():
