@@ -34,7 +34,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from ganlab.data.faces import FACE_ATTRIBUTES, offline_faces
+from ganlab.data.faces import FACE_ATTRIBUTES, image_files, load_image_folder, offline_faces
 from ganlab.grading.netcheck import on_one_thread
 
 # ---------------------------------------------------------------------------------------------------------
@@ -456,8 +456,6 @@ def load_unpaired_folder(root: str | Path, size: int = 256, split: str = "train"
     random with ``seed`` (``None``: all). Unreadable files are skipped with a warning. Raises ``ValueError``
     naming the folder that is missing or holds no images, and for a bad split or size.
     """
-    from ganlab.data.faces import image_files, load_image_folder
-
     if split not in UNPAIRED_SPLITS:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
