@@ -1,7 +1,8 @@
 """Download and verify the workbook's real datasets: ``python datasets/prepare.py [--list] [NAME ...]``.
 
 ``python datasets/prepare.py skimage-photos [--wheel PATH]`` rebuilds the project's photo asset
-(``ganlab/assets/skimage_photos.pt``) from scikit-image's wheel and checks it against the recorded SHA-256.
+(``ganlab/assets/skimage_photos.pt``) from scikit-image's wheel and checks it against the recorded SHA-256;
+``skimage-textures`` does the same for the texture asset (``ganlab/assets/skimage_textures.pt``).
 """
 
 from __future__ import annotations
@@ -39,45 +40,57 @@ def _report_manual(spec, root) -> int:
     return 1
 
 
-def _build_photos(wheel: str | None) -> int:
-    """Rebuild ganlab/assets/skimage_photos.pt from scikit-image's wheel (downloaded with pip if not given)."""
-    from ganlab.data import photos
+def _skimage_assets() -> dict:
+    """The assets baked from scikit-image's wheel: name -> (module, asset file, build function, pixels SHA-256,
+    file SHA-256). Both modules pin the same scikit-image version."""
+    from ganlab.data import photos, unpaired
 
+    return {
+        "skimage-photos": (photos, photos.PHOTOS_FILE, photos.build_asset, photos.PIXELS_SHA256,
+                           photos.PHOTOS_SHA256),
+        "skimage-textures": (unpaired, unpaired.TEXTURES_FILE, unpaired.build_texture_asset,
+                             unpaired.TEXTURE_PIXELS_SHA256, unpaired.TEXTURES_SHA256),
+    }
+
+
+def _build_skimage_asset(name: str, wheel: str | None) -> int:
+    """Rebuild one of the scikit-image assets from scikit-image's wheel (downloaded with pip if not given) and
+    check its pixels against the recorded SHA-256; the asset is replaced only when they match."""
+    module, asset, build, recorded_pixels, recorded_file = _skimage_assets()[name]
     with tempfile.TemporaryDirectory() as tmp:
         if wheel is None:
-            cmd = [sys.executable, "-m", "pip", "download", f"scikit-image=={photos.SKIMAGE_VERSION}", "--no-deps",
+            cmd = [sys.executable, "-m", "pip", "download", f"scikit-image=={module.SKIMAGE_VERSION}", "--no-deps",
                    "--only-binary", ":all:", "-d", tmp]
-            print("skimage-photos: " + " ".join(cmd))
+            print(f"{name}: " + " ".join(cmd))
             if subprocess.run(cmd).returncode != 0:
-                print("skimage-photos: pip could not download the wheel; pass --wheel PATH", file=sys.stderr)
+                print(f"{name}: pip could not download the wheel; pass --wheel PATH", file=sys.stderr)
                 return 1
             wheel = glob.glob(str(Path(tmp) / "scikit_image-*.whl"))[0]
-        built = Path(tmp) / photos.PHOTOS_FILE.name  # same file name: torch.save names its archive after it
+        built = Path(tmp) / asset.name  # same file name: torch.save names its archive after it
         try:
-            file_sha, pixels_sha = photos.build_asset(wheel, built)
+            file_sha, pixels_sha = build(wheel, built)
         except (ValueError, KeyError, OSError) as exc:
-            print(f"skimage-photos: {exc}", file=sys.stderr)
+            print(f"{name}: {exc}", file=sys.stderr)
             return 1
-        if pixels_sha != photos.PIXELS_SHA256:
-            print(f"skimage-photos: the pixels differ from the recorded ones (SHA-256 {pixels_sha}, expected "
-                  f"{photos.PIXELS_SHA256}; another Pillow resizes differently?); asset left unchanged",
-                  file=sys.stderr)
+        if pixels_sha != recorded_pixels:
+            print(f"{name}: the pixels differ from the recorded ones (SHA-256 {pixels_sha}, expected "
+                  f"{recorded_pixels}; another Pillow resizes differently?); asset left unchanged", file=sys.stderr)
             return 1
-        if file_sha != photos.PHOTOS_SHA256:
-            print(f"skimage-photos: same pixels, but the file's SHA-256 is {file_sha}, not {photos.PHOTOS_SHA256} "
+        if file_sha != recorded_file:
+            print(f"{name}: same pixels, but the file's SHA-256 is {file_sha}, not {recorded_file} "
                   "(another torch serialises differently)")
-        shutil.copyfile(built, photos.PHOTOS_FILE)
-    print(f"skimage-photos: {photos.PHOTOS_FILE} rebuilt and verified (pixels SHA-256 {pixels_sha})")
+        shutil.copyfile(built, asset)
+    print(f"{name}: {asset} rebuilt and verified (pixels SHA-256 {pixels_sha})")
     return 0
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("names", nargs="*", help=f"datasets to fetch: {', '.join(DATASETS)}; or skimage-photos "
-                                                 "(rebuild the photo asset)")
+    parser.add_argument("names", nargs="*", help=f"datasets to fetch: {', '.join(DATASETS)}; or skimage-photos / "
+                                                 "skimage-textures (rebuild that asset)")
     parser.add_argument("--list", action="store_true", help="list datasets and whether they are on disk")
     parser.add_argument("--root", help="folder to use instead of $GANLAB_DATA/<name>")
-    parser.add_argument("--wheel", help="skimage-photos: a scikit-image wheel to read (else pip downloads it)")
+    parser.add_argument("--wheel", help="skimage-photos/-textures: a scikit-image wheel to read (else pip downloads it)")
     args = parser.parse_args(argv)
     if args.list or not args.names:
         for name, spec in DATASETS.items():
@@ -86,8 +99,8 @@ def main(argv=None) -> int:
         return 0
     status = 0
     for name in args.names:
-        if name == "skimage-photos":
-            status = max(status, _build_photos(args.wheel))
+        if name in ("skimage-photos", "skimage-textures"):
+            status = max(status, _build_skimage_asset(name, args.wheel))
             continue
         if name == "facades":  # no published checksum: size check and trust on first use (ganlab.data.paired)
             from ganlab.data.paired import fetch_facades

@@ -289,7 +289,7 @@ def translation_baselines(task: FaceTranslation, classifier=None) -> dict[str, d
 # ---------------------------------------------------------------------------------------------------------
 # Real textures (scikit-image's wheel)
 
-#: The stored textures (uint8 (512, 512) grey each); rebuilt by ``python -m ganlab.data.unpaired build-textures``.
+#: The stored textures (uint8 (512, 512) grey each); rebuilt by ``python datasets/prepare.py skimage-textures``.
 TEXTURES_FILE = Path(__file__).resolve().parents[1] / "assets" / "skimage_textures.pt"
 
 #: The wheel the textures come from (any platform's wheel holds the same data files): the photos' wheel.
@@ -587,22 +587,13 @@ def _report(n: int, size: int) -> None:
 def _main(argv=None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(description="Lab 6's unpaired data: measurements and the texture asset.")
+    parser = argparse.ArgumentParser(description="Lab 6's unpaired data: measurements (the texture asset is rebuilt by "
+                                     "python datasets/prepare.py skimage-textures).")
     sub = parser.add_subparsers(dest="command")
     report = sub.add_parser("report", help="classifier accuracy on the faces task and the baseline scores (default)")
     report.add_argument("--n", type=int, default=1000)
     report.add_argument("--size", type=int, default=32)
-    build = sub.add_parser("build-textures", help="rebuild ganlab/assets/skimage_textures.pt from scikit-image's wheel")
-    build.add_argument("--wheel", required=True, help=f"a scikit-image {SKIMAGE_VERSION} wheel (any platform)")
     args = parser.parse_args(argv)
-    if args.command == "build-textures":
-        file_sha, pixels_sha = build_texture_asset(args.wheel)
-        if pixels_sha != TEXTURE_PIXELS_SHA256:
-            print(f"the pixels differ from the recorded ones: SHA-256 {pixels_sha}, expected {TEXTURE_PIXELS_SHA256}")
-            return 1
-        note = "" if file_sha == TEXTURES_SHA256 else f" (file SHA-256 {file_sha}: another torch serialises it)"
-        print(f"{TEXTURES_FILE} rebuilt; pixels SHA-256 {pixels_sha} as recorded{note}")
-        return 0
     torch.set_num_threads(1)  # small batches: one thread is the fastest on a shared CPU
     _report(getattr(args, "n", 1000), getattr(args, "size", 32))
     return 0
