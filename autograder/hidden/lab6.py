@@ -146,7 +146,7 @@ def _local_opt(params, kind, lr):
 
 @register(D_STAR, points=1, hidden=True)
 def optimal_discriminator_edges(sub):
-    """Broadcasting (2, 1) against (3,), float64 kept, densities of 1e-30 and 1e30, one density 0, a float with a tensor, a = -1 and b = 1 (the LSGAN paper's coding), and the errors: a negative density inside a tensor, a negative float, both densities 0 at one point."""
+    """Broadcasting (2, 1) against (3,) in float64, densities of 1e-30 and 1e30, one density 0 (also p_model = 0: D* = b), a float with a tensor, a = -1 and b = 1 (the LSGAN paper's coding), and the errors: a negative p_data inside a tensor, a negative float, a negative p_model, both densities 0 at one point."""
     g = torch.Generator().manual_seed(1)
     pd, pg = torch.rand(2, 1, generator=g, dtype=torch.float64) + 0.1, torch.rand(3, generator=g, dtype=torch.float64)
     cases = [((pd, pg), {}, "float64 (2, 1) and (3,)"),
@@ -163,9 +163,13 @@ def optimal_discriminator_edges(sub):
         want = _d_star(pd_t, pg_t, a, b)
         close(got, want, what, HINT_DSTAR_GENERIC, rtol=1e-5, atol=1e-7,
               diagnoses=[(_d_star(pg_t, pd_t, a, b), HINT_DSTAR_SWAPPED), (_d_star(pd_t, pg_t), HINT_DSTAR_VANILLA)])
-    out = tensor_or_fail(sub.call("lsgan_optimal_discriminator", pd, pg), "lsgan_optimal_discriminator", HINT_DSTAR_TYPE)
-    check(out.dtype == torch.float64, f"float64 densities gave {out.dtype}.", HINT_DSTAR_TYPE)
+    out = tensor_or_fail(sub.call("lsgan_optimal_discriminator", 2.5, 0.0), "lsgan_optimal_discriminator(2.5, 0.0)",
+                         HINT_DSTAR_TYPE)
+    check(out.is_floating_point() and out.dim() == 0, f"lsgan_optimal_discriminator(2.5, 0.0) returned {out!r}.",
+          HINT_DSTAR_TYPE)
+    close(out, 1.0, "lsgan_optimal_discriminator(2.5, 0.0) (no generated density: D* = b)", HINT_DSTAR_ERRORS)
     for args in ((torch.tensor([0.5, -1e-3, 0.2]), torch.tensor([0.5, 0.5, 0.5])), (-0.2, 0.4),
+                 (torch.tensor([0.3, 0.2]), torch.tensor([0.1, -0.25])),
                  (torch.tensor([[0.5, 0.0]]), torch.tensor([[0.1], [0.0]]))):
         expect_raises(sub, "ValueError", HINT_DSTAR_ERRORS, "lsgan_optimal_discriminator with a negative or an "
                       "all-zero density", "lsgan_optimal_discriminator", *args)
@@ -259,7 +263,7 @@ def cycle_loss_edges(sub):
 
 @register(IDT, points=1, hidden=True)
 def identity_loss_edges(sub):
-    """Convolutional stand-ins G and F (3 -> 3 channels, seeded): batch one against batch three with lambda_cyc = 4, lambda_idt = 0.75, and the defaults; values, gradients with respect to x and y, one call each; lambda_idt = 0 gives a zero tensor without calls; a negative lambda_cyc raises ValueError."""
+    """Convolutional stand-ins G and F (3 -> 3 channels, seeded): batch one against batch three with lambda_cyc = 4, lambda_idt = 0.75, and the defaults; values, gradients with respect to x and y, one call each; lambda_idt = 0 and lambda_cyc = 0 give a zero tensor without calls; a negative lambda_cyc raises ValueError."""
     for seed, bx, by, lambdas in ((14, 1, 3, (4.0, 0.75)), (15, 2, 2, ())):
         g_ref = sub.trusted("ganlab.grading.standins_lab5.step_generator", 3, 3, seed)
         f_ref = sub.trusted("ganlab.grading.standins_lab5.step_generator", 3, 3, seed + 1)
@@ -286,6 +290,12 @@ def identity_loss_edges(sub):
     out = as_float_tensor(tensor_or_fail(sub.call("identity_loss", g_ref, f_ref, x, y, 10.0, 0.0), what,
                                          HINT_IDT_CALLS), what)
     check(out.numel() == 1 and float(out) == 0.0, f"{what} returned {out}.", HINT_IDT_CALLS)
+    check(calls_of(sub, g_ref) == 0 and calls_of(sub, f_ref) == 0, f"{what} called the networks.", HINT_IDT_CALLS)
+    what = "identity_loss(G, F, x, y, 0, 0.5)"
+    out = as_float_tensor(tensor_or_fail(sub.call("identity_loss", g_ref, f_ref, x, y, 0.0, 0.5), what,
+                                         HINT_IDT_CALLS), what)
+    check(out.numel() == 1 and float(out) == 0.0, f"{what} returned {out} (lambda_cyc = 0 is allowed).",
+          HINT_IDT_ERRORS)
     check(calls_of(sub, g_ref) == 0 and calls_of(sub, f_ref) == 0, f"{what} called the networks.", HINT_IDT_CALLS)
     expect_raises(sub, "ValueError", HINT_IDT_ERRORS, "identity_loss(G, F, x, y, -1, 0.5)", "identity_loss", g_ref,
                   f_ref, x, y, -1.0, 0.5)
@@ -403,7 +413,7 @@ def resnet_computes_the_text(sub):
 
 @register(RESNET, points=1, hidden=True)
 def resnet_errors_and_counts(sub):
-    """ngf = 0, n_blocks = -1 and n_downsampling = -1 raise ValueError; so do a 12 x 10 input with three downsamplings and a 1-channel input to a 3-channel generator; parameter counts of the 256 reference (11,378,179), of the 6-block one (7,837,699) and of ResnetGenerator(1, 2, ngf=8, n_blocks=1, n_downsampling=3) equal the text's (your own ResidualBlock counted as it is)."""
+    """ngf = 0, n_blocks = -1 and n_downsampling = -1 raise ValueError; so do a 12 x 10 input with three downsamplings and a 1-channel input to a 3-channel generator; parameter counts of the 256 reference (11,378,179), of the 6-block one (7,837,699) of ResnetGenerator(1, 2, ngf=8, n_blocks=1, n_downsampling=3) and of the thinnest ngf = 1 equal the text's (your own ResidualBlock counted as it is)."""
     for kwargs in ({"ngf": 0}, {"n_blocks": -1}, {"n_downsampling": -1}):
         try:
             sub.new("ResnetGenerator", 3, 3, **kwargs)
@@ -423,9 +433,11 @@ def resnet_errors_and_counts(sub):
     blocks_ok = own_block_right(sub)
     with torch.device("meta"):
         small = sum(p.numel() for p in _Resnet(1, 2, 8, 1, 3).parameters())
+    with torch.device("meta"):
+        thinnest = sum(p.numel() for p in _Resnet(3, 3, 1, 2, 2).parameters())
     for kwargs, want, blocks, channels in (({}, RESNET_9_PARAMS, 9, 256), ({"n_blocks": 6}, RESNET_6_PARAMS, 6, 256),
                                            (dict(in_channels=1, out_channels=2, ngf=8, n_blocks=1, n_downsampling=3),
-                                            small, 1, 64)):
+                                            small, 1, 64), ({"ngf": 1, "n_blocks": 2}, thinnest, 2, 4)):
         count = resnet_count(sub, kwargs)
         if not blocks_ok:
             want += blocks * (block_count(sub, channels) - 2 * (channels * channels * 9 + channels))

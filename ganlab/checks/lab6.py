@@ -80,8 +80,8 @@ HINT_IDT_DOMAIN = ("The identity loss is fed the wrong domain: G maps X to Y, so
 HINT_IDT_NOT_SCALED = ("The identity weight is not scaled by lambda: the identity term's weight is "
                        "lambda_idt * lambda_cyc (0.5 * 10 = 5 by default), as in the CycleGAN reference code.")
 HINT_IDT_GENERIC = "identity_loss = lambda_cyc * lambda_idt * (mean|G(y_real) - y_real| + mean|F(x_real) - x_real|)."
-HINT_IDT_CALLS = ("identity_loss calls G once (on y_real) and F once (on x_real), and neither when lambda_idt == 0 "
-                  "(the term is then a zero tensor: two forward passes saved).")
+HINT_IDT_CALLS = ("identity_loss calls G once (on y_real) and F once (on x_real), and neither when lambda_cyc * "
+                  "lambda_idt == 0 (the term is then a zero tensor: two forward passes saved).")
 HINT_IDT_ERRORS = "identity_loss must raise ValueError for a negative lambda_cyc or lambda_idt."
 HINT_POOL_BEFORE_FULL = ("Until pool_size images are stored, the pool stores each image and returns it unchanged "
                          "(no swap before the pool is full).")
@@ -91,6 +91,8 @@ HINT_POOL_NEVER_CURRENT = ("Once full, the pool returns the CURRENT image with p
                            "swapped for it, otherwise): the share of swaps is far from 1/2.")
 HINT_POOL_SWAP_RATE = ("Once full, each image is swapped with probability exactly 1/2 (random.random() < 0.5, or "
                        "torch.rand(1) < 0.5), one draw per image.")
+HINT_POOL_UNIFORM = ("Some stored images never leave the pool: the image to return is chosen uniformly among ALL "
+                     "pool_size stored ones (random.randrange(pool_size) covers 0 .. pool_size - 1).")
 HINT_POOL_FOREIGN = ("The pool returned an image that was never given to it, or a mix of images: each output row is "
                      "one whole input image (the current one or a stored one).")
 HINT_POOL_SHAPE = "query returns a tensor of the same shape as its input (one image out per image in, in order)."
@@ -142,8 +144,8 @@ HINT_OBJ_GAN = ("gan_g and gan_f are your lsgan_generator_loss of D_Y(G(x)) and 
 HINT_OBJ_CYCLE = ("terms['cycle'] is your cycle_loss(x_real, F(G(x)), y_real, G(F(y)), lambda_cyc): the "
                   "reconstructions of the two cycles, each next to its own domain's image.")
 HINT_OBJ_IDT = "terms['identity'] is your identity_loss(G, F, x_real, y_real, lambda_cyc, lambda_idt)."
-HINT_OBJ_LAMBDA_GAN = ("lambda multiplies the GAN terms: loss = gan_g + gan_f + cycle + identity, with lambda only "
-                       "inside the cycle and identity terms (eq. 3).")
+HINT_OBJ_LAMBDA_GAN = ("lambda multiplies the GAN terms: the loss is the plain sum of gan_g, gan_f, cycle and "
+                       "identity, with lambda only inside the cycle and identity terms (eq. 3).")
 HINT_OBJ_SUM = "loss is the sum of the four terms gan_g + gan_f + cycle + identity."
 HINT_OBJ_GRAPH = ("No gradient reached G's or F's parameters through loss: keep the graph (no .item(), .detach() or "
                   "torch.no_grad() inside generator_objective).")
@@ -183,7 +185,8 @@ HINT_STEP_D_FROZEN = ("The discriminators' parameters do not require gradients a
 HINT_STEP_D_LEAK = ("The G update changed the discriminators: opt_g covers G and F only, and D's parameters must not "
                     "be stepped with gradients of G's loss.")
 HINT_STEP_G_STEPS = "opt_g.step() is called exactly once per cyclegan_step, after the backward of G's loss."
-HINT_STEP_MODE = "cyclegan_step runs and leaves all four networks in training mode (no .eval() inside the step)."
+HINT_STEP_MODE = ("cyclegan_step puts all four networks in training mode (net.train()) before using them, and leaves "
+                  "them in it.")
 HINT_STEP_NOT_MOVED = "A network's parameters did not change: backward of G's loss then opt_g.step(), then the D step."
 HINT_STEP_REPLAY = ("With Adam or momentum and stale gradients in .grad, the networks after the step differ from "
                     "the reference step's: opt_g.zero_grad() before G's backward, opt_g.step(), then the D step; "
@@ -497,7 +500,7 @@ def new_pool(sub, *args):
 
 @register(POOL, points=1)
 def pool_semantics(sub):
-    """ImagePool(3) fed unique images in batches of 2, 1, 3, ...: every image comes back as long as fewer than 3 are stored; after that each output is the current image or a stored one, which leaves the pool for the current one; over 150 more images (seeded) between 35% and 65% are swaps; outputs detached; ImagePool(0) returns the batch itself; ImagePool(-1) raises ValueError."""
+    """ImagePool(3) fed unique images in batches of 2, 1, 3, ...: every image comes back as long as fewer than 3 are stored; after that each output is the current image or a stored one, which leaves the pool for the current one; over 150 more images (seeded) between 35% and 65% are swaps, after which none of the first three images is left; outputs detached; ImagePool(0) returns the batch itself; ImagePool(-1) raises ValueError."""
     import torch
 
     sub.trusted("ganlab.grading.standins.lab6_seed_all", 6, keep=False)
@@ -512,6 +515,9 @@ def pool_semantics(sub):
           HINT_POOL_NEVER_CURRENT)
     check(0.35 <= rate <= 0.65, f"{what}: {model.swaps} of {model.after_full} images after the pool was full were "
           "swaps.", HINT_POOL_SWAP_RATE)
+    # each swap takes one of the 3 stored images: after dozens of swaps none of the first three can be left
+    check(not model.stored & {1, 2, 3}, f"{what}: after {model.swaps} swaps the pool still holds one of its first "
+          "three images.", HINT_POOL_UNIFORM)
     images = pool_images([1000, 1001]).requires_grad_(True)
     out, graph = sub.trusted("ganlab.grading.standins.lab6_query_probe", pool, images, keep=False)
     check(not graph, f"{what} returned a tensor with a graph.", HINT_POOL_DETACH)
@@ -616,13 +622,13 @@ def resnet_plan(cin, cout, ngf, blocks, n_down, block=block_plan):
     """The text's generator written out (``block(c)`` gives a residual block's plan)."""
     plan = [("Conv2d", cin, ngf, (7, 7), (1, 1), True), ("InstanceNorm2d", ngf)]
     for i in range(n_down):
-        c = ngf * 2 ** i
-        plan += [("Conv2d", c, 2 * c, (3, 3), (2, 2), True), ("InstanceNorm2d", 2 * c)]
+        w = ngf << i
+        plan += [("Conv2d", w, 2 * w, (3, 3), (2, 2), True), ("InstanceNorm2d", 2 * w)]
     for _ in range(blocks):
         plan += block(ngf * 2 ** n_down)
     for i in range(n_down, 0, -1):
-        c = ngf * 2 ** i
-        plan += [("ConvTranspose2d", c, c // 2, (3, 3), (2, 2), (1, 1), (1, 1), True), ("InstanceNorm2d", c // 2)]
+        w = ngf << i
+        plan += [("ConvTranspose2d", w, w // 2, (3, 3), (2, 2), (1, 1), (1, 1), True), ("InstanceNorm2d", w // 2)]
     return plan + [("Conv2d", ngf, cout, (7, 7), (1, 1), True)]
 
 
@@ -980,7 +986,7 @@ OBJ_ARGS = ("G", "F", "D_X", "D_Y", "x_real", "y_real", "lambda_cyc", "lambda_id
 D_STEP_ARGS = ("D_X", "D_Y", "opt_d", "x_real", "y_real", "x_fake", "y_fake", "pool_x", "pool_y")
 
 
-def bind(call, names, defaults):
+def bind(call, names):
     """A recorded call's arguments by parameter name (positional ones in the contract's order, then keywords);
     the contract's defaults fill in the lambdas that were left out."""
     out = {n: v for n, v in zip(names, call["args"])}
@@ -1017,6 +1023,8 @@ def step_case(sub, seed, kind, lr, bx, by, lambdas=(), stale=False):
 
     nets, opt_g, opt_d = step_setup(sub, seed, kind, lr, stale)
     g, f, d_x, d_y = nets
+    for ref in nets:  # handed over in evaluation mode: the step puts them in training mode (its docstring)
+        sub.method(ref, "eval", keep=False)
     x, y = domain_inputs(seed, bx, by)
     pool_x, pool_y = pools(sub)
     ids = sub.trusted("ganlab.grading.standins.lab6_ids", g, f, d_x, d_y, opt_d, pool_x, pool_y, keep=False)
@@ -1041,7 +1049,7 @@ def step_case(sub, seed, kind, lr, bx, by, lambdas=(), stale=False):
     obj, dst = calls
     lam = {"lambda_cyc": 10.0, "lambda_idt": 0.5}
     lam.update(dict(zip(("lambda_cyc", "lambda_idt"), lambdas)))
-    a = bind(obj, OBJ_ARGS, lam)
+    a = bind(obj, OBJ_ARGS)
     check([obj_id(a.get(n)) for n in OBJ_ARGS[:4]] == ids[:4], f"{what}: generator_objective did not get "
           "(G, F, D_X, D_Y) in this order.", HINT_STEP_HELPERS)
     check(same_tensor(a.get("x_real"), x) and same_tensor(a.get("y_real"), y),
@@ -1050,7 +1058,7 @@ def step_case(sub, seed, kind, lr, bx, by, lambdas=(), stale=False):
         check(a.get(k) == lam[k], f"{what}: generator_objective got {k}={a.get(k)}, expected {lam[k]}.",
               HINT_STEP_HELPERS)
     loss_r, terms_r, y_fake_r, x_fake_r = obj["result"]
-    b = bind(dst, D_STEP_ARGS, {})
+    b = bind(dst, D_STEP_ARGS)
     check([obj_id(b.get(n)) for n in ("D_X", "D_Y", "opt_d", "pool_x", "pool_y")] == ids[2:7],
           f"{what}: discriminator_step did not get (D_X, D_Y, opt_d, ..., pool_x, pool_y).", HINT_STEP_HELPERS)
     check(same_tensor(b.get("x_real"), x) and same_tensor(b.get("y_real"), y),
@@ -1087,7 +1095,7 @@ def step_case(sub, seed, kind, lr, bx, by, lambdas=(), stale=False):
 
 @register(STEP, points=1)
 def step_calls_own_helpers_in_order(sub):
-    """Stand-ins, SGD, x and y batches of 2, lambda_cyc = 6, lambda_idt = 0.4: cyclegan_step calls your generator_objective (G, F, D_X, D_Y, x, y, 6, 0.4) and then your discriminator_step with its fakes and the pools; returns their values as seven floats; opt_g steps once; all four networks change, end in training mode, and D's parameters require gradients again."""
+    """Stand-ins, SGD, x and y batches of 2, lambda_cyc = 6, lambda_idt = 0.4, networks handed over in evaluation mode: cyclegan_step calls your generator_objective (G, F, D_X, D_Y, x, y, 6, 0.4) and then your discriminator_step with its fakes and the pools; returns their values as seven floats; opt_g steps once; all four networks change, end in training mode, and D's parameters require gradients again."""
     step_case(sub, 0, "sgd", 0.05, 2, 2, (6.0, 0.4))
 
 

@@ -53,7 +53,7 @@ def cycle_loss(x_real, x_rec, y_real, y_rec, lambda_cyc=10.0):
 def identity_loss(G, F, x_real, y_real, lambda_cyc=10.0, lambda_idt=0.5):
     if min(lambda_cyc, lambda_idt) < 0:
         raise ValueError("negative weight")
-    if lambda_idt == 0:
+    if lambda_idt * lambda_cyc == 0:
         return x_real.new_zeros(())
     idt_a = G(y_real)
     idt_b = F(x_real)
@@ -113,6 +113,7 @@ def discriminator_step(D_X, D_Y, opt_d, x_real, y_real, x_fake, y_fake, pool_x, 
 
 
 def cyclegan_step(G, F, D_X, D_Y, opt_g, opt_d, x_real, y_real, pool_x, pool_y, lambda_cyc=10.0, lambda_idt=0.5):
+    G.train(), F.train(), D_X.train(), D_Y.train()
     opt_g.zero_grad()
     loss_g, terms, fake_b, fake_a = generator_objective(G, F, D_X, D_Y, x_real, y_real, lambda_cyc, lambda_idt)
     loss_g.backward()
