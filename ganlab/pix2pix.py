@@ -83,18 +83,22 @@ def translate(G: torch.nn.Module, x: torch.Tensor, train_mode: bool = False, bat
 
 
 def quality(y_fake: torch.Tensor, y_real: torch.Tensor) -> dict[str, float]:
-    """PSNR (dB), SSIM and sharpness ratio (mean gradient magnitude of the outputs over the targets') of
-    outputs against their targets, all images in [-1, 1] (``ganlab.quality``)."""
-    from ganlab.quality import psnr, sharpness_ratio, ssim
+    """PSNR (dB), SSIM, sharpness ratio (mean luminance gradient magnitude of the outputs over the targets') and,
+    for RGB targets that are not all grey, the colourfulness ratio (Hasler and Suesstrunk 2003, outputs over
+    targets) of outputs against their targets, all images in [-1, 1] (``ganlab.quality``)."""
+    from ganlab.quality import colourfulness, colourfulness_ratio, psnr, sharpness_ratio, ssim
 
-    return {"psnr": float(psnr(y_fake, y_real)), "ssim": float(ssim(y_fake, y_real)),
-            "sharpness": float(sharpness_ratio(y_fake, y_real))}
+    out = {"psnr": float(psnr(y_fake, y_real)), "ssim": float(ssim(y_fake, y_real)),
+           "sharpness": float(sharpness_ratio(y_fake, y_real))}
+    if y_fake.shape[1] == 3 and colourfulness(y_real) > 0:
+        out["colourfulness"] = float(colourfulness_ratio(y_fake, y_real))
+    return out
 
 
 def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, opt_d, x: torch.Tensor,
                 y: torch.Tensor, *, steps: int, batch_size: int = 16, lambda_l1: float = 100.0, device=None,
                 fixed_x: torch.Tensor | None = None, snapshot_every: int | None = None, seed: int = 0,
-                progress: bool = True, monitor: Callable | None = None) -> Pix2PixHistory:
+                progress: bool = True, monitor: Callable | None = None, flip: bool = False) -> Pix2PixHistory:
     """Train for ``steps`` iterations of ``step`` on shuffled aligned pairs ``(x[i], y[i])``.
 
     Args:
@@ -104,6 +108,9 @@ def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, o
             how one set of outputs evolves.
         monitor: optional ``monitor(step, G, D) -> dict[str, float]`` called at every snapshot; its numbers are
             recorded in ``history.metrics``. Neither snapshots nor the monitor count in ``history.seconds``.
+        flip: augment with horizontal flips: each pair of a batch is mirrored (condition and target together, so
+            they stay aligned) with probability 1/2, drawn from a generator seeded with ``seed``. The paper
+            mirrors its training pairs too (Isola et al. 2017, appendix 6.2: "random jitter and mirroring").
     """
     from ganlab.runtime import progress as progress_bar
 
@@ -123,10 +130,16 @@ def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, o
 
     snapshot(0)
     batches = shuffled_batches(torch.arange(len(x)), batch_size, seed)
+    coins = torch.Generator().manual_seed(seed)
     bar = progress_bar(range(steps), desc="training", disable=None if progress else True)
     for i in bar:
         index = next(batches)
-        x_batch, y_batch = x[index].to(device), y[index].to(device)
+        x_batch, y_batch = x[index], y[index]
+        if flip:
+            mirror = (torch.rand(len(index), generator=coins) < 0.5).view(-1, 1, 1, 1)
+            x_batch = torch.where(mirror, x_batch.flip(-1), x_batch)
+            y_batch = torch.where(mirror, y_batch.flip(-1), y_batch)
+        x_batch, y_batch = x_batch.to(device), y_batch.to(device)
         start = time.perf_counter()
         losses = step(G, D, opt_g, opt_d, x_batch, y_batch, lambda_l1)
         if device.type == "cuda":

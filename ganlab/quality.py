@@ -451,3 +451,32 @@ def sharpness_ratio(fake, real) -> float:
     if reference == 0:
         raise ValueError("the real images are flat (sharpness 0): the ratio is undefined")
     return sharpness(fake) / reference
+
+
+def colourfulness(images) -> float:
+    """Colourfulness of Hasler and Suesstrunk (2003, eq. 3 with their M^(3)), the mean over the batch.
+
+    ``images``: float (N, 3, H, W) RGB in [-1, 1], mapped to [0, 1]. Per image, with the opponent channels
+    rg = R - G and yb = (R + G) / 2 - B over its pixels: M = sqrt(std(rg)^2 + std(yb)^2)
+    + 0.3 sqrt(mean(rg)^2 + mean(yb)^2) (population standard deviation). 0 for any grey image (R = G = B);
+    the paper's 0-255 scale is 255 times this one. Unlike :func:`sharpness`, which reads only luminance, it
+    tells a desaturated (median-like) colouring from a saturated one when both share the target's luminance.
+    """
+    import torch
+
+    x = _unit_range("images", images, channels=(3,))
+    r, g, b = x[:, 0].flatten(1), x[:, 1].flatten(1), x[:, 2].flatten(1)
+    rg, yb = r - g, (r + g) / 2 - b
+    spread = torch.sqrt(rg.var(dim=1, unbiased=False) + yb.var(dim=1, unbiased=False))
+    offset = torch.sqrt(rg.mean(dim=1) ** 2 + yb.mean(dim=1) ** 2)
+    return float((spread + 0.3 * offset).mean())
+
+
+def colourfulness_ratio(fake, real) -> float:
+    """``colourfulness(fake) / colourfulness(real)``: 1 when the outputs are as colourful as the targets, below 1
+    when greyer (desaturated), above 1 when more saturated. Raises ``ValueError`` when the real images are all
+    grey (colourfulness 0)."""
+    reference = colourfulness(real)
+    if reference == 0:
+        raise ValueError("the real images are grey (colourfulness 0): the ratio is undefined")
+    return colourfulness(fake) / reference
