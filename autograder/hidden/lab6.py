@@ -12,18 +12,19 @@ from torch import nn
 
 from ganlab.checks.lab6 import (
     BLOCK, CYCLE, D_LOSS, D_STAR, D_STEP, DECAY, G_LOSS, IDT, OBJ, POOL, RESNET, RESNET_6_PARAMS, RESNET_9_PARAMS,
-    STEP, HINT_BLOCK_LAYERS, HINT_BLOCK_NO_SKIP, HINT_BLOCK_PADDING, HINT_BLOCK_RELU_AFTER, HINT_BLOCK_SHAPE, HINT_CYC_CROSSED, HINT_CYC_ERRORS, HINT_CYC_GENERIC,
-    HINT_CYC_L2, HINT_CYC_LAMBDA, HINT_CYC_SUM, HINT_D_GENERIC, HINT_D_NOT_HALVED, HINT_D_POOLED, HINT_D_SIGMOID,
-    HINT_D_SWAPPED, HINT_DECAY_ERRORS, HINT_DECAY_FROM_ZERO, HINT_DECAY_GENERIC, HINT_DECAY_LATE, HINT_DECAY_N_DECAY,
-    HINT_DECAY_TYPE, HINT_DSTAR_ERRORS, HINT_DSTAR_GENERIC, HINT_DSTAR_SWAPPED, HINT_DSTAR_TYPE, HINT_DSTAR_VANILLA,
-    HINT_DSTEP_REPLAY, HINT_G_FAKE_TARGET, HINT_G_GENERIC, HINT_G_HALVED, HINT_IDT_CALLS, HINT_IDT_DOMAIN,
-    HINT_IDT_ERRORS, HINT_IDT_GENERIC, HINT_IDT_NOT_SCALED, HINT_MUTATES, HINT_OBJ_GRAPH, HINT_POOL_COPIES,
-    HINT_POOL_DETACH, HINT_POOL_ERRORS, HINT_POOL_NEVER_CURRENT, HINT_POOL_SHAPE, HINT_POOL_SWAP_RATE, HINT_POOL_ZERO,
-    HINT_RESNET_COUNT, HINT_RESNET_ERRORS, HINT_RESNET_GENERIC, HINT_RESNET_LAYERS, HINT_RESNET_PADDING, HINT_RESNET_TANH, HINT_STEP_REPLAY,
-    PoolModel, block_count, build, calls_of, check, close, critic_pair, d_step_case, domain_inputs, expect_raises,
-    expect_shape, fail, forward, judge_block_layers, judge_grads, judge_objective, judge_resnet_layers, judge_value,
-    loss_and_grads, mapping_pair, new_pool, own_block_right, params_of, pool_images, pool_run, read_ids, resnet_count,
-    step_case, sub_global, tensor_or_fail, uniform,
+    STEP, HINT_BLOCK_LAYERS, HINT_BLOCK_NO_SKIP, HINT_BLOCK_PADDING, HINT_BLOCK_RELU_AFTER, HINT_BLOCK_SHAPE,
+    HINT_CYC_CROSSED, HINT_CYC_ERRORS, HINT_CYC_GENERIC, HINT_CYC_L2, HINT_CYC_LAMBDA, HINT_CYC_SUM, HINT_D_GENERIC,
+    HINT_D_NOT_HALVED, HINT_D_POOLED, HINT_D_SIGMOID, HINT_D_SWAPPED, HINT_DECAY_ERRORS, HINT_DECAY_FROM_ZERO,
+    HINT_DECAY_GENERIC, HINT_DECAY_LATE, HINT_DECAY_N_DECAY, HINT_DECAY_TYPE, HINT_DSTAR_ERRORS, HINT_DSTAR_GENERIC,
+    HINT_DSTAR_SWAPPED, HINT_DSTAR_TYPE, HINT_DSTAR_VANILLA, HINT_DSTEP_REPLAY, HINT_G_FAKE_TARGET, HINT_G_GENERIC,
+    HINT_G_HALVED, HINT_IDT_CALLS, HINT_IDT_DOMAIN, HINT_IDT_ERRORS, HINT_IDT_GENERIC, HINT_IDT_NOT_SCALED,
+    HINT_MUTATES, HINT_OBJ_GRAPH, HINT_POOL_COPIES, HINT_POOL_DETACH, HINT_POOL_ERRORS, HINT_POOL_NEVER_CURRENT,
+    HINT_POOL_SHAPE, HINT_POOL_SWAP_RATE, HINT_POOL_ZERO, HINT_RESNET_COUNT, HINT_RESNET_ERRORS, HINT_RESNET_GENERIC,
+    HINT_RESNET_LAYERS, HINT_RESNET_PADDING, HINT_RESNET_TANH, HINT_STEP_REPLAY, PoolModel, block_count, build,
+    calls_of, check, close, critic_pair, d_step_case, domain_inputs, expect_raises, expect_shape, fail, forward,
+    judge_block_layers, judge_grads, judge_objective, judge_resnet_layers, judge_value, loss_and_grads, mapping_pair,
+    new_pool, own_block_right, params_of, pool_images, pool_run, read_ids, resnet_count, step_case, sub_global,
+    tensor_or_fail, uniform,
 )
 from autograder.hidden.lab3 import _SGD, _Adam
 from ganlab.grading import standins, standins_lab5
@@ -175,7 +176,7 @@ def optimal_discriminator_edges(sub):
                       "all-zero density", "lsgan_optimal_discriminator", *args)
 
 
-# -- 2-3. the LSGAN losses ----------------------------------------------------------------------------------------------
+# -- 2-3. the LSGAN losses ---------------------------------------------------------------------------------------------
 
 def _d_case(sub, seed, real_shape, fake_shape, dtype=torch.float32, scale=2.0):
     g = torch.Generator().manual_seed(seed)
@@ -221,12 +222,13 @@ def generator_loss_edges(sub):
         judge_grads(grads, torch.autograd.grad(loss, [ft]), ["d_fake"], what, tol)
 
 
-# -- 4. the cycle loss --------------------------------------------------------------------------------------------------
+# -- 4. the cycle loss -------------------------------------------------------------------------------------------------
 
 @register(CYCLE, points=1, hidden=True)
 def cycle_loss_edges(sub):
     """Seeded images: batch one against batch four, equal shapes in float64 (crossed cycles recognised), lambda_cyc = 0 (value and gradients 0), lambda_cyc = 2.5; values and gradients with respect to all four; inputs unchanged; mismatched y pair and a negative lambda raise ValueError."""
-    cases = ((11, (1, 3, 4, 4), (4, 3, 4, 4), torch.float32, 2.5), (12, (2, 1, 3, 5), (2, 1, 3, 5), torch.float64, None),
+    cases = ((11, (1, 3, 4, 4), (4, 3, 4, 4), torch.float32, 2.5),
+             (12, (2, 1, 3, 5), (2, 1, 3, 5), torch.float64, None),
              (13, (3, 2, 2, 2), (1, 2, 2, 2), torch.float32, 0.0))
     for seed, xs, ys, dtype, lam in cases:
         g = torch.Generator().manual_seed(seed)
@@ -259,7 +261,7 @@ def cycle_loss_edges(sub):
     expect_raises(sub, "ValueError", HINT_CYC_ERRORS, "cycle_loss with lambda_cyc = -1", "cycle_loss", x, x, x, x, -1.0)
 
 
-# -- 5. the identity loss ------------------------------------------------------------------------------------------------
+# -- 5. the identity loss ----------------------------------------------------------------------------------------------
 
 @register(IDT, points=1, hidden=True)
 def identity_loss_edges(sub):
@@ -301,7 +303,7 @@ def identity_loss_edges(sub):
                   f_ref, x, y, -1.0, 0.5)
 
 
-# -- 6. the image pool -----------------------------------------------------------------------------------------------------
+# -- 6. the image pool -------------------------------------------------------------------------------------------------
 
 @register(POOL, points=1, hidden=True)
 def pool_semantics_and_rate(sub):
@@ -364,7 +366,7 @@ def pool_copies_detach_and_errors(sub):
             fail(f"ImagePool({size}) was built.", HINT_POOL_ERRORS)
 
 
-# -- 7-8. the networks ----------------------------------------------------------------------------------------------------
+# -- 7-8. the networks -------------------------------------------------------------------------------------------------
 
 @register(BLOCK, points=1, hidden=True)
 def block_computes_the_text(sub):
@@ -445,7 +447,7 @@ def resnet_errors_and_counts(sub):
               HINT_RESNET_COUNT)
 
 
-# -- 9-11. the objective and the steps ---------------------------------------------------------------------------------------
+# -- 9-11. the objective and the steps ---------------------------------------------------------------------------------
 
 def _local_nets(seed):
     g = standins.lab6_affine_net(0.8 + 0.05 * seed, 0.15)
@@ -583,7 +585,7 @@ def step_replay(sub):
     _replay_step(sub, 2, "momentum", 0.05, 2, 2, (10.0, 0.0), right)
 
 
-# -- 12. the linear decay ------------------------------------------------------------------------------------------------------
+# -- 12. the linear decay ----------------------------------------------------------------------------------------------
 
 def _decay(e, n_c, n_d):
     return max(0.0, 1.0 - max(0, e - n_c + 1) / (n_d + 1))

@@ -21,7 +21,7 @@ import math
 from ganlab.checks.lab3 import check, close, fail, params_of
 from ganlab.checks.lab4 import build, expect_shape, tensor_or_fail
 from ganlab.checks.lab5 import (compare_stored, expect_method_raises, expect_raises, forward, judge_grads,
-                                judge_value, outputs_by_mode, uniform)
+                                outputs_by_mode, uniform)
 from ganlab.grading.netcheck import structure
 from ganlab.grading.testing import Global, SubmissionError, as_float_tensor, exercise, register
 
@@ -46,12 +46,15 @@ HINT_DSTAR_GENERIC = ("The value differs from the D(x) that minimises the discri
                       "derivative of p_data (D - b)^2 + p_model (D - a)^2 with respect to D to zero.")
 HINT_DSTAR_SWAPPED = ("The densities (or the targets) are swapped: real data (density p_data) is regressed to b and "
                       "generated data (density p_model) to a, so D* leans towards b where p_data dominates.")
-HINT_DSTAR_VANILLA = ("This is the vanilla GAN's optimal discriminator p_data / (p_data + p_model): with LSGAN targets a "
-                      "and b the minimiser is a weighted average of b and a.")
+HINT_DSTAR_VANILLA = ("This is the vanilla GAN's optimal discriminator p_data / (p_data + p_model): with LSGAN "
+                      "targets a and b the minimiser is a weighted average of b and a.")
 HINT_DSTAR_TYPE = "lsgan_optimal_discriminator returns a float tensor (a 0-dim one for float inputs)."
 HINT_DSTAR_ERRORS = ("lsgan_optimal_discriminator must raise ValueError for a negative density, and where both "
                      "densities are 0 (D is not determined there).")
 HINT_LOSS_SCALAR = "The loss is a 0-dim tensor (a mean over all elements), built from the given tensors with torch."
+HINT_LOSS_FINITE = ("The loss is not finite: square the raw scores as they are (no exp, log or division), so that "
+                    "scores of +-100 give large but finite losses.")
+#: The text of the hint that Lab 5's judge_grads gives (listed here so hidden feedback may show it for Lab 6 too).
 HINT_LOSS_GRADS = ("The loss does not backpropagate to its inputs with the right gradient: build it with torch "
                    "functions on the given tensors (no .item(), .detach() or numpy).")
 HINT_D_NOT_HALVED = ("The discriminator's loss is not halved: CycleGAN divides D's objective by 2, "
@@ -112,7 +115,8 @@ HINT_NO_BIAS = ("A convolution has no bias: the text keeps bias=True everywhere 
 HINT_BLOCK_LAYERS = ("ResidualBlock's layers differ from the text: ReflectionPad2d(1) -> Conv2d(c, c, 3) -> "
                      "InstanceNorm2d(c) -> ReLU -> ReflectionPad2d(1) -> Conv2d(c, c, 3) -> InstanceNorm2d(c).")
 HINT_BLOCK_PADDING = ("The block pads with zeros: CycleGAN's residual blocks use reflection padding "
-                      "(nn.ReflectionPad2d(1) before each 3 x 3 convolution with padding 0), which avoids dark borders.")
+                      "(nn.ReflectionPad2d(1) before each 3 x 3 convolution with padding 0), which avoids dark "
+                      "borders.")
 HINT_BLOCK_RELU_AFTER = ("There is a ReLU after the sum: CycleGAN's block (Johnson et al. 2016) returns x + block(x) "
                          "with nothing after the sum, unlike the original ResNet block.")
 HINT_BLOCK_NO_SKIP = "The block has no skip connection: forward returns x + block(x), not block(x)."
@@ -166,7 +170,8 @@ HINT_DSTEP_LOSS = ("loss_d_y / loss_d_x are not what your lsgan_discriminator_lo
                    "the real batch and of the pooled fakes.")
 HINT_DSTEP_ONE_UPDATE = ("Both discriminators are updated by one opt_d.step() after one backward of "
                          "loss_d_x + loss_d_y, with the scores taken before the update.")
-HINT_DSTEP_NOT_MOVED = "A discriminator's parameters did not change: backward of loss_d_x + loss_d_y, then opt_d.step()."
+HINT_DSTEP_NOT_MOVED = ("A discriminator's parameters did not change: backward of loss_d_x + loss_d_y, then "
+                        "opt_d.step().")
 HINT_DSTEP_REPLAY = ("With Adam or momentum and stale gradients in .grad, the discriminators after the step differ "
                      "from the reference step's: opt_d.zero_grad() before the backward, one backward of the sum, one "
                      "opt_d.step().")
@@ -205,6 +210,15 @@ HINT_DECAY_ERRORS = "linear_decay must raise ValueError for epoch < 0, n_constan
 
 def sub_global(name):
     return Global(name)
+
+
+def judge_value(value, expected, what, hint, wrongs=(), tol=1e-5):
+    """A loss value against the expected one, naming the known mistake that ``value`` matches."""
+    import torch
+
+    check(bool(torch.isfinite(value).all()), f"{what} is not finite.", HINT_LOSS_FINITE)
+    close(value, torch.as_tensor(expected, dtype=torch.float64), what, hint, rtol=tol, atol=tol,
+          diagnoses=[(torch.as_tensor(w, dtype=torch.float64), h) for w, h in wrongs])
 
 
 def sigmoid(v):
@@ -414,8 +428,8 @@ def identity_loss_hand_worked(sub):
     judge_value(value, 0.99, what, HINT_IDT_GENERIC, wrongs)
     check(calls_of(sub, g) == 1 and calls_of(sub, f) == 1, f"{what} called G {calls_of(sub, g)} and F "
           f"{calls_of(sub, f)} times.", HINT_IDT_CALLS)
-    judge_grads(grads, [0.225 * torch.tensor([[[[1.0, -1.0]]], [[[1.0, -1.0]]]]), torch.tensor([[[[0.3, -0.3, -0.3]]]])],
-                ["x_real", "y_real"], what)
+    grad_x = 0.225 * torch.tensor([[[[1.0, -1.0]]], [[[1.0, -1.0]]]])
+    judge_grads(grads, [grad_x, torch.tensor([[[[0.3, -0.3, -0.3]]]])], ["x_real", "y_real"], what)
     g, f = affine_pair(sub)
     what = "identity_loss(G, F, x, y)"
     value, _ = loss_and_grads(sub, "identity_loss", [g, f, x, y], [2], what)
@@ -872,7 +886,7 @@ def objective_matches_own_helpers(sub):
           "generator_objective: no gradient reached G's or F's parameters through loss.", HINT_OBJ_GRAPH)
 
 
-# -- 10. the discriminators' step ---------------------------------------------------------------------------------------
+# -- 10. the discriminators' step --------------------------------------------------------------------------------------
 
 def pools(sub):
     return (sub.trusted("ganlab.grading.standins.lab6_recording_pool", 0.75, 0.1),

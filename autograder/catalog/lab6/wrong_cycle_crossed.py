@@ -3,6 +3,7 @@ of A/B names that fastai/course-v3 pull request #449 fixed in the identity terms
 flipped"); it runs whenever the two batches have the same shape."""
 EXERCISE = "cycle_loss"
 EXPECT = "crossed"
-EDIT = [("forward_cycle = torch.mean(torch.abs(x_rec - x_real))", "forward_cycle = torch.mean(torch.abs(x_rec - y_real))"),
+EDIT = [("forward_cycle = torch.mean(torch.abs(x_rec - x_real))",
+         "forward_cycle = torch.mean(torch.abs(x_rec - y_real))"),
         ("backward_cycle = torch.mean(torch.abs(y_rec - y_real))",
          "backward_cycle = torch.mean(torch.abs(y_rec - x_real))")]

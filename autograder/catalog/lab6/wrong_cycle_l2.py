@@ -4,4 +4,5 @@ for the cycle and identity losses)."""
 EXERCISE = "cycle_loss"
 EXPECT = "squared"
 EDIT = [("forward_cycle = torch.mean(torch.abs(x_rec - x_real))", "forward_cycle = torch.mean((x_rec - x_real) ** 2)"),
-        ("backward_cycle = torch.mean(torch.abs(y_rec - y_real))", "backward_cycle = torch.mean((y_rec - y_real) ** 2)")]
+        ("backward_cycle = torch.mean(torch.abs(y_rec - y_real))",
+         "backward_cycle = torch.mean((y_rec - y_real) ** 2)")]
