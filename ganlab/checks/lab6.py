@@ -942,6 +942,7 @@ def judge_d_records(sub, what, d, pool, real, fake_raw, other_fake, scale, shift
         if r["input"].shape[1] != STEP_C:
             fail(f"{what}: D_{domain} got an input of shape {tuple(r['input'].shape)}.", HINT_DSTEP_PAIRED)
     fake = pooled(fake_raw, scale, shift)
+    records = split_joint_batches(records, real, fake)
     for r in records:
         if same(r["input"], fake_raw) and not same(r["input"], fake):
             fail(f"{what}: D_{domain} judged the fakes without the pool.", HINT_DSTEP_NO_POOL)
@@ -954,6 +955,24 @@ def judge_d_records(sub, what, d, pool, real, fake_raw, other_fake, scale, shift
     check(r_real["fingerprint"] == r_fake["fingerprint"], f"{what}: D_{domain} changed between its two calls.",
           HINT_DSTEP_ONE_UPDATE)
     return r_real, r_fake
+
+
+def split_joint_batches(records, real, fake):
+    """D may judge the real and the pooled fake batch in one pass on their concatenation (the stand-in judges each
+    image on its own, so the scores are the same): such a call counts as one call on each part."""
+    import torch
+
+    out = []
+    for r in records:
+        inp = r["input"]
+        for first, second in ((real, fake), (fake, real)):
+            if inp.shape[0] == first.shape[0] + second.shape[0] and same(inp, torch.cat([first, second])):
+                k = first.shape[0]
+                out += [dict(r, input=inp[:k], logits=r["logits"][:k]), dict(r, input=inp[k:], logits=r["logits"][k:])]
+                break
+        else:
+            out.append(r)
+    return out
 
 
 def d_step_case(sub, seed, kind, lr, bx, by, stale=False):
