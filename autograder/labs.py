@@ -32,6 +32,7 @@ LABS: dict[str, Lab] = {
     "lab3": Lab("lab3", "lab3_dcgan", "DCGAN for manga faces"),
     "lab4": Lab("lab4", "lab4_conditional", "Conditional GANs"),
     "lab5": Lab("lab5", "lab5_pix2pix", "pix2pix"),
+    "lab6": Lab("lab6", "lab6_cyclegan", "CycleGAN"),
     "lab7": Lab("lab7", "lab7_is_fid", "Inception Score and FID"),
 }
 

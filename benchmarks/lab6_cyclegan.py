@@ -1,0 +1,126 @@
+"""Lab 6 quality figure: CycleGAN on the faces task with a ground truth, the full objective and two ablations.
+
+The reference networks, losses, pool, step and schedule are read from the solution notebook (its definitions
+only, as the grader reads them), the discriminators are ``ganlab.nets.PatchGAN`` and the loop is
+``ganlab.cyclegan.fit_cyclegan``, so this measures exactly what the lab runs::
+
+    python benchmarks/lab6_cyclegan.py                                   # all three objectives, the lab's setting
+    python benchmarks/lab6_cyclegan.py --variant full --steps 3000       # one objective, another budget
+    python benchmarks/lab6_cyclegan.py --seed 1 --threads 1              # another seed; one thread on a busy machine
+
+Data: ``ganlab.data.unpaired.face_translation`` (hair black -> blonde by default): unpaired training sets of
+different faces; held-out faces rendered twice, once with the target hair colour and nothing else changed
+(the ground truth). Scores (``ganlab.cyclegan.scores`` = ``translation_scores`` + cycle error) on the held-out
+faces, G in evaluation mode: L1 and PSNR to the truth, the faces classifier's target-attribute rate, the
+fraction whose other attributes are all read as the truth's labels (strict) and the per-attribute mean, and
+the cycle error mean |F(G(x)) - x|. Baselines: identity (output = x) and the truth itself (the classifier's own
+ceiling). Variants: full (lambda 10, identity 0.5 lambda), no_identity (lambda 10, identity 0), no_cycle
+(lambda 0, which zeroes the identity term too: its weight is 0.5 lambda). Goal (issue 17): full objective >= 90%
+target attribute and >= 90% others preserved after at most 10 CPU minutes; no_cycle shows the content loss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import REPO, load_average, machine, reference_namespace  # noqa: E402
+
+NOTEBOOK = REPO / "solutions" / "lab6_cyclegan" / "lab6_cyclegan.ipynb"
+VARIANTS = {"full": (10.0, 0.5), "no_identity": (10.0, 0.0), "no_cycle": (0.0, 0.5)}
+
+
+def row(name, s):
+    cycle = f"{s['cycle_l1']:.3f}" if "cycle_l1" in s else "-"
+    return (f"| {name} | {s['l1']:.3f} | {s['psnr']:.2f} | {s['target_rate']:.1%} | {s['others_all']:.1%} | "
+            f"{s['others_mean']:.1%} | {cycle} |")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variant", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--steps", type=int, default=1500, help="training steps per objective")
+    parser.add_argument("--size", type=int, default=32)
+    parser.add_argument("--ngf", type=int, default=16)
+    parser.add_argument("--n-blocks", type=int, default=3)
+    parser.add_argument("--n-downsampling", type=int, default=2)
+    parser.add_argument("--ndf", type=int, default=32)
+    parser.add_argument("--n-layers", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--n-train", type=int, default=1000)
+    parser.add_argument("--n-test", type=int, default=300)
+    parser.add_argument("--attribute", default="hair_colour")
+    parser.add_argument("--a", default="black")
+    parser.add_argument("--b", default="blonde")
+    parser.add_argument("--eval-every", type=int, default=0, help="also score every this many steps (0: only at the end)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from ganlab import cyclegan
+    from ganlab.data.unpaired import face_translation
+    from ganlab.nets import PatchGAN
+    from ganlab.quality import faces_classifier
+
+    torch.set_num_threads(args.threads)
+    ns = reference_namespace(NOTEBOOK, "lab6_reference")
+    task = face_translation(n_train=args.n_train, n_test=args.n_test, size=args.size, attribute=args.attribute,
+                            a=args.a, b=args.b, seed=0)
+    classifier = faces_classifier()
+    labels, target = task.labels_x_test, task.b_index
+
+    def score(y_fake, x_rec=None):
+        return cyclegan.scores(classifier, y_fake, task.y_test_truth, labels, task.attribute, target, x_rec,
+                               task.x_test)
+
+    print(f"{machine()}; {args.threads} threads; load average {load_average()}; {task.attribute} {task.a} -> "
+          f"{task.b}, {args.size} x {args.size}, {len(task.x_train)} + {len(task.y_train)} unpaired training and "
+          f"{len(task.x_test)} held-out faces; ResnetGenerator ngf {args.ngf} n_blocks {args.n_blocks} "
+          f"n_downsampling {args.n_downsampling}, PatchGAN ndf {args.ndf} n_layers {args.n_layers} (instance norm); "
+          f"batch {args.batch_size}, lr {args.lr}, {args.steps} steps (constant half, linear-decay half), "
+          f"seed {args.seed}", flush=True)
+    print("| objective | L1 | PSNR (dB) | target | others (all) | others (mean) | cycle L1 |")
+    print("|---|---|---|---|---|---|---|")
+    print(row("baseline: identity", score(task.x_test)), flush=True)
+    print(row("baseline: ground truth", score(task.y_test_truth)), flush=True)
+    for name in args.variant:
+        lambda_cyc, lambda_idt = VARIANTS[name]
+        torch.manual_seed(args.seed)
+        random.seed(args.seed)
+        nets = [ns["ResnetGenerator"](ngf=args.ngf, n_blocks=args.n_blocks, n_downsampling=args.n_downsampling)
+                for _ in range(2)]
+        nets += [PatchGAN(3, args.ndf, args.n_layers) for _ in range(2)]
+        G, F_, D_X, D_Y = nets
+
+        def monitor(step, G, F):
+            y_fake = cyclegan.translate(G, task.x_test)
+            s = score(y_fake, cyclegan.translate(F, y_fake))
+            print(f"  {name} step {step}: {row('', s)} load {load_average()}", flush=True)
+            return s
+
+        wall, cpu = time.perf_counter(), time.process_time()
+        h = cyclegan.fit_cyclegan(ns["cyclegan_step"], G, F_, D_X, D_Y, cyclegan.adam(G, F_, lr=args.lr),
+                                  cyclegan.adam(D_X, D_Y, lr=args.lr), task.x_train, task.y_train, steps=args.steps,
+                                  pools=(ns["ImagePool"](50), ns["ImagePool"](50)), batch_size=args.batch_size,
+                                  lambda_cyc=lambda_cyc, lambda_idt=lambda_idt, schedule=ns["linear_decay"],
+                                  epochs=(1, 1), seed=args.seed, progress=False,
+                                  monitor=monitor if args.eval_every else None,
+                                  snapshot_every=args.eval_every or None)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        y_fake = cyclegan.translate(G, task.x_test)
+        print(row(f"{name} ({args.steps} steps: {h.seconds:.0f} s in steps, {wall:.0f} s wall, {cpu:.0f} s CPU; "
+                  f"load {load_average()})", score(y_fake, cyclegan.translate(F_, y_fake))), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
