@@ -61,7 +61,7 @@ def _objective(g, f, d_x, d_y, x, y, lam=10.0, lam_idt=0.5):
     gan_g, gan_f = _g_loss(d_y(y_fake)), _g_loss(d_x(x_fake))
     cyc = _cycle(x, f(y_fake), y, g(x_fake), lam)
     idt = _identity(g, f, x, y, lam, lam_idt)
-    return gan_g + gan_f + cyc + idt, [float(gan_g), float(gan_f), float(cyc), float(idt)], y_fake, x_fake
+    return gan_g + gan_f + cyc + idt, [t.item() for t in (gan_g, gan_f, cyc, idt)], y_fake, x_fake
 
 
 def _d_step(d_x, d_y, opt_d, x, y, x_fake, y_fake, pool_x, pool_y):
