@@ -834,10 +834,16 @@ def judge_objective(sub, seed, lambdas, bx=2, by=2):
     lam.update(dict(zip(("lambda_cyc", "lambda_idt"), lambdas)))
     what = f"generator_objective(..., x ({bx}, 3, 4, 4), y ({by}, 3, 4, 4){''.join(f', {v:g}' for v in lambdas)})"
     before = {n: params_of(sub, r) for n, r in (("G", g), ("F", f), ("D_X", d_x), ("D_Y", d_y))}
+    stale = {"G": 0.25, "F": -0.5, "D_X": 0.75, "D_Y": -0.125}  # gradients left by an earlier step: must stay
+    for name, ref in (("G", g), ("F", f), ("D_X", d_x), ("D_Y", d_y)):
+        sub.trusted("ganlab.grading.standins.fill_grads", ref, stale[name], keep=False)
     loss, terms, y_fake, x_fake = call_objective(sub, (g, f, d_x, d_y), x, y, lambdas, what)
     for name, ref in (("G", g), ("F", f), ("D_X", d_x), ("D_Y", d_y)):
-        after = params_of(sub, ref)
-        check(all(torch.equal(after[n], before[name][n]) for n in after), f"{what} changed {name}'s parameters.",
+        state = sub.state(ref)
+        check(all(torch.equal(p, before[name][n]) for n, p in state["params"].items()),
+              f"{what} changed {name}'s parameters.", HINT_OBJ_SIDE)
+        check(all(gr is not None and bool((gr == stale[name]).all()) for gr in state["grads"].values()),
+              f"{what} changed the gradients stored in {name}'s parameters (zero_grad or backward inside?).",
               HINT_OBJ_SIDE)
     g_in = sub.getattr(g, "inputs")
     f_in = sub.getattr(f, "inputs")
@@ -874,7 +880,7 @@ def judge_objective(sub, seed, lambdas, bx=2, by=2):
 
 @register(OBJ, points=1)
 def objective_matches_own_helpers(sub):
-    """Stand-ins G, F (affine maps) and D_X, D_Y (recording patch critics), x and y batches of 2, lambda_cyc = 7, lambda_idt = 0.3: y_fake = G(x), x_fake = F(y); D_Y judges G(x) and D_X judges F(y); the terms are your own lsgan_generator_loss, cycle_loss(x, F(G(x)), y, G(F(y)), 7) and identity_loss(..., 7, 0.3); loss is their sum and reaches G's and F's parameters; no parameter changes."""
+    """Stand-ins G, F (affine maps) and D_X, D_Y (recording patch critics), x and y batches of 2, lambda_cyc = 7, lambda_idt = 0.3: y_fake = G(x), x_fake = F(y); D_Y judges G(x) and D_X judges F(y); the terms are your own lsgan_generator_loss, cycle_loss(x, F(G(x)), y, G(F(y)), 7) and identity_loss(..., 7, 0.3); loss is their sum and reaches G's and F's parameters; no parameter and no stored gradient changes."""
     g, f, d_x, d_y, x, y = judge_objective(sub, 0, (7.0, 0.3))
     g2, f2 = mapping_pair(sub, 0)
     d_x2, d_y2 = critic_pair(sub, 0)
