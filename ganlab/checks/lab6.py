@@ -365,7 +365,7 @@ CYC_DY = [[[[-0.75, 0.25, 0.5]]]]
 
 @register(CYCLE, points=1)
 def cycle_loss_hand_worked(sub):
-    """x (2, 1, 1, 2) and y (1, 1, 1, 3) with reconstruction errors of mean |.| 0.3125 and 0.5: 7 * 0.8125 with lambda_cyc = 7 (gradients 7 sign / 4 and 7 sign / 3), 8.125 by default; equal-shaped pairs 10 * 0.55 = 5.5 (crossed cycles give 20.5); lambda_cyc = 0 gives 0; mismatched shapes raise ValueError."""
+    """x (2, 1, 1, 2) and y (1, 1, 1, 3) with reconstruction errors of mean |.| 0.3125 and 0.5: 7 * 0.8125 with lambda_cyc = 7 (gradients 7 sign / 4 and 7 sign / 3), 8.125 by default; equal-shaped pairs 10 * 0.55 = 5.5 (crossed cycles give 20.5); lambda_cyc = 0 gives 0; mismatched shapes and lambda_cyc = -0.5 raise ValueError."""
     import torch
 
     a, a_rec = torch.tensor([[[[0.2, -0.6]]]]), torch.tensor([[[[0.45, -0.1]]]])
@@ -390,6 +390,8 @@ def cycle_loss_hand_worked(sub):
     judge_value(value, 8.125, what, HINT_CYC_GENERIC, [(0.8125, HINT_CYC_LAMBDA)])
     expect_raises(sub, "ValueError", HINT_CYC_ERRORS, "cycle_loss with x_rec (2, 1, 1, 3) for x_real (2, 1, 1, 2)",
                   "cycle_loss", x, torch.zeros(2, 1, 1, 3), y, y_rec)
+    expect_raises(sub, "ValueError", HINT_CYC_ERRORS, "cycle_loss(..., lambda_cyc=-0.5)", "cycle_loss", x, x_rec, y,
+                  y_rec, -0.5)
 
 
 # -- 5. the identity loss ------------------------------------------------------------------------------------------
@@ -728,7 +730,7 @@ RESNET_STORED = [0.3879865, 0.9016038, 0.3488279, 0.9368057, 0.8809214, 0.643205
 
 @register(RESNET, points=1)
 def resnet_layers_values_and_count(sub):
-    """ResnetGenerator(2, 1, ngf=3, n_blocks=0, n_downsampling=1) on (1, 2, 4, 6): the text's layers and, with its parameters set by the test, the output of a trusted run (eval and train mode identical); ResnetGenerator(3, 3, ngf=4, n_blocks=2) on (2, 3, 8, 8): its layers (your own ResidualBlocks in the middle) and outputs in (-1, 1); the 256 reference has 11,378,179 parameters (7,837,699 with 6 blocks); a 6 x 6 input with two downsamplings raises ValueError."""
+    """ResnetGenerator(2, 1, ngf=3, n_blocks=0, n_downsampling=1) on (1, 2, 4, 6): the text's layers and, with its parameters set by the test, the output of a trusted run (eval and train mode identical); ResnetGenerator(3, 3, ngf=4, n_blocks=2) on (2, 3, 8, 8): its layers (your own ResidualBlocks in the middle) and outputs in (-1, 1); the 256 reference has 11,378,179 parameters (7,837,699 with 6 blocks); a 6 x 6 input with two downsamplings and ngf = 0 raise ValueError."""
     import torch
 
     x = uniform(71, 1, 2, 4, 6)
@@ -757,6 +759,12 @@ def resnet_layers_values_and_count(sub):
               HINT_RESNET_COUNT)
     expect_method_raises(sub, net, "ValueError", HINT_RESNET_ERRORS,
                          "ResnetGenerator(n_downsampling=2) on a 6 x 6 input", uniform(73, 1, 3, 6, 6))
+    try:
+        sub.new("ResnetGenerator", 3, 3, ngf=0)
+    except SubmissionError as exc:
+        check(exc.kind == "ValueError", f"ResnetGenerator(ngf=0) raised {exc.kind}.", HINT_RESNET_ERRORS)
+    else:
+        fail("ResnetGenerator(ngf=0) was built.", HINT_RESNET_ERRORS)
 
 
 # -- 9. the generators' objective -----------------------------------------------------------------------------------
