@@ -528,6 +528,14 @@ def objective_edges_and_gradients(sub):
               rtol=1e-4, atol=1e-6)
 
 
+def _same_parameters(sub, triples, when, hint):
+    """Every parameter of each submission-side network equals that of its local replay (``(name, ref, local)``)."""
+    for name, ref, local in triples:
+        after = params_of(sub, ref)
+        for n, p in local.named_parameters():
+            close(after[n], p.detach(), f"{name}'s `{n}` {when}", hint, rtol=1e-4, atol=1e-6)
+
+
 def _replay_d(sub, seed, kind, lr, bx, by, stale, right):
     out, (d_x, d_y), (x, y, x_fake, y_fake) = d_step_case(sub, seed, kind, lr, bx, by, stale)
     if "d_loss" not in right:
@@ -541,11 +549,7 @@ def _replay_d(sub, seed, kind, lr, bx, by, stale, right):
     want = _d_step(dxl, dyl, opt, x, y, x_fake, y_fake, pool_x, pool_y)
     close([out["loss_d_x"], out["loss_d_y"]], want, f"discriminator_step's losses ({kind})", HINT_DSTEP_REPLAY,
           rtol=1e-4, atol=1e-6)
-    for name, ref, local in (("D_X", d_x, dxl), ("D_Y", d_y, dyl)):
-        after = params_of(sub, ref)
-        for n, p in local.named_parameters():
-            close(after[n], p.detach(), f"{name}'s `{n}` after one step ({kind})", HINT_DSTEP_REPLAY, rtol=1e-4,
-                  atol=1e-6)
+    _same_parameters(sub, (("D_X", d_x, dxl), ("D_Y", d_y, dyl)), f"after one step ({kind})", HINT_DSTEP_REPLAY)
 
 
 @register(D_STEP, points=1, hidden=True)
@@ -570,11 +574,8 @@ def _replay_step(sub, seed, kind, lr, bx, by, lambdas, right):
     want = _full_step(local, opt_g, opt_d, x, y, pool_x, pool_y, *lambdas)
     got = [out[k] for k in ("loss_g", "gan_g", "gan_f", "cycle", "identity", "loss_d_x", "loss_d_y")]
     close(got, want, f"cyclegan_step's values ({kind})", HINT_STEP_REPLAY, rtol=1e-4, atol=1e-6)
-    for name, ref, net in zip(("G", "F", "D_X", "D_Y"), nets, local):
-        after = params_of(sub, ref)
-        for n, p in net.named_parameters():
-            close(after[n], p.detach(), f"{name}'s `{n}` after one step ({kind}, stale gradients)", HINT_STEP_REPLAY,
-                  rtol=1e-4, atol=1e-6)
+    _same_parameters(sub, zip(("G", "F", "D_X", "D_Y"), nets, local), f"after one step ({kind}, stale gradients)",
+                     HINT_STEP_REPLAY)
 
 
 @register(STEP, points=1, hidden=True)
