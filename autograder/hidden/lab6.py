@@ -459,7 +459,7 @@ def _local_nets(seed):
 
 def _right_helpers(sub):
     """Which of the submission's helpers give the reference values on a probe: the loss helpers 2-5 ("losses"), the
-    objective ("objective") and the D step ("d_step"). A replay against the reference step needs the helpers the
+    objective ("objective": its loss and the gradients reaching G and F) and the D step ("d_step"). A replay against the reference step needs the helpers the
     step uses; otherwise the step is judged by its consistency with them only (as in the public checks)."""
     right = set()
     g = torch.Generator().manual_seed(77)
@@ -480,8 +480,14 @@ def _right_helpers(sub):
         if abs(got[0] - want[0]) <= 1e-4 * max(1.0, abs(want[0])):
             right.add("d_loss")
         nets = mapping_pair(sub, 5) + critic_pair(sub, 5)
-        loss = float(as_float_tensor(sub.call("generator_objective", *nets, a, c, 3.0, 0.7)[0], "loss"))
-        if abs(loss - float(_objective(gl, fl, dxl, dyl, a, c, 3.0, 0.7)[0])) <= 1e-4 * max(1.0, abs(loss)):
+        loss, _, grads = sub.trusted("ganlab.grading.standins.lab6_backward_grads", sub_global("generator_objective"),
+                                     [*nets, a, c, 3.0, 0.7], list(nets[:2]), keep=False)
+        want_loss = _objective(gl, fl, dxl, dyl, a, c, 3.0, 0.7)[0]
+        want = torch.autograd.grad(want_loss, list(gl.parameters()) + list(fl.parameters()))
+        got = [g for net in grads for g in net]
+        if abs(loss - float(want_loss)) <= 1e-4 * max(1.0, abs(loss)) and all(
+                g is not None and torch.allclose(g.double(), w.double(), rtol=1e-4, atol=1e-6)
+                for g, w in zip(got, want)):
             right.add("objective")
         d_x, d_y = critic_pair(sub, 6)
         opt = sub.trusted("ganlab.grading.standins.lab6_joint_optimizer", [d_x, d_y], "sgd", 0.1)
