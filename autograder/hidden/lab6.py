@@ -6,6 +6,8 @@ step (when the submission's helpers are right; otherwise the steps are judged by
 
 from __future__ import annotations
 
+import functools
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -28,7 +30,7 @@ from ganlab.checks.lab6 import (
 )
 from autograder.hidden.lab3 import _SGD, _Adam
 from ganlab.grading import standins, standins_lab5
-from ganlab.grading.netcheck import functional_compare, on_one_thread
+from ganlab.grading.netcheck import functional_compare, on_one_thread, one_thread
 from ganlab.grading.testing import SubmissionError, as_float_tensor, register
 
 
@@ -143,6 +145,17 @@ def _local_opt(params, kind, lr):
     return _Adam(params, lr) if kind == "adam" else _SGD(params, lr, momentum=0.9 if kind == "momentum" else 0.0)
 
 
+def _one_thread(test):
+    """Run a test's own (grader-side) forward and backward passes on one thread: tiny graphs on two threads of a
+    shared CPU are many times slower (see ganlab.grading.netcheck.one_thread)."""
+    @functools.wraps(test)
+    def wrapped(sub):
+        with one_thread():
+            return test(sub)
+
+    return wrapped
+
+
 # -- 1. the optimal discriminator ------------------------------------------------------------------------------------
 
 @register(D_STAR, points=1, hidden=True)
@@ -197,6 +210,7 @@ def _d_case(sub, seed, real_shape, fake_shape, dtype=torch.float32, scale=2.0):
 
 
 @register(D_LOSS, points=1, hidden=True)
+@_one_thread
 def discriminator_loss_edges(sub):
     """Seeded scores: batch one against batch three, equal batches in float64, scores of +-100 (finite), one score per image; values and gradients with respect to both inputs."""
     _d_case(sub, 5, (1, 1, 2, 2), (3, 1, 2, 2))
@@ -205,6 +219,7 @@ def discriminator_loss_edges(sub):
 
 
 @register(G_LOSS, points=0.5, hidden=True)
+@_one_thread
 def generator_loss_edges(sub):
     """Seeded scores: batch one (a single score), a (3, 1, 4, 4) patch map in float64, scores of +-100; values and gradients."""
     for seed, shape, dtype, scale in ((8, (1, 1, 1, 1), torch.float32, 1.0), (9, (3, 1, 4, 4), torch.float64, 2.0),
@@ -225,6 +240,7 @@ def generator_loss_edges(sub):
 # -- 4. the cycle loss -------------------------------------------------------------------------------------------------
 
 @register(CYCLE, points=1, hidden=True)
+@_one_thread
 def cycle_loss_edges(sub):
     """Seeded images: batch one against batch four, equal shapes in float64 (crossed cycles recognised), lambda_cyc = 0 (value and gradients 0), lambda_cyc = 2.5; values and gradients with respect to all four; inputs unchanged; mismatched y pair and a negative lambda raise ValueError."""
     cases = ((11, (1, 3, 4, 4), (4, 3, 4, 4), torch.float32, 2.5),
@@ -264,6 +280,7 @@ def cycle_loss_edges(sub):
 # -- 5. the identity loss ----------------------------------------------------------------------------------------------
 
 @register(IDT, points=1, hidden=True)
+@_one_thread
 def identity_loss_edges(sub):
     """Convolutional stand-ins G and F (3 -> 3 channels, seeded): batch one against batch three with lambda_cyc = 4, lambda_idt = 0.75, and the defaults; values, gradients with respect to x and y, one call each; lambda_idt = 0 and lambda_cyc = 0 give a zero tensor without calls; a negative lambda_cyc raises ValueError."""
     for seed, bx, by, lambdas in ((14, 1, 3, (4.0, 0.75)), (15, 2, 2, ())):
@@ -485,7 +502,7 @@ def _right_helpers(sub):
         want_loss = _objective(gl, fl, dxl, dyl, a, c, 3.0, 0.7)[0]
         want = torch.autograd.grad(want_loss, list(gl.parameters()) + list(fl.parameters()))
         got = [g for net in grads for g in net]
-        if abs(loss - float(want_loss)) <= 1e-4 * max(1.0, abs(loss)) and all(
+        if abs(loss - want_loss.item()) <= 1e-4 * max(1.0, abs(loss)) and all(
                 g is not None and torch.allclose(g.double(), w.double(), rtol=1e-4, atol=1e-6)
                 for g, w in zip(got, want)):
             right.add("objective")
@@ -509,6 +526,7 @@ def _losses_right(sub):
 
 
 @register(OBJ, points=1, hidden=True)
+@_one_thread
 def objective_edges_and_gradients(sub):
     """Stand-ins with equal batches (crossed cycles recognised) and the default lambdas; batch one with lambda_idt = 0 (identity 0); with your loss helpers right, the gradients of loss with respect to G's and F's parameters equal the reference objective's."""
     judge_objective(sub, 1, (), bx=2, by=2)
@@ -559,6 +577,7 @@ def _replay_d(sub, seed, kind, lr, bx, by, stale, right):
 
 
 @register(D_STEP, points=1, hidden=True)
+@_one_thread
 def d_step_replay(sub):
     """Momentum SGD with equal batches of 2; Adam (betas 0.5, 0.999) with stale gradients, x batch 1 and y batch 2: the pools, detach and losses as in the public check, and with your lsgan_discriminator_loss right both discriminators' parameters after the step equal the reference step's."""
     right = _right_helpers(sub)
@@ -585,6 +604,7 @@ def _replay_step(sub, seed, kind, lr, bx, by, lambdas, right):
 
 
 @register(STEP, points=1, hidden=True)
+@_one_thread
 def step_replay(sub):
     """Adam (betas 0.5, 0.999) with stale gradients in all four networks, batches of one, the default lambdas; momentum SGD with lambda_idt = 0: the calls as in the public check, and with your helpers right all four networks after the step equal the reference step's (G and F by opt_g, no gradient of G's loss in D's update)."""
     right = _right_helpers(sub)
