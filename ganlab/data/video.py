@@ -190,9 +190,9 @@ def moving_shapes(n: int, num_frames: int = 16, size: int = 32, seed: int = 0, m
     one motion of ``motions``, drawn uniformly:
     - ``"left"``, ``"right"``, ``"up"``, ``"down"``: a straight path at constant speed that covers 60-100%
       of the free space across the frame during the clip (the shape never leaves the frame);
-    - ``"circle"``: an anticlockwise (as seen on screen) orbit of radius 25-45% of the frame, 0.8-1.2 turns
-      per 16 frames, from a random phase.
-    Every frame adds a jitter of up to 0.3 pixels in x and y.
+    - ``"circle"``: an anticlockwise (as seen on screen) orbit whose radius is 45-81% of the largest that
+      fits, at 0.8-1.2 turns per 16 frames, from a random phase.
+    Every frame adds a jitter of up to 0.3 pixels in x and y; 1.5 pixels at each wall stay black.
 
     ``motions``: a non-empty tuple of distinct names from :data:`MOTIONS` (``("left",)`` gives only
     leftward videos). ``labels``: ``"shape"`` int64 ``(n,)`` (index into :data:`SHAPES`), ``"motion"``
