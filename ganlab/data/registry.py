@@ -127,9 +127,9 @@ DATASETS: dict[str, DatasetSpec] = {
 
 
 # Moving MNIST (Srivastava, Mansimov, Salakhutdinov 2015): one file, 10,000 sequences of 20 frames of 64 x 64 (two
-# MNIST digits each). The project page publishes neither a checksum nor a size: the MD5 is torchvision's
-# (datasets/moving_mnist.py, the value its download checks); the size is 20 x 10,000 x 64 x 64 bytes plus an
-# 80-byte .npy header. Read by ganlab.data.video.load_moving_mnist, split by sequence.
+# MNIST digits each). No published checksum or size was found: the MD5 is torchvision's (datasets/moving_mnist.py,
+# the value its download checks); the size is 20 x 10,000 x 64 x 64 bytes plus an 80-byte .npy header (the
+# number a third-party loader checks too). Read by ganlab.data.video.load_moving_mnist, split by sequence.
 DATASETS["moving-mnist"] = DatasetSpec(
     name="moving-mnist",
     title="Moving MNIST test sequences (Srivastava, Mansimov, Salakhutdinov 2015; 10,000 x 20 frames of 64 x 64)",
