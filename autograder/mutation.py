@@ -224,13 +224,14 @@ DOMAIN_OPERATORS = {"gan/DropCall": DropCall, "gan/SwapName": SwapName, "gan/Swa
 
 
 class _InRegion(Operator):
-    """Wrap an operator so it mutates only nodes starting on lines ``lo..hi``."""
+    """Wrap an operator so it mutates only nodes starting on a line of one of ``regions`` (``(lo, hi)`` pairs)."""
 
-    def __init__(self, op, lo, hi):
-        self.op, self.lo, self.hi = op, lo, hi
+    def __init__(self, op, regions):
+        self.op, self.regions = op, regions
 
     def mutation_positions(self, node):
-        if not (self.lo <= node.start_pos[0] <= self.hi):
+        line = node.start_pos[0]
+        if not any(lo <= line <= hi for lo, hi in self.regions):
             return
         yield from self.op.mutation_positions(node)
 
@@ -260,11 +261,20 @@ def _operators():
     return ops
 
 
-def _solution_region(source: str) -> tuple[int, int]:
+def _solution_regions(source: str) -> list[tuple[int, int]]:
+    """The 1-based line ranges ``(lo, hi)`` of every ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` region of a
+    cell: a class has one per method (``__init__`` and ``forward``), and each is the student's code. Lines between
+    regions (a method's signature and docstring) are the given text, never mutated. A cell without markers is
+    one region."""
     lines = source.splitlines()
-    lo = next((i + 1 for i, line in enumerate(lines) if "### BEGIN SOLUTION" in line), 1)
-    hi = next((i + 1 for i, line in enumerate(lines) if "### END SOLUTION" in line), len(lines))
-    return lo, hi
+    regions, lo = [], None
+    for i, line in enumerate(lines, start=1):
+        if "### BEGIN SOLUTION" in line:
+            lo = i
+        elif "### END SOLUTION" in line and lo is not None:
+            regions.append((lo, i))
+            lo = None
+    return regions or [(1, len(lines))]
 
 
 def exercise_cells(lab_id: str) -> dict[str, str]:
@@ -289,11 +299,11 @@ def mutants(lab_id: str, exercise: str | None = None) -> list[Mutant]:
     for name, source in exercise_cells(lab_id).items():
         if exercise and name != exercise:
             continue
-        lo, hi = _solution_region(source)
+        regions = _solution_regions(source)
         seen = {source}
         original = source.splitlines()
         for op_name, op in ops.items():
-            region = _InRegion(op, lo, hi)
+            region = _InRegion(op, regions)
             count = sum(1 for node in ast_nodes(get_ast(source)) for _ in region.mutation_positions(node))
             for k in range(count):
                 mutated = mutate_code(source, region, k)

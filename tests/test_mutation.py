@@ -24,11 +24,25 @@ def test_domain_operator_examples(op):
 
 
 def test_only_the_solution_part_is_mutated():
+    """Every mutant changes a line inside a solution region, and a class's later regions (its forward) are
+    mutated too, not only the first (its __init__), which was all the tool mutated until 2026-11-30."""
+    in_later_regions = 0
     for lab_id in labs.LABS:
         cells = mutation.exercise_cells(lab_id)
         for m in mutation.mutants(lab_id):
-            lo, hi = mutation._solution_region(cells[m.exercise])
-            assert lo <= m.line <= hi, m.id
+            regions = mutation._solution_regions(cells[m.exercise])
+            inside = [k for k, (lo, hi) in enumerate(regions) if lo <= m.line <= hi]
+            assert inside, m.id
+            in_later_regions += inside[0] > 0
+    assert in_later_regions > 0
+
+
+def test_solution_regions_of_a_class_cell():
+    source = ("class Net:\n    def __init__(self):\n        ### BEGIN SOLUTION\n        self.a = 1\n"
+              "        ### END SOLUTION\n\n    def forward(self, x):\n        \"\"\"Doc.\"\"\"\n"
+              "        ### BEGIN SOLUTION\n        return x + self.a\n        ### END SOLUTION\n")
+    assert mutation._solution_regions(source) == [(3, 5), (9, 11)]
+    assert mutation._solution_regions("x = 1\ny = 2\n") == [(1, 2)]
 
 
 @pytest.mark.parametrize("lab_id", list(labs.LABS))
