@@ -59,6 +59,9 @@ def main(argv=None) -> int:
     parser.add_argument("--attribute", default="hair_colour")
     parser.add_argument("--a", default="black")
     parser.add_argument("--b", default="blonde")
+    parser.add_argument("--epochs", type=int, nargs=2, default=[100, 100], metavar=("N_CONSTANT", "N_DECAY"),
+                        help="the schedule's epochs over the step budget (the paper's 100 + 100; 1 1 halves the rate "
+                             "for the second half instead of decaying it)")
     parser.add_argument("--eval-every", type=int, default=0, help="also score every this many steps (0: only at the end)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
@@ -86,7 +89,8 @@ def main(argv=None) -> int:
           f"{task.b}, {args.size} x {args.size}, {len(task.x_train)} + {len(task.y_train)} unpaired training and "
           f"{len(task.x_test)} held-out faces; ResnetGenerator ngf {args.ngf} n_blocks {args.n_blocks} "
           f"n_downsampling {args.n_downsampling}, PatchGAN ndf {args.ndf} n_layers {args.n_layers} (instance norm); "
-          f"batch {args.batch_size}, lr {args.lr}, {args.steps} steps (constant half, linear-decay half), "
+          f"batch {args.batch_size}, lr {args.lr}, {args.steps} steps (schedule epochs {args.epochs[0]} + "
+          f"{args.epochs[1]}), "
           f"seed {args.seed}", flush=True)
     print("| objective | L1 | PSNR (dB) | target | others (all) | others (mean) | cycle L1 |")
     print("|---|---|---|---|---|---|---|")
@@ -112,7 +116,7 @@ def main(argv=None) -> int:
                                   cyclegan.adam(D_X, D_Y, lr=args.lr), task.x_train, task.y_train, steps=args.steps,
                                   pools=(ns["ImagePool"](50), ns["ImagePool"](50)), batch_size=args.batch_size,
                                   lambda_cyc=lambda_cyc, lambda_idt=lambda_idt, schedule=ns["linear_decay"],
-                                  epochs=(1, 1), seed=args.seed, progress=False,
+                                  epochs=tuple(args.epochs), seed=args.seed, progress=False,
                                   monitor=monitor if args.eval_every else None,
                                   snapshot_every=args.eval_every or None)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
