@@ -10,7 +10,7 @@ runs one iteration; :func:`l1_only_step` is the "L1 alone" baseline with the sam
 untouched). Batches come from :func:`ganlab.training.shuffled_batches` over indices, so the pairs stay aligned.
 
 Measurements on images in [-1, 1]: :func:`translate` (eval or train mode, no gradients, the mode restored),
-:func:`quality` (PSNR, SSIM and sharpness ratio on held-out pairs, from ``ganlab.quality``),
+:func:`quality` (PSNR, SSIM, sharpness and colourfulness ratios on held-out pairs, from ``ganlab.quality``),
 :func:`dropout_spread` (how much the output changes over dropout masks, against how much it changes over
 inputs), :func:`patch_probabilities` (D's map of sigmoid(logits)). Importing this module has no side effects.
 """
