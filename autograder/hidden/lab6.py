@@ -73,7 +73,7 @@ def _d_step(d_x, d_y, opt_d, x, y, x_fake, y_fake, pool_x, pool_y):
     loss_x = _d_loss(d_x(x), d_x(x_pool))
     (loss_x + loss_y).backward()
     opt_d.step()
-    return [float(loss_x), float(loss_y)]
+    return [loss_x.item(), loss_y.item()]
 
 
 def _full_step(nets, opt_g, opt_d, x, y, pool_x, pool_y, lam=10.0, lam_idt=0.5):
@@ -86,7 +86,7 @@ def _full_step(nets, opt_g, opt_d, x, y, pool_x, pool_y, lam=10.0, lam_idt=0.5):
     opt_g.step()
     for p in list(d_x.parameters()) + list(d_y.parameters()):
         p.requires_grad_(True)
-    return [float(loss)] + terms + _d_step(d_x, d_y, opt_d, x, y, x_fake, y_fake, pool_x, pool_y)
+    return [loss.item()] + terms + _d_step(d_x, d_y, opt_d, x, y, x_fake, y_fake, pool_x, pool_y)
 
 
 def _in(h):
@@ -543,7 +543,7 @@ def objective_edges_and_gradients(sub):
         gl, fl, dxl, dyl = _local_nets(seed)
         loss = _objective(gl, fl, dxl, dyl, x, y, *lambdas)[0]
         want = torch.autograd.grad(loss, list(gl.parameters()) + list(fl.parameters()))
-        close(value, float(loss), "generator_objective's loss", HINT_OBJ_GRAPH, rtol=1e-4, atol=1e-6)
+        close(value, loss.item(), "generator_objective's loss", HINT_OBJ_GRAPH, rtol=1e-4, atol=1e-6)
         got = [g for net in grads for g in net]
         check(all(g is not None for g in got), "generator_objective: no gradient reached a parameter of G or F.",
               HINT_OBJ_GRAPH)

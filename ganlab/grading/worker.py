@@ -262,7 +262,8 @@ class Worker:
             out["groups"] = groups
         elif isinstance(obj, torch.Tensor):
             out["value"] = obj
-            out["grad"] = obj.grad
+            # a non-leaf tensor has no .grad unless retain_grad() was called (reading it then only warns)
+            out["grad"] = obj.grad if obj.is_leaf or obj.retains_grad else None
         return self.encode_result(out, False)
 
     def serve(self) -> None:
