@@ -242,7 +242,8 @@ def test_cells_needing_student_code_are_found_through_the_names_they_read():
 def test_run_all_on_an_untouched_student_notebook(lab_id, tmp_path):
     """Run All, as a student does first: it stops at the first cell that needs an unimplemented function with the
     one-line ExerciseNotDone message naming the exercise; and (running on past errors, as a student who runs
-    the cells one by one) no cell that needs no student code fails because an earlier cell did."""
+    the cells one by one) no cell that needs no student code fails because an earlier cell did, and a cell that
+    does need it fails at the stub or with one line saying what to run first."""
     from ganlab.grading.testing import exercises_for
 
     importlib.import_module(f"ganlab.checks.{lab_id}")  # registers the lab's exercises
@@ -269,4 +270,8 @@ def test_run_all_on_an_untouched_student_notebook(lab_id, tmp_path):
                  if nb.cells[i].metadata.get("nbgrader", {}).get("grade_id", "").startswith("check_")
                  and o.ename != "ExerciseNotDone"]
     problems += [f"a cell that needs no student code failed: {describe(i, o)}" for i, o in errors if i not in needing]
+    # A cell that needs student code stops at the stub itself (NotImplementedError) or with check.require's one
+    # line; a NameError or KeyError means it read results an earlier cell never made, without saying so.
+    problems += [f"a cell stopped on a missing result instead of check.require's line: {describe(i, o)}"
+                 for i, o in errors if i in needing and o.ename not in ("ExerciseNotDone", "NotImplementedError")]
     assert not problems, "\n".join(problems)
