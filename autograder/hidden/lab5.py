@@ -268,7 +268,7 @@ def _up_compare(sub, net, cin, cout, dropout, x, skip, what, modes):
 
 @register(UP, points=1, hidden=True)
 def up_block_computes_the_text(sub):
-    """The text's block with the submission's parameters: UNetUp(4, 3) with skip (2, 5, 4, 4), train and eval; UNetUp(2, 1) on a 1 x 1 map with batch one; UNetUp(5, 2, dropout=0.5): Dropout(0.5), the same values in eval mode, outputs that do not vary in train mode without dropout; skips of another batch or size raise ValueError."""
+    """The text's block with the submission's parameters: UNetUp(4, 3) with skip (2, 5, 4, 4), train and eval; UNetUp(2, 1) on a 1 x 1 map with batch one; UNetUp(5, 2, dropout=0.5): Dropout(0.5), the same values in eval mode, outputs that do not vary in train mode without dropout; skips of another batch or size raise ValueError, and a 2 x 3 map takes its 4 x 6 skip."""
     cases = ((4, 3, 0.0, (2, 4, 2, 2), (2, 5, 4, 4), ("eval", "train")), (2, 1, 0.0, (1, 2, 1, 1), (1, 2, 2, 2),
                                                                           ("eval", "train")),
              (5, 2, 0.5, (2, 5, 2, 2), (2, 1, 4, 4), ("eval",)))
@@ -299,6 +299,12 @@ def up_block_computes_the_text(sub):
                          uniform(131, 3, 1, 4, 4))
     expect_method_raises(sub, net, "ValueError", HINT_UP_ERRORS, "UNetUp with a skip of another size", x,
                          uniform(132, 2, 1, 4, 2))
+    try:  # a non-square map: the skip's height is checked against 2 H and its width against 2 W
+        out = sub.method(net, "__call__", uniform(133, 2, 3, 2, 3), uniform(134, 2, 1, 4, 6))
+    except SubmissionError as exc:
+        fail(f"UNetUp(3, 2) refused a 2 x 3 map with its right skip (2, 1, 4, 6): {exc.kind}.", HINT_UP_ERRORS)
+    shape = tuple(as_float_tensor(out, "UNetUp(3, 2) on a 2 x 3 map").shape)
+    check(shape == (2, 3, 4, 6), f"UNetUp(3, 2) on a 2 x 3 map returned shape {shape}.", HINT_UP_ERRORS)
 
 
 # -- 4. the U-Net ------------------------------------------------------------------------------------------------
@@ -337,7 +343,7 @@ def unet_computes_the_text(sub):
 
 @register(UNET, points=0.5, hidden=True)
 def unet_errors_and_counts(sub):
-    """num_downs=1 raises ValueError; a 12 x 6 input with num_downs=2 and a 1-channel input to a 2-channel U-Net raise ValueError (the message names the multiple 4); parameter counts of the 256 reference (54,413,955) and of UNetGenerator(1, 2, num_downs=6, ngf=4) equal the text's."""
+    """num_downs=1 raises ValueError; 12 x 6 and 6 x 12 inputs with num_downs=2 and a 1-channel input to a 2-channel U-Net raise ValueError (the message names the multiple 4); parameter counts of the 256 reference (54,413,955) and of UNetGenerator(1, 2, num_downs=6, ngf=4) equal the text's."""
     try:
         sub.new("UNetGenerator", 3, 3, num_downs=1, ngf=2)
     except SubmissionError as exc:
@@ -347,14 +353,16 @@ def unet_errors_and_counts(sub):
         fail("UNetGenerator(num_downs=1) was built.", HINT_UNET_ERRORS)
     net = build(sub, "UNetGenerator", HINT_UNET_LAYERS, 2, 1, num_downs=2, ngf=2)
     sub.method(net, "eval", keep=False)
-    try:
-        sub.method(net, "__call__", uniform(150, 1, 2, 12, 6))
-    except SubmissionError as exc:
-        check(exc.kind == "ValueError", f"a 12 x 6 input raised {exc.kind}.", HINT_UNET_ERRORS)
-        check(re.search(r"(?<!\d)4(?!\d)", str(exc).split(" (at ", 1)[0]) is not None,
-              "the ValueError's message does not say the required multiple (4).", HINT_UNET_ERRORS)
-    else:
-        fail("UNetGenerator(num_downs=2) accepted a 12 x 6 input.", HINT_UNET_ERRORS)
+    for seed, (h, w) in ((150, (12, 6)), (152, (6, 12))):  # the width alone, then the height alone, off the multiple
+        try:
+            sub.method(net, "__call__", uniform(seed, 1, 2, h, w))
+        except SubmissionError as exc:
+            check(exc.kind == "ValueError", f"a {h} x {w} input raised {exc.kind}.", HINT_UNET_ERRORS)
+            check(re.search(r"(?<!\d)4(?!\d)", str(exc).split(" (at ", 1)[0]) is not None,
+                  f"the ValueError's message for a {h} x {w} input does not say the required multiple (4).",
+                  HINT_UNET_ERRORS)
+        else:
+            fail(f"UNetGenerator(num_downs=2) accepted a {h} x {w} input.", HINT_UNET_ERRORS)
     expect_method_raises(sub, net, "ValueError", HINT_UNET_ERRORS, "a 1-channel input to UNetGenerator(2, ...)",
                          uniform(151, 1, 1, 8, 8))
     if not own_blocks_right(sub):

@@ -33,6 +33,9 @@ from ganlab.grading import standins, standins_lab5
 from ganlab.grading.netcheck import functional_compare, on_one_thread, one_thread
 from ganlab.grading.testing import SubmissionError, as_float_tensor, register
 
+HINT_POOL_LATE = ("Once pool_size images are stored the pool is full: from the next image on it swaps with probability "
+                  "1/2 (fill while len(stored) < pool_size, not <=).")
+
 
 # -- trusted references (the text's definitions; this file stays with the instructors) ---------------------------
 
@@ -345,7 +348,7 @@ def pool_semantics_and_rate(sub):
 
 @register(POOL, points=1, hidden=True)
 def pool_copies_detach_and_errors(sub):
-    """ImagePool(2) filled from one batch that the caller then changes in place: the images it returns later are the originals; outputs detached before and after the pool is full; ImagePool(0) returns a batch of one unchanged and detached; pool_size -1 and -7 raise ValueError."""
+    """ImagePool(2) filled from one batch that the caller then changes in place, and later given a batch while full that the caller changes too: the images it returns later are the originals; ImagePool(1) given a second image returns the first in some of 24 fresh pools; outputs detached before and after the pool is full; ImagePool(0) returns a batch of one unchanged and detached, and a batch of eight unchanged; pool_size -1 and -7 raise ValueError."""
     sub.trusted("ganlab.grading.standins.lab6_seed_all", 18, keep=False)
     pool = new_pool(sub, 2)
     batch = sub.trusted("torch.clone", pool_images([1, 2]))
@@ -362,6 +365,26 @@ def pool_copies_detach_and_errors(sub):
         model.observe([k], got, "ImagePool(2).query")
         if not model.stored & {1, 2}:
             break
+    # the same after the pool is full: an image that goes in by a swap is a copy too
+    batch = sub.trusted("torch.clone", pool_images([200, 201, 202, 203]))
+    model.observe([200, 201, 202, 203], read_ids(sub.method(pool, "query", batch), 4, "ImagePool(2).query"),
+                  "ImagePool(2).query")
+    sub.method(batch, "add_", 500.0, keep=False)
+    for k in range(300, 400):
+        got = read_ids(sub.method(pool, "query", pool_images([k])), 1, "ImagePool(2).query")
+        check(got[0] < 500, f"ImagePool(2) returned image {got[0] - 500}, swapped in when the pool was full, changed "
+              "by the caller after it was stored.", HINT_POOL_COPIES)
+        model.observe([k], got, "ImagePool(2).query")
+        if not model.stored & {200, 201, 202, 203}:
+            break
+    # a full pool swaps from the next image on: ImagePool(1) given image a then image b returns a half the time
+    swapped = 0
+    for trial in range(24):
+        one = new_pool(sub, 1)
+        sub.method(one, "query", pool_images([1]), keep=False)
+        swapped += read_ids(sub.method(one, "query", pool_images([2])), 1, "ImagePool(1).query") == [1]
+    check(swapped > 0, "ImagePool(1) given a second image never returned the first in 24 fresh pools: it seems to "
+          "store one image more than pool_size before it starts swapping.", HINT_POOL_LATE)
     for images in (pool_images([100, 101, 102]).requires_grad_(True), pool_images([103]).requires_grad_(True)):
         _, graph = sub.trusted("ganlab.grading.standins.lab6_query_probe", pool, images, keep=False)
         check(not graph, "ImagePool(2).query returned a tensor with a graph.", HINT_POOL_DETACH)
@@ -374,6 +397,13 @@ def pool_copies_detach_and_errors(sub):
     out, graph = sub.trusted("ganlab.grading.standins.lab6_query_probe", zero, one, keep=False)
     check(tuple(out.shape) == (1, 2, 2, 3) and torch.equal(out, one.detach()) and not graph,
           "ImagePool(0).query changed a batch of one or kept its graph.", HINT_POOL_ZERO)
+    eight = pool_images(list(range(40, 48)))  # a pool of size 0 never swaps: not even one of eight images
+    try:
+        out = sub.method(zero, "query", eight)
+    except SubmissionError as exc:
+        fail(f"ImagePool(0).query raised {exc.kind} on a batch of eight.", HINT_POOL_ZERO)
+    check(read_ids(out, 8, "ImagePool(0).query") == list(range(40, 48)), "ImagePool(0).query changed a batch of eight.",
+          HINT_POOL_ZERO)
     for size in (-1, -7):
         try:
             sub.new("ImagePool", size)
@@ -432,7 +462,7 @@ def resnet_computes_the_text(sub):
 
 @register(RESNET, points=1, hidden=True)
 def resnet_errors_and_counts(sub):
-    """ngf = 0, n_blocks = -1 and n_downsampling = -1 raise ValueError; so do a 12 x 10 input with three downsamplings and a 1-channel input to a 3-channel generator; parameter counts of the 256 reference (11,378,179), of the 6-block one (7,837,699) of ResnetGenerator(1, 2, ngf=8, n_blocks=1, n_downsampling=3) and of the thinnest ngf = 1 equal the text's (your own ResidualBlock counted as it is)."""
+    """ngf = 0, n_blocks = -1 and n_downsampling = -1 raise ValueError; so do 12 x 10, 8 x 12 and 12 x 8 inputs with three downsamplings and a 1-channel input to a 3-channel generator; parameter counts of the 256 reference (11,378,179), of the 6-block one (7,837,699) of ResnetGenerator(1, 2, ngf=8, n_blocks=1, n_downsampling=3) and of the thinnest ngf = 1 equal the text's (your own ResidualBlock counted as it is)."""
     for kwargs in ({"ngf": 0}, {"n_blocks": -1}, {"n_downsampling": -1}):
         try:
             sub.new("ResnetGenerator", 3, 3, **kwargs)
@@ -442,7 +472,7 @@ def resnet_errors_and_counts(sub):
             fail(f"ResnetGenerator(**{kwargs}) was built.", HINT_RESNET_ERRORS)
     net = build(sub, "ResnetGenerator", HINT_RESNET_LAYERS, 3, 3, ngf=2, n_blocks=0, n_downsampling=3)
     sub.method(net, "eval", keep=False)
-    for shape in ((1, 3, 12, 10), (1, 1, 16, 16)):
+    for shape in ((1, 3, 12, 10), (1, 3, 8, 12), (1, 3, 12, 8), (1, 1, 16, 16)):  # one axis off is enough
         try:
             sub.method(net, "__call__", uniform(870, *shape))
         except SubmissionError as exc:
