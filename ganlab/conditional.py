@@ -17,14 +17,13 @@ Measurements (all on images in [-1, 1], classified by an independent classifier 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Callable
 
 import torch
 import torch.nn.functional as F
 
-from ganlab.training import History, shuffled_batches
+from ganlab.training import History, shuffled_batches, timed_call
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 #: The independent classifier of the quality figures: ganlab.nets.SmallDigitsClassifier trained on the real digits'
@@ -211,11 +210,10 @@ def fit_infogan(train_step: Callable, generator, discriminator, opt_g, opt_d, op
     for step in bar:
         x_real = next(batches).to(device)
         latent, c_cat, c_cont = latent_fn(batch_size, noise_dim, num_categories, num_continuous, generator=noise)
-        start = time.perf_counter()
-        loss_d, loss_g, info = train_step(generator, discriminator, opt_g, opt_d, opt_info, x_real,
-                                          latent[:, :noise_dim].to(device), c_cat.to(device), c_cont.to(device),
-                                          q_loss_fn, info_weight)
-        history.seconds += time.perf_counter() - start
+        (loss_d, loss_g, info), seconds = timed_call(train_step, generator, discriminator, opt_g, opt_d, opt_info,
+                                                     x_real, latent[:, :noise_dim].to(device), c_cat.to(device),
+                                                     c_cont.to(device), q_loss_fn, info_weight, device=device)
+        history.seconds += seconds
         history.d_loss.append(float(loss_d))
         history.g_loss.append(float(loss_g))
         history.info_loss.append(float(info))

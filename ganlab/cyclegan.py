@@ -17,13 +17,12 @@ other-attributes-preserved rates, and the cycle reconstruction error). Importing
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 import torch
 
-from ganlab.training import shuffled_batches
+from ganlab.training import shuffled_batches, timed_call
 
 #: The names every step returns, in the order the curves are drawn.
 LOSS_NAMES = ("loss_g", "gan_g", "gan_f", "cycle", "identity", "loss_d_x", "loss_d_y")
@@ -130,11 +129,9 @@ def fit_cyclegan(step: Callable, G: torch.nn.Module, F: torch.nn.Module, D_X: to
     for i in bar:
         x_batch, y_batch = next(batches_x).to(device), next(batches_y).to(device)
         history.lr.append(opt_g.param_groups[0]["lr"])
-        start = time.perf_counter()
-        losses = step(G, F, D_X, D_Y, opt_g, opt_d, x_batch, y_batch, pool_x, pool_y, lambda_cyc, lambda_idt)
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-        history.seconds += time.perf_counter() - start
+        losses, seconds = timed_call(step, G, F, D_X, D_Y, opt_g, opt_d, x_batch, y_batch, pool_x, pool_y, lambda_cyc,
+                                     lambda_idt, device=device)
+        history.seconds += seconds
         for name in LOSS_NAMES:
             history.losses[name].append(float(losses[name]))
         history.steps = i + 1

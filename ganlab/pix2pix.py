@@ -17,14 +17,13 @@ inputs), :func:`patch_probabilities` (D's map of sigmoid(logits)). Importing thi
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 import torch
 import torch.nn.functional as F
 
-from ganlab.training import shuffled_batches
+from ganlab.training import shuffled_batches, timed_call
 
 #: The names every step returns, in the order the curves are drawn.
 LOSS_NAMES = ("loss_d", "loss_g", "loss_gan", "loss_l1")
@@ -140,11 +139,8 @@ def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, o
             x_batch = torch.where(mirror, x_batch.flip(-1), x_batch)
             y_batch = torch.where(mirror, y_batch.flip(-1), y_batch)
         x_batch, y_batch = x_batch.to(device), y_batch.to(device)
-        start = time.perf_counter()
-        losses = step(G, D, opt_g, opt_d, x_batch, y_batch, lambda_l1)
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-        history.seconds += time.perf_counter() - start
+        losses, seconds = timed_call(step, G, D, opt_g, opt_d, x_batch, y_batch, lambda_l1, device=device)
+        history.seconds += seconds
         for name in LOSS_NAMES:
             history.losses[name].append(float(losses[name]))
         history.steps = i + 1

@@ -32,6 +32,16 @@ def shuffled_batches(images: torch.Tensor, batch_size: int, seed: int = 0) -> It
             yield images[order[start:start + batch_size]]
 
 
+def timed_call(fn: Callable, *args, device=None):
+    """``(fn(*args), seconds)``: the wall time of one training step. On a CUDA device the clock stops only when the
+    device has finished (kernels run asynchronously), so the seconds are the step's, not its launch's."""
+    start = time.perf_counter()
+    out = fn(*args)
+    if device is not None and torch.device(device).type == "cuda":
+        torch.cuda.synchronize(device)
+    return out, time.perf_counter() - start
+
+
 @dataclass
 class History:
     """What a run leaves behind: losses per step, snapshots of the fixed-noise samples, and timing."""
@@ -100,11 +110,9 @@ def fit_gan(train_step: Callable, generator: torch.nn.Module, discriminator: tor
         x_real = next(batches).to(device, non_blocking=True)
         z = torch.randn(batch_size, latent_dim, generator=noise).to(device)
         log(step, x_real, z)
-        start = time.perf_counter()
-        d_loss, g_loss = train_step(generator, discriminator, opt_g, opt_d, x_real, z)
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-        history.seconds += time.perf_counter() - start
+        (d_loss, g_loss), seconds = timed_call(train_step, generator, discriminator, opt_g, opt_d, x_real, z,
+                                               device=device)
+        history.seconds += seconds
         history.d_loss.append(float(d_loss))
         history.g_loss.append(float(g_loss))
         history.steps = step + 1

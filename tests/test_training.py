@@ -69,3 +69,36 @@ def test_discriminator_probabilities_match_sigmoid_of_logits():
     assert abs(out["D(x)"] - expected_real) < 1e-6 and abs(out["D(G(z))"] - expected_fake) < 1e-6
     after = dict(list(g.state_dict().items()) + list(d.state_dict().items()))
     assert all(torch.equal(before[k], after[k]) for k in before)  # running statistics untouched
+
+
+def test_every_loop_times_its_steps_and_records_their_losses():
+    """fit_gan, fit_pix2pix, fit_cyclegan and fit_infogan time each step with training.timed_call and record the
+    losses it returns, step by step (values, not speed: no wall time is asserted)."""
+    from ganlab import conditional, cyclegan, pix2pix
+    from ganlab.training import timed_call
+
+    assert timed_call(lambda a, b: a + b, 2, 3)[0] == 5
+    net = nn.Conv2d(3, 3, 1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.0)
+    x = torch.rand(6, 3, 4, 4) * 2 - 1
+    calls = []
+
+    def record(*values):
+        calls.append(len(calls))
+        return values
+
+    h = fit_gan(lambda *a: record(1.5, 2.5), net, net, opt, opt, x, steps=3, batch_size=2, latent_dim=2,
+                progress=False)
+    assert (h.steps, h.d_loss, h.g_loss, h.seconds > 0) == (3, [1.5] * 3, [2.5] * 3, True)
+    h = pix2pix.fit_pix2pix(lambda *a: dict(zip(pix2pix.LOSS_NAMES, record(1.0, 2.0, 3.0, 4.0))), net, net, opt, opt,
+                            x, x, steps=2, batch_size=2, progress=False)
+    assert h.losses["loss_l1"] == [4.0, 4.0] and h.seconds > 0
+    h = cyclegan.fit_cyclegan(lambda *a: {n: float(i) for i, n in enumerate(cyclegan.LOSS_NAMES)}, net, net, net,
+                              net, opt, opt, x, x, steps=2, pools=(None, None), batch_size=2, progress=False)
+    assert h.losses["loss_d_y"] == [6.0, 6.0] and h.seconds > 0
+    latent = lambda n, noise_dim, k, c, generator=None: (torch.zeros(n, noise_dim + k + c), torch.zeros(n).long(),
+                                                         torch.zeros(n, c))
+    h = conditional.fit_infogan(lambda *a: record(0.5, 0.25, 0.125), net, net, opt, opt, opt, x, latent, None,
+                                steps=2, noise_dim=2, batch_size=2, progress=False)
+    assert (h.d_loss, h.g_loss, h.info_loss, h.seconds > 0) == ([0.5] * 2, [0.25] * 2, [0.125] * 2, True)
+    assert len(calls) == 7
