@@ -123,30 +123,28 @@ DATASETS: dict[str, DatasetSpec] = {
                 "into $GANLAB_DATA/horse2zebra/ (default ~/.cache/ganlab/horse2zebra/), or unpack it there "
                 "(horse2zebra/trainA/ ... or trainA/ ...), or pass root=. See datasets/horse2zebra.md."),
     ),
+    # Moving MNIST (Srivastava, Mansimov, Salakhutdinov 2015): one file, 10,000 sequences of 20 frames of 64 x 64 (two
+    # MNIST digits each). No published checksum or size was found: the MD5 is torchvision's (datasets/moving_mnist.py,
+    # the value its download checks); the size is 20 x 10,000 x 64 x 64 bytes plus an 80-byte .npy header (the
+    # number a third-party loader checks too). Read by ganlab.data.video.load_moving_mnist, split by sequence.
+    "moving-mnist": DatasetSpec(
+        name="moving-mnist",
+        title="Moving MNIST test sequences (Srivastava, Mansimov, Salakhutdinov 2015; 10,000 x 20 frames of 64 x 64)",
+        files=(FileSpec("mnist_test_seq.npy",
+                        ("https://www.cs.toronto.edu/~nitish/unsupervised_video/mnist_test_seq.npy",
+                         "http://www.cs.toronto.edu/~nitish/unsupervised_video/mnist_test_seq.npy"),
+                        "md5:be083ec986bfe91a449d63653c411eb2", 819_200_080),),
+        licence="not stated by the source page; made from MNIST (CC BY-SA 3.0 as distributed by LeCun and Cortes): "
+                "cite the paper",
+        citation="N. Srivastava, E. Mansimov, R. Salakhutdinov. Unsupervised Learning of Video Representations "
+                 "using LSTMs. ICML 2015 (arXiv:1502.04681).",
+        offline_default="ganlab.data.video.moving_digits (bouncing real UCI handwritten digits, made by the project)",
+        readme="datasets/moving_mnist.md",
+        manual="Download mnist_test_seq.npy (819,200,080 bytes) from "
+               "https://www.cs.toronto.edu/~nitish/unsupervised_video/ into $GANLAB_DATA/moving-mnist/.",
+        tags=("video",),
+    ),
 }
-
-
-# Moving MNIST (Srivastava, Mansimov, Salakhutdinov 2015): one file, 10,000 sequences of 20 frames of 64 x 64 (two
-# MNIST digits each). No published checksum or size was found: the MD5 is torchvision's (datasets/moving_mnist.py,
-# the value its download checks); the size is 20 x 10,000 x 64 x 64 bytes plus an 80-byte .npy header (the
-# number a third-party loader checks too). Read by ganlab.data.video.load_moving_mnist, split by sequence.
-DATASETS["moving-mnist"] = DatasetSpec(
-    name="moving-mnist",
-    title="Moving MNIST test sequences (Srivastava, Mansimov, Salakhutdinov 2015; 10,000 x 20 frames of 64 x 64)",
-    files=(FileSpec("mnist_test_seq.npy",
-                    ("https://www.cs.toronto.edu/~nitish/unsupervised_video/mnist_test_seq.npy",
-                     "http://www.cs.toronto.edu/~nitish/unsupervised_video/mnist_test_seq.npy"),
-                    "md5:be083ec986bfe91a449d63653c411eb2", 819_200_080),),
-    licence="not stated by the source page; made from MNIST (CC BY-SA 3.0 as distributed by LeCun and Cortes): "
-            "cite the paper",
-    citation="N. Srivastava, E. Mansimov, R. Salakhutdinov. Unsupervised Learning of Video Representations "
-             "using LSTMs. ICML 2015 (arXiv:1502.04681).",
-    offline_default="ganlab.data.video.moving_digits (bouncing real UCI handwritten digits, made by the project)",
-    readme="datasets/moving_mnist.md",
-    manual="Download mnist_test_seq.npy (819,200,080 bytes) from "
-           "https://www.cs.toronto.edu/~nitish/unsupervised_video/ into $GANLAB_DATA/moving-mnist/.",
-    tags=("video",),
-)
 
 
 def cache_dir(name: str | None = None) -> Path:
