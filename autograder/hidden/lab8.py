@@ -1,0 +1,1 @@
+"""Hidden tests for Lab 8 (video GANs)."""
