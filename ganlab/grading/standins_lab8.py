@@ -296,3 +296,23 @@ def restore_globals():
         namespace, saved, _ = _SAVED_GLOBALS.pop()
         namespace.update(saved)
     return None
+
+
+def weighted_grads(fn, args, output_weights, weights):
+    """Call ``fn(*args)`` with every tensor argument requiring a gradient; return the gradients (None where none
+    arrived) of sum_k weights[k] * sum(output_k * output_weights[k]) (``output_weights[k]`` None: plain sum) with
+    respect to the tensor arguments, in order. A single tensor output is output 0."""
+    import torch
+
+    args = [a.detach().clone().requires_grad_(True) if isinstance(a, torch.Tensor) else a for a in args]
+    out = fn(*args)
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    total = 0
+    for value, ow, w in zip(outs, output_weights, weights):
+        if isinstance(value, torch.Tensor) and value.requires_grad:
+            total = total + float(w) * ((value * ow).sum() if ow is not None else value.sum())
+    leaves = [a for a in args if isinstance(a, torch.Tensor)]
+    if not isinstance(total, torch.Tensor):
+        return [None for _ in leaves]
+    grads = torch.autograd.grad(total, leaves, allow_unused=True)
+    return [None if g is None else g.detach() for g in grads]
