@@ -278,6 +278,8 @@ def _vgan_compare(sub, net, kwargs, z, seed, what, modes=("train", "eval")):
     streams is free), in each mode; the batch-norm statistics after the train-mode pass. Use channels != 1: with one
     channel the foreground and mask heads have the same shape, and their order would decide which gets which
     values."""
+    sub.method(net, "train", keep=False)
+    vgan_parts(sub, net, z, what)   # a wrong background or composite call is named before anything else runs
     layers = structure(sub, net, z)
     for a, b in zip(layers, layers[1:]):
         if a["type"].startswith("ConvTranspose") and a.get("bias") and b["type"].startswith("BatchNorm"):

@@ -378,12 +378,23 @@ def record_composite(sub, net, run):
     """Run ``run()`` with the submission's vgan_composite wrapped so that its calls are recorded; returns (run's
     result, the recorded calls)."""
     sub.trusted("ganlab.grading.standins_lab8.record_globals", net, ["vgan_composite"], keep=False)
+    error = None
     try:
-        out = run()
+        try:
+            out = run()
+        except SubmissionError as exc:
+            out, error = None, exc
         calls = [c for c in sub.trusted("ganlab.grading.standins_lab8.recorded_calls", keep=False)
                  if c["name"] == "vgan_composite"]
     finally:
         sub.trusted("ganlab.grading.standins_lab8.restore_globals", keep=False)
+    if error is not None:
+        for call in calls:
+            args = call["args"]
+            if len(args) >= 2 and isinstance(args[1], dict) and args[1]["tensor"].dim() == 5:
+                fail(f"the background passed to vgan_composite has shape {tuple(args[1]['tensor'].shape)}.",
+                     HINT_VGAN_BACKGROUND_TIME)
+        raise error
     return out, calls
 
 
@@ -463,6 +474,8 @@ def vgan_streams_and_composite(sub):
     what = "VGANGenerator(latent_dim=3, channels=2, ngf=2, size=32)"
     net = build(sub, "VGANGenerator", HINT_VGAN_STREAMS, latent_dim=3, channels=2, ngf=2, size=32)
     z = vgan_z()
+    sub.method(net, "train", keep=False)
+    vgan_parts(sub, net, z, what)   # a wrong background or composite call is named before anything else runs
     sub.trusted("ganlab.grading.standins_lab8.fill_by_kind", net, 7, z, keep=False)
     sub.method(net, "train", keep=False)
     parts, (fg, bg, logits) = vgan_parts(sub, net, z, what)
@@ -524,7 +537,19 @@ def video_d_layers(layers):
 
 
 def judge_video_d_layers(sub, net, x, channels, ndf, n_layers, what):
-    layers = structure(sub, net, x)
+    try:
+        layers = structure(sub, net, x)
+    except SubmissionError as exc:
+        if exc.kind == "NotImplementedError":
+            raise
+        # the forward pass failed on a clip it must accept: judge the layers as defined, then report the error
+        layers = sub.trusted("ganlab.grading.standins_lab8.describe_modules", net, keep=False)
+        judge_video_d_plan(layers, channels, ndf, n_layers, what)
+        raise
+    judge_video_d_plan(layers, channels, ndf, n_layers, what)
+
+
+def judge_video_d_plan(layers, channels, ndf, n_layers, what):
     for layer in layers:
         if layer["type"] == "LeakyReLU" and abs(float(layer["negative_slope"]) - 0.2) > 1e-9:
             fail(f"{what}: `{layer['name']}` is a LeakyReLU with slope {layer['negative_slope']}.", HINT_SLOPE)
@@ -670,12 +695,17 @@ def judge_latents(sub, net, rnn, dims, batch, frames, categories, what, calls_be
     import torch
 
     kwargs = {} if categories is None else {"categories": categories}
-    z = sub.method(net, "sample_latents", batch, frames, **kwargs)
-    z = as_float_tensor(tensor_or_fail(z, what, HINT_MOCO_CONTENT), what)
     c, k, m = dims["content_dim"], dims["num_categories"], dims["motion_dim"]
+    try:
+        z = sub.method(net, "sample_latents", batch, frames, **kwargs)
+    except SubmissionError:
+        z = None
     calls = sub.trusted("ganlab.grading.standins_lab8.rnn_calls", rnn, keep=False)[calls_before:]
-    if calls and calls[-1][0].dim() == 3 and calls[-1][0].shape[2] == dims["noise_dim"] + k and k > 0:
-        fail(f"{what}: the motion RNN got noise of size {calls[-1][0].shape[2]}.", HINT_MOCO_CATEGORY_RNN)
+    if k > 0 and any(eps.dim() == 3 and eps.shape[2] == dims["noise_dim"] + k for eps, _, _ in calls):
+        fail(f"{what}: the motion RNN got noise with {dims['noise_dim'] + k} features.", HINT_MOCO_CATEGORY_RNN)
+    if z is None:
+        sub.method(net, "sample_latents", batch, frames, **kwargs)   # raises again, with the submission's message
+    z = as_float_tensor(tensor_or_fail(z, what, HINT_MOCO_CONTENT), what)
     expect_shape(z, (batch, frames, c + k + m), what, HINT_MOCO_ORDER)
     check(len(calls) == 1, f"{what}: self.motion was called {len(calls)} times, expected once.", HINT_MOCO_MOTION)
     eps, h0, motion = calls[0]
@@ -748,6 +778,7 @@ def mocogan_latents_forward_and_sample(sub):
 
 def draws(sub, name, video, calls, seed, *args):
     what = f"{name}(video {tuple(video.shape)}{''.join(f', {a}' for a in args)}, generator=...)"
+    sub.call(name, video, *args)   # a NotImplementedError or crash is reported under the submission's own name
     out = sub.trusted("ganlab.grading.standins_lab8.repeated_draws", sub_global(name), video, calls, seed, *args,
                       keep=False)
     return as_float_tensor(out, what), what
@@ -854,7 +885,12 @@ def call_step(sub, nets, opts, x, clip_length):
     sub.trusted("ganlab.grading.standins_lab8.record_globals", sub_global("mocogan_step"),
                 ["sample_frames", "sample_clips"], keep=False)
     try:
-        out = sub.call("mocogan_step", *args)
+        try:
+            out = sub.call("mocogan_step", *args)
+        except SubmissionError as exc:
+            if "backward through the graph a second time" in str(exc):
+                fail(f"mocogan_step raised: {exc}", HINT_STEP_DETACH)
+            raise
         samples = sub.trusted("ganlab.grading.standins_lab8.recorded_calls", keep=False)
     finally:
         sub.trusted("ganlab.grading.standins_lab8.restore_globals", keep=False)
@@ -896,33 +932,40 @@ def split_calls(records, what, kind):
     return real[0], d_fake, g_fake
 
 
-def judge_inputs(records, samples, x, length, what):
-    """The discriminators' inputs: frames (B, C, H, W) for D_image, clips of ``length`` frames for D_video, each the
-    output of one of YOUR sampler calls."""
+def judge_inputs(records, samples, length, what):
+    """The discriminators' inputs: each the output of one of YOUR sampler calls (frames for D_image, clips of
+    ``length`` frames for D_video), naming the mistake when a discriminator got the other sampler's output."""
     import torch
 
-    b = x.shape[0]
-    d_image, d_video = records
-    for r in d_image:
-        if r["input"].dim() == 5:
-            fail(f"{what}: D_image got an input of shape {tuple(r['input'].shape)}.", HINT_STEP_IMAGE_D_CLIPS)
-    for r in d_video:
-        if r["input"].dim() == 4:
-            fail(f"{what}: D_video got an input of shape {tuple(r['input'].shape)}.", HINT_STEP_VIDEO_D_FRAMES)
-        if r["input"].dim() == 5 and r["input"].shape[2] != length:
-            fail(f"{what}: D_video got clips of {r['input'].shape[2]} frames, expected {length}.",
-                 HINT_STEP_CLIP_LENGTH)
-    outputs = {"sample_frames": [], "sample_clips": []}
+    outputs: dict = {"sample_frames": [], "sample_clips": []}
     for call in samples:
         out = call["output"]
         if isinstance(out, dict):
-            outputs.setdefault(call["name"], []).append(out["tensor"])
-    for name, recs, kind in (("sample_frames", d_image, "D_image"), ("sample_clips", d_video, "D_video")):
-        for r in recs:
-            check(r["input"].shape[0] == b, f"{what}: {kind} got a batch of {r['input'].shape[0]}, expected {b}.",
-                  HINT_STEP_CALLS)
-            check(any(o.shape == r["input"].shape and torch.equal(o, r["input"]) for o in outputs[name]),
-                  f"{what}: {kind} got an input that none of your {name} calls returned.", HINT_STEP_OWN_SAMPLERS)
+            outputs.setdefault(call["name"], []).append((out["tensor"], call["args"]))
+
+    def source(x):
+        for name, outs in outputs.items():
+            for tensor, args in outs:
+                if tensor.shape == x.shape and torch.equal(tensor, x):
+                    return name, args
+        return None, None
+
+    d_image, d_video = records
+    for r in d_image:
+        name, _ = source(r["input"])
+        if name == "sample_clips" or (name is None and r["input"].dim() == 5):
+            fail(f"{what}: D_image got an input of shape {tuple(r['input'].shape)}.", HINT_STEP_IMAGE_D_CLIPS)
+        check(name == "sample_frames", f"{what}: D_image got an input that none of your sample_frames calls "
+              "returned.", HINT_STEP_OWN_SAMPLERS)
+    for r in d_video:
+        name, args = source(r["input"])
+        if name == "sample_frames" or (name is None and r["input"].dim() == 4):
+            fail(f"{what}: D_video got an input of shape {tuple(r['input'].shape)}.", HINT_STEP_VIDEO_D_FRAMES)
+        check(name == "sample_clips", f"{what}: D_video got an input that none of your sample_clips calls "
+              "returned.", HINT_STEP_OWN_SAMPLERS)
+        asked = args[1] if len(args) > 1 else None
+        check(asked == length, f"{what}: D_video's clips were drawn with clip_length {asked}, expected {length}.",
+              HINT_STEP_CLIP_LENGTH)
 
 
 def judge_losses(out, parts, what):
@@ -955,7 +998,7 @@ def step_case(sub, seed, kind, lr, batch, frames, clip_length=None, stale=False)
     check(count >= 1, f"{what}: no gradient reached G's video.", HINT_STEP_NO_G_GRAD)
     records = [sub.getattr(d_image, "records"), sub.getattr(d_video, "records")]
     length = frames if clip_length is None else clip_length
-    judge_inputs(records, samples, x, length, what)
+    judge_inputs(records, samples, length, what)
     parts = [split_calls(records[0], what, "D_image"), split_calls(records[1], what, "D_video")]
     judge_losses(out, parts, what)
     check(all(c[2] for c in calls) and all(r["training"] for rec in records for r in rec)

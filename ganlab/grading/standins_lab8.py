@@ -53,10 +53,34 @@ def rnn_calls(rnn):
 
     out = []
     for eps, h0 in rnn.calls:
-        with torch.no_grad():
-            steps = torch.cumsum(eps.to(rnn.noise_map.dtype) @ rnn.noise_map, dim=1)
-            value = torch.tanh(h0.to(rnn.state_map.dtype) @ rnn.state_map)[:, None] + 0.5 * steps
+        value = None
+        if eps.dim() == 3 and eps.shape[2] == rnn.noise_map.shape[0] and h0.dim() == 2 and \
+                tuple(h0.shape) == (eps.shape[0], rnn.state_map.shape[0]):
+            with torch.no_grad():
+                steps = torch.cumsum(eps.to(rnn.noise_map.dtype) @ rnn.noise_map, dim=1)
+                value = torch.tanh(h0.to(rnn.state_map.dtype) @ rnn.state_map)[:, None] + 0.5 * steps
         out.append((eps, h0, value))
+    return out
+
+
+def describe_modules(module):
+    """The leaf layers of ``module`` in definition order with their settings, like
+    ``netcheck.describe_layers`` but without a forward pass (for a network whose forward fails on the test's
+    input, e.g. one that shrinks time too fast)."""
+    from ganlab.grading.netcheck import _SETTINGS
+
+    out = []
+    for name, m in module.named_modules():
+        if any(True for _ in m.children()):
+            continue
+        kind = type(m).__name__
+        info: dict = {"name": name, "type": kind}
+        for attr in _SETTINGS.get(kind, ()):
+            value = getattr(m, attr, None)
+            info[attr] = tuple(value) if isinstance(value, (tuple, list)) else value
+        if kind.startswith(("Conv", "Linear")):
+            info["bias"] = getattr(m, "bias", None) is not None
+        out.append(info)
     return out
 
 
@@ -159,8 +183,8 @@ def step_generator(channels, size, seed):
 def step_discriminator(outputs, seed):
     """A stand-in discriminator that accepts ANY input of shape (B, ...) and returns ``outputs`` logits per sample
     ((B,) for 1, (B, outputs) otherwise): a * mean(x) + b and c * mean(x**2) + d of each sample, seeded a, b, c, d.
-    ``records`` holds, for each forward pass, the input (detached copy), whether it required a gradient, the sum of
-    the parameters at that moment (it changes when the discriminator is updated), the training flag and the
+    ``records`` holds, for each forward pass, the input (detached copy), whether it required a gradient, a
+    fingerprint of the parameters at that moment (it changes when the discriminator is updated), the training flag and the
     logits (detached copy)."""
     import torch
 
@@ -173,13 +197,19 @@ def step_discriminator(outputs, seed):
             self.bias = torch.nn.Parameter(0.3 * torch.randn(2, generator=gen))
             self.records = []
 
+        def fingerprint(self):
+            """A weighted sum of the parameters with incommensurate weights: an update that moves them by equal
+            steps up and down (Adam's first step) still changes it."""
+            flat = torch.cat([p.detach().double().flatten() for p in self.parameters()])
+            return float((flat * torch.arange(1, flat.numel() + 1, dtype=torch.float64).sqrt()).sum())
+
         def forward(self, x):
             flat = x.reshape(x.shape[0], -1)
             feats = torch.stack([flat.mean(1), (flat ** 2).mean(1)], dim=1)   # (B, 2)
             logits = feats * self.weight + self.bias
             logits = logits[:, 0] if outputs == 1 else logits[:, :outputs]
             self.records.append({"input": x.detach().clone(), "requires_grad": bool(x.requires_grad),
-                                 "fingerprint": float(sum(float(p.detach().sum()) for p in self.parameters())),
+                                 "fingerprint": self.fingerprint(),
                                  "training": bool(self.training), "logits": logits.detach().clone()})
             return logits
 
@@ -270,10 +300,11 @@ def record_globals(obj, names):
 
     def wrap(name, original):
         def recorder(*args, **kwargs):
+            record = {"name": name, "args": detached(list(args)),
+                      "kwargs": {k: detached(v) for k, v in kwargs.items() if k != "generator"}, "output": None}
+            records.append(record)   # before the call, so that a call that raises is recorded too
             out = original(*args, **kwargs)
-            records.append({"name": name, "args": detached(list(args)),
-                            "kwargs": {k: detached(v) for k, v in kwargs.items() if k != "generator"},
-                            "output": detached(out)})
+            record["output"] = detached(out)
             return out
 
         return recorder
