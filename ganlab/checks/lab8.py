@@ -537,16 +537,12 @@ def video_d_layers(layers):
 
 
 def judge_video_d_layers(sub, net, x, channels, ndf, n_layers, what):
-    try:
-        layers = structure(sub, net, x)
-    except SubmissionError as exc:
-        if exc.kind == "NotImplementedError":
-            raise
-        # the forward pass failed on a clip it must accept: judge the layers as defined, then report the error
-        layers = sub.trusted("ganlab.grading.standins_lab8.describe_modules", net, keep=False)
-        judge_video_d_plan(layers, channels, ndf, n_layers, what)
-        raise
-    judge_video_d_plan(layers, channels, ndf, n_layers, what)
+    """The layers the forward pass runs, probed on a clip of 64 frames (x's other sizes), long enough that a
+    discriminator with a temporal stride still runs and can be told what differs."""
+    import torch
+
+    probe = torch.zeros(x.shape[0], x.shape[1], 64, *x.shape[3:])
+    judge_video_d_plan(structure(sub, net, probe), channels, ndf, n_layers, what)
 
 
 def judge_video_d_plan(layers, channels, ndf, n_layers, what):

@@ -63,27 +63,6 @@ def rnn_calls(rnn):
     return out
 
 
-def describe_modules(module):
-    """The leaf layers of ``module`` in definition order with their settings, like
-    ``netcheck.describe_layers`` but without a forward pass (for a network whose forward fails on the test's
-    input, e.g. one that shrinks time too fast)."""
-    from ganlab.grading.netcheck import _SETTINGS
-
-    out = []
-    for name, m in module.named_modules():
-        if any(True for _ in m.children()):
-            continue
-        kind = type(m).__name__
-        info: dict = {"name": name, "type": kind}
-        for attr in _SETTINGS.get(kind, ()):
-            value = getattr(m, attr, None)
-            info[attr] = tuple(value) if isinstance(value, (tuple, list)) else value
-        if kind.startswith(("Conv", "Linear")):
-            info["bias"] = getattr(m, "bias", None) is not None
-        out.append(info)
-    return out
-
-
 def global_rng_kept(obj, method, *args, **kwargs):
     """Call ``obj.method(*args, **kwargs)`` (``method`` None: ``obj(...)``) and return (its result, whether torch's
     global RNG state is the same afterwards): draws taken from a ``generator`` argument leave it untouched."""
