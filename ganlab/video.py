@@ -64,7 +64,7 @@ class FrameDiscriminator(nn.Module):
     Layers, in forward order (n_down = log2(size) - 2: 3 at 32, 4 at 64):
         Conv2d(channels, ndf, 4, stride 2, padding 1, bias=True) -> LeakyReLU(0.2)        # (N, ndf, size / 2, ...)
         n_down - 1 times: Conv2d(c, 2c, 4, stride 2, padding 1, bias=False) -> BatchNorm2d -> LeakyReLU(0.2)
-                                                                     # halves H and W: ... (N, ndf * 2**(n_down-1), 4, 4)
+                                                         # halves H and W: ... (N, ndf * 2**(n_down - 1), 4, 4)
         Conv2d(ndf * 2**(n_down - 1), 1, 4, stride 1, padding 0, bias=True)              # (N, 1, 1, 1)
     Returns raw logits (no sigmoid: the losses use BCE-with-logits), one per image.
     """

@@ -468,7 +468,7 @@ def vgan_z():
 
 @register(VGAN, points=1.5)
 def vgan_streams_and_composite(sub):
-    """VGANGenerator(latent_dim=3, channels=2, ngf=2, size=32) with its parameters set by the test (by layer type and shape, whatever order the streams run in), train mode, z (2, 3): foreground (2, 2, 16, 32, 32), background (2, 2, 32, 32) and mask logits (2, 1, 16, 32, 32) passed to YOUR vgan_composite as stored from a trusted run; parts(z) returns what the composite returned; forward(z) = parts(z)[0] in eval mode; size 48 and z (2, 4) raise ValueError."""
+    """VGANGenerator(latent_dim=3, channels=2, ngf=2, size=32) with its parameters set by the test (by layer type and shape, whatever order the streams run in), train mode, z (2, 3): foreground (2, 2, 16, 32, 32), background (2, 2, 32, 32) and mask logits (2, 1, 16, 32, 32) passed to YOUR vgan_composite as stored from a trusted run; parts(z) returns what the composite returned; forward(z) = parts(z)[0] in eval mode; size 64 with a batch of one gives 32 frames of 64 x 64; size 48 and z (2, 4) raise ValueError."""
     import torch
 
     what = "VGANGenerator(latent_dim=3, channels=2, ngf=2, size=32)"
@@ -497,6 +497,13 @@ def vgan_streams_and_composite(sub):
     video = as_float_tensor(forward(sub, net, [z], what, HINT_VGAN_FORWARD), what)
     check(video.shape == parts_eval[0].shape and torch.allclose(video, parts_eval[0], atol=1e-6),
           f"{what}: forward(z) differs from parts(z)[0] in eval mode.", HINT_VGAN_FORWARD)
+    what = "VGANGenerator(latent_dim=2, channels=2, ngf=1, size=64)"
+    net64 = build(sub, "VGANGenerator", HINT_VGAN_STREAMS, latent_dim=2, channels=2, ngf=1, size=64)
+    sub.method(net64, "eval", keep=False)
+    parts64, _ = vgan_parts(sub, net64, uniform(82, 1, 2), what)
+    for part, shape, name in zip(parts64, [(1, 2, 32, 64, 64), (1, 2, 32, 64, 64), (1, 2, 64, 64),
+                                           (1, 1, 32, 64, 64)], ("video", "foreground", "background", "mask")):
+        expect_shape(part, shape, f"{what}.parts(z (1, 2)): the {name}", HINT_VGAN_FRAMES)
     try:
         sub.new("VGANGenerator", latent_dim=3, size=48)
     except SubmissionError as exc:
@@ -751,7 +758,7 @@ def judge_moco_forward(sub, net, z, what):
 
 @register(MOCO, points=1.5)
 def mocogan_latents_forward_and_sample(sub):
-    """MoCoGANGenerator(content_dim=5, motion_dim=2, noise_dim=3, num_categories=3, channels=2, ngf=2) with a recording stand-in as self.motion: sample_latents(3, 4, categories [2, 0, 1]) is (3, 4, 10) = [z_C constant over the frames and different per video, the one-hot categories on every frame, the stand-in's output for the (3, 4, 3) noise and (3, 2) h0 it got (noise not repeated over steps, no category in it)]; forward(z) is (B, C, T, H, W) with video[b, :, t] = self.frames(z[b, t]) (eval mode); sample(2, 5) returns (video, z) with video = forward(z)."""
+    """MoCoGANGenerator(content_dim=5, motion_dim=2, noise_dim=3, num_categories=3, channels=2, ngf=2) with a recording stand-in as self.motion: sample_latents(3, 4, categories [2, 0, 1]) is (3, 4, 10) = [z_C constant over the frames and different per video, the one-hot categories on every frame, the stand-in's output for the (3, 4, 3) noise and (3, 2) h0 it got (noise not repeated over steps, no category in it)]; without categories a valid one-hot per video; the same seeded generator gives the same z; forward(z) is (B, C, T, H, W) with video[b, :, t] = self.frames(z[b, t]) (eval mode); sample(2, 5) returns (video, z) with video = forward(z)."""
     import torch
 
     dims = dict(MOCO_DIMS)
@@ -759,6 +766,14 @@ def mocogan_latents_forward_and_sample(sub):
     net, rnn = moco_with_recording_rnn(sub, dims)
     cats = torch.tensor([2, 0, 1])
     z = judge_latents(sub, net, rnn, dims, 3, 4, cats, f"{what}.sample_latents(3, 4, categories=[2, 0, 1])")
+    judge_latents(sub, net, rnn, dims, 2, 3, None, f"{what}.sample_latents(2, 3)", calls_before=1)
+    same = []
+    for _ in range(2):
+        g = sub.trusted("torch.Generator")
+        sub.method(g, "manual_seed", 7, keep=False)
+        same.append(as_float_tensor(sub.method(net, "sample_latents", 2, 3, generator=g), what))
+    check(torch.equal(same[0], same[1]), f"{what}.sample_latents(2, 3, generator=...): the same seed gave other "
+          "latents.", HINT_MOCO_GENERATOR)
     judge_moco_forward(sub, net, z.float(), what)
     out = sub.method(net, "sample", 2, 5)
     if not isinstance(out, (tuple, list)) or len(out) != 2:
@@ -1005,10 +1020,10 @@ def step_case(sub, seed, kind, lr, batch, frames, clip_length=None, stale=False)
 
 @register(STEP, points=1.5)
 def step_inputs_detach_order_and_losses(sub):
-    """Recording stand-ins, Adam, batch 2, T = 5, clip_length 3: one G.sample(2, 5); D_image gets frames and D_video clips of 3 frames, each returned by YOUR sample_frames / sample_clips; each discriminator judges the real and the detached fake batch before its update and the fake with its graph after it; the four floats are the BCE-with-logits losses of those logits; all three networks change and stay in train mode."""
-    out, nets, _, _, _, before = step_case(sub, 0, "adam", 0.05, 2, 5, clip_length=3)
-    for name, net, b in zip(("G", "D_image", "D_video"), nets, before):
-        after = params_of(sub, net)
-        check(any(not (after[n] == b[n]).all() for n in after), f"{name}'s parameters did not change.",
-              HINT_STEP_NOT_MOVED)
-    del out
+    """Recording stand-ins, Adam, batch 2, T = 5, clip_length 3: one G.sample(2, 5); D_image gets frames and D_video clips of 3 frames, each returned by YOUR sample_frames / sample_clips; each discriminator judges the real and the detached fake batch before its update and the fake with its graph after it; the four floats are the BCE-with-logits losses of those logits; all three networks change and stay in train mode; again with momentum, batch 3, T = 4 and the default clip length (T)."""
+    for seed, kind, batch, frames, length in ((0, "adam", 2, 5, 3), (1, "momentum", 3, 4, None)):
+        _, nets, _, _, _, before = step_case(sub, seed, kind, 0.05, batch, frames, clip_length=length)
+        for name, net, b in zip(("G", "D_image", "D_video"), nets, before):
+            after = params_of(sub, net)
+            check(any(not (after[n] == b[n]).all() for n in after), f"{name}'s parameters did not change.",
+                  HINT_STEP_NOT_MOVED)

@@ -163,8 +163,8 @@ def step_discriminator(outputs, seed):
     """A stand-in discriminator that accepts ANY input of shape (B, ...) and returns ``outputs`` logits per sample
     ((B,) for 1, (B, outputs) otherwise): a * mean(x) + b and c * mean(x**2) + d of each sample, seeded a, b, c, d.
     ``records`` holds, for each forward pass, the input (detached copy), whether it required a gradient, a
-    fingerprint of the parameters at that moment (it changes when the discriminator is updated), the training flag and the
-    logits (detached copy)."""
+    fingerprint of the parameters at that moment (it changes when the discriminator is updated), the training flag
+    and the logits (detached copy)."""
     import torch
 
     gen = torch.Generator().manual_seed(int(seed))
