@@ -185,11 +185,12 @@ def conv3d_shapes_random_and_smallest(sub):
 
 @register(GEOM, points=0.5, hidden=True)
 def conv3d_shapes_errors(sub):
-    """ValueError for kernel 0, stride 0 (in a tuple), padding -1, output_padding 1 without transposed, output_padding equal to the stride, an in_shape entry 0, and outputs < 1 on the height and on the width (the message naming that axis); TypeError for a float kernel entry and a float in_shape entry."""
+    """ValueError for kernel 0, stride 0 (in a tuple), padding -1, output_padding 1 without transposed, output_padding equal to the stride or -1, an in_shape entry 0 (also transposed), and outputs < 1 on the height and on the width (the message naming that axis); TypeError for a float kernel entry and a float in_shape entry."""
     for args, kwargs in ((((5, 5, 5), 0), {}), (((5, 5, 5), 3), {"stride": (1, 0, 1)}),
                          (((5, 5, 5), 3), {"padding": -1}), (((5, 5, 5), 3), {"output_padding": 1}),
                          (((5, 5, 5), 3), {"stride": 2, "transposed": True, "output_padding": 2}),
-                         (((5, 0, 5), 1), {})):
+                         (((5, 0, 5), 1), {}), (((5, 0, 5), 3), {"transposed": True}),
+                         (((5, 5, 5), 3), {"stride": 2, "transposed": True, "output_padding": (0, -1, 0)})):
         text = ", ".join(map(repr, args)) + "".join(f", {k}={v!r}" for k, v in kwargs.items())
         expect_raises(sub, "ValueError", HINT_GEOM_ERRORS, f"conv3d_output_shape({text})", "conv3d_output_shape",
                       *args, **kwargs)
@@ -449,13 +450,16 @@ def _gru_rank(name: str) -> int:
 
 @register(MOCO, points=1, hidden=True)
 def mocogan_latents_edges_and_statistics(sub):
-    """With a recording motion RNN: no categories (z = [z_C, z_M]) with a batch of one and T = 1; 4 categories drawn at random when None for 400 videos (each category about a quarter, one one-hot per video on every frame); z_C, eps and h0 of 400 videos with mean about 0 and standard deviation about 1; forward in train and eval mode and with T = 1 against YOUR self.frames applied frame by frame."""
+    """With a recording motion RNN: no categories (z = [z_C, z_M]) with a batch of one and T = 1; one category (a one-hot of size 1); 4 categories drawn at random when None for 400 videos (each category about a quarter, one one-hot per video on every frame); z_C, eps and h0 of 400 videos with mean about 0 and standard deviation about 1; forward in train and eval mode and with T = 1 against YOUR self.frames applied frame by frame."""
     dims = dict(MOCO_DIMS, num_categories=0, channels=1)
     what = "MoCoGANGenerator(num_categories=0)"
     net, rnn = moco_with_recording_rnn(sub, dims, seed=6)
     z = judge_latents(sub, net, rnn, dims, 1, 1, None, f"{what}.sample_latents(1, 1)")
     judge_moco_forward(sub, net, z.float(), what)
     judge_latents(sub, net, rnn, dims, 2, 3, None, f"{what}.sample_latents(2, 3)", calls_before=1)
+    dims = dict(MOCO_DIMS, num_categories=1)
+    net, rnn = moco_with_recording_rnn(sub, dims, seed=9)
+    judge_latents(sub, net, rnn, dims, 2, 2, None, "MoCoGANGenerator(num_categories=1).sample_latents(2, 2)")
     dims = dict(MOCO_DIMS, num_categories=4)
     what = "MoCoGANGenerator(num_categories=4)"
     net, rnn = moco_with_recording_rnn(sub, dims, seed=7)
@@ -562,7 +566,7 @@ def frames_statistics_and_edges(sub):
 
 @register(CLIPS, points=1, hidden=True)
 def clips_statistics_and_edges(sub):
-    """300 seeded draws of clips of 2 from 4 videos of 6 frames: every start 0..4 (the last included) drawn 30-90 times per video, two videos share their start in at most 40% of the draws; clip_length = T gives the whole video; clip_length 1 reaches every frame; without a generator every start is drawn; with a generator the global RNG is untouched; a batch of one; ValueError for 7, 0 and -1; the input is unchanged."""
+    """300 seeded draws of clips of 2 from 4 videos of 6 frames: every start 0..4 (the last included) drawn 30-90 times per video, two videos share their start in at most 40% of the draws; clip_length = T gives the whole video (also T = 1); clip_length 1 reaches every frame; without a generator every start is drawn; with a generator the global RNG is untouched; a batch of one; ValueError for 7, 0 and -1; the input is unchanged."""
     video = coded_video(4, 1, 6, 1, 2)
     starts, what = judge_clip_draws(sub, video, 2, 300, 31)
     for b, row in enumerate(_counts(starts, 4, 5)):
@@ -576,6 +580,11 @@ def clips_statistics_and_edges(sub):
                             "sample_clips")
     check(whole.shape == video.shape and torch.equal(whole, video.double()),
           "sample_clips(video, T) is not the whole video.", HINT_CLIPS_GENERIC)
+    single = coded_video(2, 1, 1, 2, 2)
+    out = as_float_tensor(tensor_or_fail(sub.call("sample_clips", single, 1), "sample_clips", HINT_CLIPS_GENERIC),
+                          "sample_clips")
+    check(out.shape == single.shape and torch.equal(out, single.double()),
+          "sample_clips(video with T = 1, 1) is not the video itself.", HINT_CLIPS_GENERIC)
     ones, _ = judge_clip_draws(sub, video, 1, 60, 32)
     check(all({r[b] for r in ones} == set(range(6)) for b in range(4)),
           "sample_clips(video, 1): some frame is never drawn in 60 draws.", HINT_CLIPS_LAST_START)
@@ -697,8 +706,8 @@ def step_replayed_with_momentum_and_adam(sub):
 
 @register(STEP, points=0.5, hidden=True)
 def step_clip_length_one_and_full(sub):
-    """clip_length 1 (clips of one frame, still 5-D for D_video) with plain SGD, batch 2, T = 3; every network changes."""
-    out, nets, _, _, _, before = step_case(sub, 7, "sgd", 0.1, 2, 3, clip_length=1)
+    """clip_length 1 (clips of one frame, still 5-D for D_video) with plain SGD, batch 2, T = 3, all three networks handed over in eval mode (the step puts them in train mode); every network changes."""
+    out, nets, _, _, _, before = step_case(sub, 7, "sgd", 0.1, 2, 3, clip_length=1, eval_first=True)
     for name, net, b in zip(("G", "D_image", "D_video"), nets, before):
         after = params_of(sub, net)
         check(any(not torch.equal(after[n], b[n]) for n in after), f"{name}'s parameters did not change.",

@@ -413,8 +413,9 @@ def vgan_parts(sub, net, z, what):
     args = calls[0]["args"]
     check(len(args) >= 3 and all(isinstance(a, dict) for a in args[:3]),
           f"{what}: vgan_composite was not called with three tensors.", HINT_VGAN_COMPOSITE)
-    check(len(args) == 3 and not calls[0]["kwargs"], f"{what}: vgan_composite was called with a penalty weight.",
-          HINT_VGAN_COMPOSITE)
+    weights = args[3:] + list(calls[0]["kwargs"].values())
+    check(len(weights) <= 1 and all(isinstance(w, (int, float)) and abs(w - 0.1) < 1e-12 for w in weights),
+          f"{what}: vgan_composite was called with the extra arguments {weights}.", HINT_VGAN_COMPOSITE)
     fg, bg, logits = (a["tensor"].double() for a in args[:3])
     if bg.dim() == 5:
         fail(f"{what}: the background passed to vgan_composite has shape {tuple(bg.shape)}.",
@@ -684,9 +685,14 @@ def moco_with_recording_rnn(sub, dims, seed=5):
     check(latent == want, f"MoCoGANGenerator(**{dims}).frames takes latents of size {latent}, expected {want}.",
           HINT_MOCO_ATTRS)
     try:
-        sub.getattr(net, "motion", keep=True)
+        motion = sub.getattr(net, "motion", keep=True)
     except SubmissionError:
         fail("MoCoGANGenerator has no attribute `motion` (a MotionRNN).", HINT_MOCO_ATTRS)
+    shapes = [tuple(t.shape) for t in sub.state(motion).get("params", {}).values()]
+    gates = 3 * dims["motion_dim"]
+    check((gates, dims["noise_dim"]) in shapes and (gates, dims["motion_dim"]) in shapes,
+          f"MoCoGANGenerator(**{dims}).motion has parameters of shapes {shapes}: not a GRU cell from noise_dim to "
+          "motion_dim.", HINT_MOCO_ATTRS)
     rnn = sub.trusted("ganlab.grading.standins_lab8.recording_rnn", dims["noise_dim"], dims["motion_dim"], seed)
     sub.trusted("ganlab.grading.standins_lab8.install", net, "motion", rnn, keep=False)
     return net, rnn
@@ -990,11 +996,14 @@ def judge_losses(out, parts, what):
               diagnoses=[(-bce_mean(rec["logits"], 0), HINT_STEP_G_LOSS)])
 
 
-def step_case(sub, seed, kind, lr, batch, frames, clip_length=None, stale=False):
-    """Run mocogan_step once on fresh stand-ins and judge what it did; returns (out, nets, opts, x, records,
-    before)."""
+def step_case(sub, seed, kind, lr, batch, frames, clip_length=None, stale=False, eval_first=False):
+    """Run mocogan_step once on fresh stand-ins (in eval mode when ``eval_first``) and judge what it did; returns
+    (out, nets, opts, x, records, before)."""
     gen, d_image, d_video, opts = step_setup(sub, seed, kind, lr)
     nets = (gen, d_image, d_video)
+    if eval_first:
+        for net in nets:
+            sub.method(net, "eval", keep=False)
     if stale:
         for net, value in zip(nets, (0.5, -0.3, 0.2)):
             sub.trusted("ganlab.grading.standins.fill_grads", net, value, keep=False)
