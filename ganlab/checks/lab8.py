@@ -690,6 +690,9 @@ def moco_with_recording_rnn(sub, dims, seed=5):
         fail("MoCoGANGenerator has no attribute `motion` (a MotionRNN).", HINT_MOCO_ATTRS)
     shapes = [tuple(t.shape) for t in sub.state(motion).get("params", {}).values()]
     gates = 3 * dims["motion_dim"]
+    if dims["num_categories"] and (gates, dims["noise_dim"] + dims["num_categories"]) in shapes:
+        fail(f"MoCoGANGenerator(**{dims}).motion takes inputs of size noise_dim + num_categories.",
+             HINT_MOCO_CATEGORY_RNN)
     check((gates, dims["noise_dim"]) in shapes and (gates, dims["motion_dim"]) in shapes,
           f"MoCoGANGenerator(**{dims}).motion has parameters of shapes {shapes}: not a GRU cell from noise_dim to "
           "motion_dim.", HINT_MOCO_ATTRS)
