@@ -20,7 +20,7 @@ __all__ = ["FrameGenerator", "FrameDiscriminator"]
 
 def _levels(size: int) -> int:
     """log2(size) for the supported sizes 32 and 64, else ValueError."""
-    if size not in (32, 64):
+    if size != 32 and size != 64:
         raise ValueError(f"size must be 32 or 64, got {size!r}")
     return int(math.log2(size))
 
@@ -42,20 +42,20 @@ class FrameGenerator(nn.Module):
         super().__init__()
         n_up = _levels(size) - 3
         self.latent_dim = int(latent_dim)
-        width = ngf * 2 ** n_up
+        width = ngf * (2 ** n_up)
         layers = [nn.ConvTranspose2d(latent_dim, width, 4, 1, 0, bias=False), nn.BatchNorm2d(width), nn.ReLU()]
-        for _ in range(n_up):
+        for _level in range(n_up):
             layers += [nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width // 2),
                        nn.ReLU()]
             width //= 2
         layers += [nn.ConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh()]
-        self.net = nn.Sequential(*layers)
+        self.main = nn.Sequential(*layers)
 
     def forward(self, z):
         """z (N, latent_dim) -> frames (N, channels, size, size) in (-1, 1)."""
-        if z.dim() != 2 or z.shape[1] != self.latent_dim:
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"FrameGenerator expects z of shape (N, {self.latent_dim}), got {tuple(z.shape)}")
-        return self.net(z.view(z.shape[0], self.latent_dim, 1, 1))
+        return self.main(z.view(z.shape[0], self.latent_dim, 1, 1))
 
 
 class FrameDiscriminator(nn.Module):
@@ -75,16 +75,16 @@ class FrameDiscriminator(nn.Module):
         self.channels, self.size = int(channels), int(size)
         layers = [nn.Conv2d(channels, ndf, 4, 2, 1), nn.LeakyReLU(0.2)]
         width = ndf
-        for _ in range(n_down - 1):
+        for _level in range(n_down - 1):
             layers += [nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * width),
                        nn.LeakyReLU(0.2)]
             width *= 2
         layers.append(nn.Conv2d(width, 1, 4, 1, 0))
-        self.net = nn.Sequential(*layers)
+        self.main = nn.Sequential(*layers)
 
     def forward(self, x):
         """x (N, channels, size, size) -> logits (N,)."""
         if x.dim() != 4 or x.shape[1] != self.channels or tuple(x.shape[2:]) != (self.size, self.size):
             raise ValueError(f"FrameDiscriminator expects images (N, {self.channels}, {self.size}, {self.size}), "
                              f"got {tuple(x.shape)}")
-        return self.net(x).view(x.shape[0])
+        return self.main(x).view(x.shape[0])

@@ -51,7 +51,7 @@ def conv3d_output_shape(in_shape, kernel_size, stride=1, padding=0, transposed=F
     sizes = triple(in_shape, "in_shape") if isinstance(in_shape, (tuple, list)) else triple([in_shape], "in_shape")
     kernel, step, pad = triple(kernel_size, "kernel_size"), triple(stride, "stride"), triple(padding, "padding")
     extra = triple(output_padding, "output_padding")
-    out = []
+    result = []
     for axis, n, k, s, p, op in zip(("time", "height", "width"), sizes, kernel, step, pad, extra):
         if n < 1 or k < 1 or s < 1 or p < 0 or op < 0:
             raise ValueError(f"{axis}: need size >= 1, kernel >= 1, stride >= 1, padding >= 0, output_padding >= 0 "
@@ -66,8 +66,8 @@ def conv3d_output_shape(in_shape, kernel_size, stride=1, padding=0, transposed=F
             size = (n + 2 * p - k) // s + 1
         if size < 1:
             raise ValueError(f"the {axis} axis would have size {size} < 1")
-        out.append(size)
-    return tuple(out)
+        result.append(size)
+    return tuple(result)
     ### END SOLUTION
 
 

@@ -233,11 +233,11 @@ def clip_starts(out, video, length, what, hint):
 def shape_call(sub, args, kwargs):
     what = "conv3d_output_shape(" + ", ".join(map(repr, args)) + "".join(f", {k}={v!r}" for k, v in kwargs.items()) \
         + ")"
-    out = sub.call("conv3d_output_shape", *args, **kwargs)
-    if not isinstance(out, (tuple, list)) or len(out) != 3 or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in out):
-        fail(f"{what} returned {out!r}, expected a tuple of three ints.", HINT_GEOM_TYPE)
-    return tuple(out), what
+    got = sub.call("conv3d_output_shape", *args, **kwargs)
+    if not isinstance(got, (tuple, list)) or len(got) != 3 or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in got):
+        fail(f"{what} returned {got!r}, expected a tuple of three ints.", HINT_GEOM_TYPE)
+    return tuple(got), what
 
 
 def judge_shape(sub, args, kwargs, expected, wrongs=(), hint=HINT_GEOM_CONV):
@@ -525,7 +525,7 @@ def video_d_plan(channels, ndf, n_layers):
     """The text's layers of VideoDiscriminator(channels, ndf, n_layers), written out."""
     plan = [conv3d(channels, ndf, (1, 2, 2), (0, 1, 1), True)]
     width = ndf
-    for _ in range(n_layers - 1):
+    for _level in range(1, n_layers):
         plan += [conv3d(width, 2 * width, (1, 2, 2), (0, 1, 1), False), ("BatchNorm3d", 2 * width)]
         width *= 2
     return plan + [conv3d(width, 1, (1, 1, 1), (0, 0, 0), True)]

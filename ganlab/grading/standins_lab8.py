@@ -100,9 +100,9 @@ def frames_reference(model, z):
     saved = {n: b.detach().clone() for n, b in model.frames.named_buffers()}
     try:
         with torch.no_grad():
-            b, t = z.shape[:2]
-            frames = model.frames(z.reshape(b * t, -1))
-            return torch.stack([frames[i * t:(i + 1) * t] for i in range(b)]).transpose(1, 2).contiguous()
+            videos, steps = z.shape[0], z.shape[1]
+            frames = model.frames(z.reshape(videos * steps, -1))
+            return torch.stack([frames[i * steps:(i + 1) * steps] for i in range(videos)]).transpose(1, 2).contiguous()
     finally:
         with torch.no_grad():
             for n, buf in model.frames.named_buffers():
