@@ -42,13 +42,12 @@ class FrameGenerator(nn.Module):
         super().__init__()
         n_up = _levels(size) - 3
         self.latent_dim = int(latent_dim)
-        width = ngf * (2 ** n_up)
-        layers = [nn.ConvTranspose2d(latent_dim, width, 4, 1, 0, bias=False), nn.BatchNorm2d(width), nn.ReLU()]
-        for _level in range(n_up):
-            layers += [nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width // 2),
-                       nn.ReLU()]
-            width //= 2
-        layers += [nn.ConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh()]
+        widths = [ngf * 2 ** (n_up - i) for i in range(n_up + 1)]      # ngf * 2**n_up, ..., ngf
+        layers = [nn.ConvTranspose2d(latent_dim, widths[0], 4, 1, 0, bias=False), nn.BatchNorm2d(widths[0]),
+                  nn.ReLU()]                                             # (N, ngf * 2**n_up, 4, 4)
+        for c_in, c_out in zip(widths, widths[1:]):                      # each doubles H and W
+            layers.extend([nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()])
+        layers.extend([nn.ConvTranspose2d(ngf, channels, 4, 2, 1), nn.Tanh()])   # (N, channels, size, size)
         self.main = nn.Sequential(*layers)
 
     def forward(self, z):
@@ -73,13 +72,11 @@ class FrameDiscriminator(nn.Module):
         super().__init__()
         n_down = _levels(size) - 2
         self.channels, self.size = int(channels), int(size)
-        layers = [nn.Conv2d(channels, ndf, 4, 2, 1), nn.LeakyReLU(0.2)]
-        width = ndf
-        for _level in range(n_down - 1):
-            layers += [nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * width),
-                       nn.LeakyReLU(0.2)]
-            width *= 2
-        layers.append(nn.Conv2d(width, 1, 4, 1, 0))
+        widths = [ndf * 2 ** i for i in range(n_down)]                  # ndf, ..., ndf * 2**(n_down - 1)
+        layers = [nn.Conv2d(channels, ndf, 4, 2, 1), nn.LeakyReLU(0.2)]  # (N, ndf, size / 2, size / 2)
+        for c_in, c_out in zip(widths, widths[1:]):                      # each halves H and W
+            layers.extend([nn.Conv2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2)])
+        layers.append(nn.Conv2d(widths[-1], 1, 4, 1, 0))                 # (N, 1, 1, 1)
         self.main = nn.Sequential(*layers)
 
     def forward(self, x):
