@@ -33,7 +33,7 @@ from ganlab.checks.lab5 import (
 from autograder.hidden.lab3 import _SGD, _Adam
 from ganlab.grading import standins_lab5
 from ganlab.grading.netcheck import execution_order, functional_compare, load_by_order, on_one_thread
-from ganlab.grading.testing import SubmissionError, as_float_tensor, register
+from ganlab.grading.testing import SubmissionError, as_float_tensor, expect_new_raises, register
 
 HINT_STEP_GENERIC_REPLAY = ("With Adam or momentum and stale gradients left in .grad, the losses or parameters after "
                             "one step differ from the reference step's: zero each optimizer's gradients before its "
@@ -344,13 +344,8 @@ def unet_computes_the_text(sub):
 @register(UNET, points=0.5, hidden=True)
 def unet_errors_and_counts(sub):
     """num_downs=1 raises ValueError; 12 x 6 and 6 x 12 inputs with num_downs=2 and a 1-channel input to a 2-channel U-Net raise ValueError (the message names the multiple 4); parameter counts of the 256 reference (54,413,955) and of UNetGenerator(1, 2, num_downs=6, ngf=4) equal the text's."""
-    try:
-        sub.new("UNetGenerator", 3, 3, num_downs=1, ngf=2)
-    except SubmissionError as exc:
-        if exc.kind != "ValueError":
-            fail(f"UNetGenerator(num_downs=1) raised {exc.kind}.", HINT_UNET_ERRORS)
-    else:
-        fail("UNetGenerator(num_downs=1) was built.", HINT_UNET_ERRORS)
+    expect_new_raises(sub, "ValueError", HINT_UNET_ERRORS, "UNetGenerator(num_downs=1)",
+                      "UNetGenerator", 3, 3, num_downs=1, ngf=2)
     net = build(sub, "UNetGenerator", HINT_UNET_LAYERS, 2, 1, num_downs=2, ngf=2)
     sub.method(net, "eval", keep=False)
     for seed, (h, w) in ((150, (12, 6)), (152, (6, 12))):  # the width alone, then the height alone, off the multiple
@@ -400,12 +395,8 @@ def patch_computes_the_text(sub):
     count = parameter_count(sub, "PatchDiscriminator", dict(in_channels=3, ndf=8, n_layers=2))
     check(count == want, f"PatchDiscriminator(3, 8, 2) has {count:,} parameters, expected {want:,}.", HINT_PATCH_COUNT)
     for n in (0, -1):
-        try:
-            sub.new("PatchDiscriminator", 6, 4, n)
-        except SubmissionError as exc:
-            check(exc.kind == "ValueError", f"PatchDiscriminator(6, 4, {n}) raised {exc.kind}.", HINT_PATCH_ERRORS)
-        else:
-            fail(f"PatchDiscriminator(6, 4, {n}) was built.", HINT_PATCH_ERRORS)
+        expect_new_raises(sub, "ValueError", HINT_PATCH_ERRORS, f"PatchDiscriminator(6, 4, {n})",
+                          "PatchDiscriminator", 6, 4, n)
 
 
 # -- 6. conditional_d_input ----------------------------------------------------------------------------------------

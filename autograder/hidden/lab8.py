@@ -34,7 +34,7 @@ from ganlab.checks.lab8 import (
 )
 from ganlab.grading import standins_lab8
 from ganlab.grading.netcheck import functional_compare, on_one_thread, structure
-from ganlab.grading.testing import SubmissionError, as_float_tensor, register
+from ganlab.grading.testing import SubmissionError, as_float_tensor, expect_new_raises, register
 
 HINT_GEOM_RANDOM = ("On other settings the sizes differ from PyTorch's: apply the one-axis rule to each axis with that "
                     "axis's own kernel, stride, padding (and output_padding when transposed).")
@@ -329,12 +329,8 @@ def vgan_computes_the_text(sub):
 def vgan_errors(sub):
     """ValueError for size 16 and 128 in __init__, and in forward for z of shape (2, 5) with latent_dim 4 and for a 4-D z (2, 4, 1, 1); z is unchanged by forward."""
     for size in (16, 128):
-        try:
-            sub.new("VGANGenerator", latent_dim=4, size=size)
-        except SubmissionError as exc:
-            check(exc.kind == "ValueError", f"VGANGenerator(size={size}) raised {exc.kind}.", HINT_VGAN_ERRORS)
-        else:
-            fail(f"VGANGenerator(size={size}) was built; expected ValueError.", HINT_VGAN_ERRORS)
+        expect_new_raises(sub, "ValueError", HINT_VGAN_ERRORS, f"VGANGenerator(size={size})",
+                          "VGANGenerator", latent_dim=4, size=size)
     net = build(sub, "VGANGenerator", HINT_VGAN_STREAMS, latent_dim=4, channels=1, ngf=1, size=32)
     expect_method_raises(sub, net, "ValueError", HINT_VGAN_ERRORS, "VGANGenerator(latent_dim=4) on z (2, 5)",
                          uniform(310, 2, 5))
@@ -371,12 +367,8 @@ def video_d_computes_the_text(sub):
 def video_d_errors(sub):
     """ValueError for n_layers 0 and -1; for a 4-D input, an input of 2 channels to a 1-channel D, and 12 frames with n_layers 3 (the message naming 13); the input is unchanged."""
     for n in (0, -1):
-        try:
-            sub.new("VideoDiscriminator", 1, 2, n)
-        except SubmissionError as exc:
-            check(exc.kind == "ValueError", f"VideoDiscriminator(1, 2, {n}) raised {exc.kind}.", HINT_VD_ERRORS)
-        else:
-            fail(f"VideoDiscriminator(1, 2, {n}) was built; expected ValueError.", HINT_VD_ERRORS)
+        expect_new_raises(sub, "ValueError", HINT_VD_ERRORS, f"VideoDiscriminator(1, 2, {n})",
+                          "VideoDiscriminator", 1, 2, n)
     net = build(sub, "VideoDiscriminator", HINT_VD_LAYERS, channels=1, ndf=2, n_layers=3)
     expect_method_raises(sub, net, "ValueError", HINT_VD_ERRORS, "VideoDiscriminator on a 4-D input",
                          uniform(410, 2, 1, 32, 32))

@@ -16,7 +16,7 @@ import math
 
 from ganlab.grading.netcheck import structure
 from ganlab.grading.testing import (
-    CheckFailure, Global, SubmissionError, as_float_tensor, exercise, expect_close, register,
+    CheckFailure, Global, SubmissionError, as_float_tensor, exercise, expect_close, expect_new_raises, register,
 )
 from ganlab.grading.testing import fail as _fail
 
@@ -519,14 +519,8 @@ HINT_BAD_SIZE = ("The network must raise ValueError (raise ValueError(...)) for 
 
 def expect_value_error(sub, name, image_size, **kwargs):
     """``name(image_size=image_size, **kwargs)`` must raise ValueError (the size is no power of two >= 16)."""
-    hint = HINT_BAD_SIZE
-    try:
-        sub.new(name, image_size=image_size, **kwargs)
-    except SubmissionError as exc:
-        if exc.kind == "ValueError":
-            return
-        fail(f"{name}(image_size={image_size}) raised {exc.kind}, expected ValueError.", hint)
-    fail(f"{name}(image_size={image_size}) was built; expected ValueError.", hint)
+    expect_new_raises(sub, "ValueError", HINT_BAD_SIZE, f"{name}(image_size={image_size})", name,
+                      image_size=image_size, **kwargs)
 
 
 def logits_from(sub, disc, x, batch, what):

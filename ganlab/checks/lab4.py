@@ -18,7 +18,7 @@ import math
 
 from ganlab.checks.lab3 import check, close, fail, make_optimizer, params_of
 from ganlab.grading.netcheck import structure
-from ganlab.grading.testing import CheckFailure, SubmissionError, as_float_tensor, exercise, register
+from ganlab.grading.testing import CheckFailure, SubmissionError, as_float_tensor, exercise, expect_new_raises, register
 from ganlab.grading.wire import Trusted
 
 LAB = "lab4"
@@ -501,13 +501,8 @@ def conv_generator_layers_16(sub):
 
 
 def expect_raises_new(sub, name, args, kwargs):
-    try:
-        sub.new(name, *args, **kwargs)
-    except SubmissionError as exc:
-        if exc.kind == "ValueError":
-            return
-        fail(f"{name}(..., image_size={kwargs['image_size']}) raised {exc.kind}, expected ValueError.", HINT_SIZE_ERROR)
-    fail(f"{name}(..., image_size={kwargs['image_size']}) was built; expected ValueError.", HINT_SIZE_ERROR)
+    expect_new_raises(sub, "ValueError", HINT_SIZE_ERROR, f"{name}(..., image_size={kwargs['image_size']})", name,
+                      *args, **kwargs)
 
 
 @register(CONV_D, points=1.5)

@@ -21,7 +21,7 @@ import math
 from ganlab.checks.lab3 import check, close, fail, make_optimizer, params_of
 from ganlab.checks.lab4 import build, expect_shape, generator, tensor_or_fail
 from ganlab.grading.netcheck import structure
-from ganlab.grading.testing import CheckFailure, Global, SubmissionError, as_float_tensor, exercise, register
+from ganlab.grading.testing import CheckFailure, Global, SubmissionError, as_float_tensor, exercise, expect_new_raises, register
 
 LAB = "lab5"
 
@@ -742,13 +742,8 @@ def patch_layers_values_and_count(sub):
     count = parameter_count(sub, "PatchDiscriminator", {})
     check(count == PATCH_256_PARAMS, f"PatchDiscriminator() has {count:,} parameters, expected {PATCH_256_PARAMS:,}.",
           HINT_PATCH_COUNT)
-    try:
-        sub.new("PatchDiscriminator", 6, 4, 0)
-    except SubmissionError as exc:
-        if exc.kind != "ValueError":
-            fail(f"PatchDiscriminator(6, 4, 0) raised {exc.kind}, expected ValueError.", HINT_PATCH_ERRORS)
-    else:
-        fail("PatchDiscriminator(6, 4, 0) was built; expected ValueError.", HINT_PATCH_ERRORS)
+    expect_new_raises(sub, "ValueError", HINT_PATCH_ERRORS, "PatchDiscriminator(6, 4, 0)", "PatchDiscriminator",
+                      6, 4, 0)
 
 
 # -- 6. conditional_d_input ------------------------------------------------------------------------------------

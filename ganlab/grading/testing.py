@@ -298,6 +298,19 @@ def fail(message: str, hint: str = ""):
     raise CheckFailure(message, hint)
 
 
+def expect_new_raises(sub: Submission, kind: str, hint: str, what: str, name: str, *args, **kwargs) -> None:
+    """Building the submission's ``name(*args, **kwargs)`` must raise ``kind`` (a constructor that checks its
+    arguments); a build that succeeds or raises another error fails with ``hint``. ``what`` names the call in
+    the message."""
+    try:
+        sub.new(name, *args, **kwargs)
+    except SubmissionError as exc:
+        if exc.kind == kind:
+            return
+        fail(f"{what} raised {exc.kind}, expected {kind}.", hint)
+    fail(f"{what} was built; expected {kind}.", hint)
+
+
 def expect_true(condition: bool, message: str, hint: str = "") -> None:
     if not condition:
         raise CheckFailure(message, hint)
