@@ -5,17 +5,30 @@ to each frame's latent code, and judge single frames with an image discriminator
 networks (Radford et al. 2016), given here so that the lab's exercises (the motion RNN, the MoCoGAN generator
 around G_I, the samplers and the training step) can be graded on their own.
 
-Only these two networks live here for now; the training loops, the VGAN step and the video metrics are added with
-the lab's notebook.
+Also the code around the student's networks: the VGAN training step (:func:`vgan_step`), the training loops
+:func:`fit_vgan` and :func:`fit_mocogan` (the student's ``mocogan_step`` injected), sampling and a quality metric
+over training (:func:`sample_videos`, :func:`quality_metric`), frame-to-frame motion statistics
+(:func:`motion_statistics`), MoCoGAN's content-fixed / motion-fixed grids (:func:`content_motion_grids`) and
+:func:`frames_as_images` for drawing. Importing this module has no side effects.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable
 
+import torch
+import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["FrameGenerator", "FrameDiscriminator"]
+from ganlab.training import History, shuffled_batches, timed_call
+
+__all__ = ["FrameGenerator", "FrameDiscriminator", "vgan_step", "VideoHistory", "fit_vgan", "fit_mocogan",
+           "sample_videos", "quality_metric", "ink_centroids", "motion_statistics", "content_motion_grids",
+           "frames_as_images"]
 
 
 def _levels(size: int) -> int:
@@ -85,3 +98,373 @@ class FrameDiscriminator(nn.Module):
             raise ValueError(f"FrameDiscriminator expects images (N, {self.channels}, {self.size}, {self.size}), "
                              f"got {tuple(x.shape)}")
         return self.main(x).view(x.shape[0])
+
+
+# -- training (given code around the student's networks and step) --------------------------------------------------
+
+def _bce(logits: torch.Tensor, real: bool) -> torch.Tensor:
+    """Mean BCE-with-logits of ``logits`` against an all-ones (``real``) or all-zeros target: log-sigmoid inside,
+    so large logits do not overflow."""
+    target = torch.ones_like(logits) if real else torch.zeros_like(logits)
+    return F.binary_cross_entropy_with_logits(logits, target)
+
+
+def vgan_step(G: nn.Module, D: nn.Module, opt_g: torch.optim.Optimizer, opt_d: torch.optim.Optimizer,
+              x_real: torch.Tensor, generator: torch.Generator | None = None) -> dict[str, float]:
+    """One VGAN iteration (Vondrick, Pirsiavash, Torralba 2016, sec. 2: the GAN objective of eq. 1 with the mask
+    sparsity term of eq. 2 in the generator's loss), non-saturating, with BCE-with-logits.
+
+        z ~ N(0, I) (B, G.latent_dim);  video, _, _, _, penalty = G.parts(z)
+        D step (opt_d):  BCE(D(x_real), 1) + BCE(D(video.detach()), 0)      (detached: no gradient reaches G)
+        G step (opt_g):  BCE(D(video), 1) + penalty                          (through the updated D)
+
+    ``G``: a VGAN generator with ``latent_dim`` and ``parts(z) -> (video, foreground, background, mask, penalty)``
+    (the lab's ``VGANGenerator``); ``D``: a video discriminator returning logits of any shape (B, ...). Each net
+    has its own optimizer, each optimizer's gradients are zeroed before its backward pass. ``z`` is drawn on
+    ``x_real``'s device, from ``generator`` when given. Both nets are left in training mode.
+
+    Returns Python floats: ``loss_d``, ``loss_g`` (the adversarial term plus the penalty), ``penalty`` (alone),
+    ``d_real`` and ``d_fake`` (mean sigmoid of D's logits on the real and generated clips, in the D step).
+    """
+    G.train()
+    D.train()
+    batch = x_real.shape[0]
+    where = x_real.device if generator is None else generator.device
+    noise = torch.randn(batch, G.latent_dim, generator=generator, device=where).to(x_real.device)
+    video, *_, penalty = G.parts(noise)                    # (B, C, T, H, W) and the weighted L1 of the mask
+
+    opt_d.zero_grad(set_to_none=True)
+    logits_real, logits_fake = D(x_real), D(video.detach())   # separate calls: D's batch norm sees one kind each
+    loss_d = _bce(logits_real, True) + _bce(logits_fake, False)
+    loss_d.backward()
+    opt_d.step()
+
+    opt_g.zero_grad(set_to_none=True)
+    adversarial = _bce(D(video), True)                     # non-saturating: -log D(G(z))
+    loss_g = adversarial + penalty
+    loss_g.backward()
+    opt_g.step()
+    with torch.no_grad():
+        d_real, d_fake = torch.sigmoid(logits_real).mean(), torch.sigmoid(logits_fake).mean()
+    return {"loss_d": float(loss_d.detach()), "loss_g": float(loss_g.detach()), "penalty": float(penalty.detach()),
+            "d_real": float(d_real), "d_fake": float(d_fake)}
+
+
+@dataclass
+class VideoHistory(History):
+    """What :func:`fit_vgan` / :func:`fit_mocogan` leave behind (a :class:`ganlab.training.History`, plus):
+
+    ``losses`` every number the step returned, per step; ``d_loss`` / ``g_loss`` the discriminators' and the
+    generator's totals per step; ``snapshots`` (step, videos (n, C, T, H, W) from fixed latents, on the CPU);
+    ``logs`` the metric's values (name -> [(step, value)]); ``seconds`` / ``cpu_seconds`` the wall and CPU time
+    spent inside the steps; ``optimizers`` the optimizers used (pass them back to continue training).
+    """
+
+    losses: dict[str, list[float]] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
+    optimizers: dict[str, torch.optim.Optimizer] = field(default_factory=dict)
+
+    @property
+    def clips_per_second(self) -> float:
+        """Training clips consumed per wall second of step time."""
+        return self.images_per_second
+
+    @property
+    def clips_per_cpu_second(self) -> float:
+        """Training clips consumed per CPU second of step time (all threads of the process count)."""
+        return self.steps * self.batch_size / self.cpu_seconds if self.cpu_seconds > 0 else float("nan")
+
+
+def _adam(net: nn.Module, lr: float, betas) -> torch.optim.Adam:
+    return torch.optim.Adam(net.parameters(), lr=lr, betas=tuple(betas))
+
+
+@contextmanager
+def _on(device: torch.device):
+    """Factory functions (torch.randn, ...) default to ``device`` inside, so that a student's ``sample_latents``
+    that draws without a device argument works on a GPU; a no-op on the CPU."""
+    if device.type == "cpu":
+        yield
+    else:
+        with device:
+            yield
+
+
+@contextmanager
+def _evaluating(net: nn.Module):
+    """eval() and no_grad() inside (batch norm uses its running statistics; no graph is built); the net's
+    training flag is restored afterwards."""
+    was_training = net.training
+    net.eval()
+    try:
+        with torch.no_grad():
+            yield
+    finally:
+        net.train(was_training)
+
+
+def _device_of(net: nn.Module) -> torch.device:
+    first = next(net.parameters(), None)
+    return first.device if first is not None else torch.device("cpu")
+
+
+def _draw_videos(G: nn.Module, n: int, num_frames: int, seed: int, device: torch.device) -> torch.Tensor:
+    """G's videos for ``n`` seeded latents, in G's current mode (the caller chooses eval and no_grad)."""
+    g = torch.Generator(device=device).manual_seed(seed)
+    if hasattr(G, "sample_latents"):                       # MoCoGAN: z (n, T, latent) through the motion RNN
+        return G(G.sample_latents(n, num_frames, generator=g))
+    return G(torch.randn(n, G.latent_dim, generator=g, device=device))   # VGAN: one z per video, T fixed by G
+
+
+def sample_videos(G: nn.Module, n: int, num_frames: int = 16, seed: int = 0, batch_size: int = 64) -> torch.Tensor:
+    """``n`` videos ``(n, C, T, H, W)`` of ``G`` on the CPU, in evaluation mode without gradients (G's mode is
+    restored). A MoCoGAN generator (with ``sample_latents``) makes ``num_frames`` frames; a VGAN generator its own
+    T. Seeded: batch k uses seed ``seed + k``, so the same seed gives the same videos."""
+    if n < 1 or batch_size < 1:
+        raise ValueError(f"n and batch_size must be >= 1, got {n} and {batch_size}")
+    device = _device_of(G)
+    out = []
+    with _evaluating(G), _on(device):
+        for k, start in enumerate(range(0, n, batch_size)):
+            out.append(_draw_videos(G, min(batch_size, n - start), num_frames, seed + k, device).float().cpu())
+    return torch.cat(out)
+
+
+def quality_metric(real: torch.Tensor, n: int = 256, kind: str = "digit", num_frames: int | None = None,
+                   seed: int = 123) -> Callable[[int, nn.Module], dict[str, float]]:
+    """A ``metric(step, G)`` for :func:`fit_vgan` / :func:`fit_mocogan`: the Fréchet video distance between
+    ``real[:n]`` and ``n`` samples of G (:func:`ganlab.video_nets.frechet_video_distance`, "FVD"), and their
+    content consistency (:func:`ganlab.video_nets.content_consistency` with ``kind``, "content"). The samples
+    come from the same seed at every call, so the curve follows one set of latents. ``num_frames`` defaults to
+    the real clips' T."""
+    from ganlab.video_nets import content_consistency, frechet_video_distance
+
+    reference = real[:n]
+    frames = reference.shape[2] if num_frames is None else num_frames
+
+    def metric(step: int, G: nn.Module) -> dict[str, float]:
+        fake = sample_videos(G, len(reference), frames, seed=seed)
+        return {"FVD": frechet_video_distance(reference, fake), "content": content_consistency(fake, kind)}
+
+    return metric
+
+
+def _fit(call_step: Callable, G: nn.Module, nets: dict[str, nn.Module], opts: dict, videos: torch.Tensor, *,
+         steps: int, batch_size: int, lr: float, betas, num_samples: int, num_frames: int,
+         snapshot_every: int | None, metric: Callable | None, metric_every: int | None, cpu_budget: float | None,
+         device, seed: int, progress: bool, clock: Callable[[], float], totals: dict[str, tuple[str, ...]]):
+    """The loop shared by :func:`fit_vgan` and :func:`fit_mocogan`; ``call_step(optimizers, x_real) -> dict``."""
+    from ganlab.runtime import progress as progress_bar
+
+    if steps < 1:
+        raise ValueError("steps must be >= 1")
+    if not isinstance(videos, torch.Tensor) or videos.dim() != 5:
+        raise ValueError(f"videos must be a (N, C, T, H, W) tensor, got "
+                         f"{tuple(videos.shape) if isinstance(videos, torch.Tensor) else type(videos).__name__}")
+    if cpu_budget is not None and cpu_budget <= 0:
+        raise ValueError(f"cpu_budget must be > 0 CPU seconds, got {cpu_budget}")
+    device = torch.device(device) if device is not None else _device_of(G)
+    for net in nets.values():
+        net.to(device)
+    optimizers = {name: _adam(net, lr, betas) if opts.get(name) is None else opts[name] for name, net in nets.items()}
+    history = VideoHistory(batch_size=batch_size, optimizers=optimizers)
+    every = snapshot_every or max(1, steps // 8)
+    measure_every = metric_every or every
+
+    def snapshot(i):
+        if num_samples > 0:
+            with _evaluating(G), _on(device):   # the same seeded latents at every snapshot
+                history.snapshots.append((i, _draw_videos(G, num_samples, num_frames, seed + 1, device).float().cpu()))
+
+    def measure(i):
+        if metric is not None:
+            for name, value in (metric(i, G) or {}).items():
+                history.logs.setdefault(name, []).append((i, float(value)))
+
+    snapshot(0)
+    measure(0)
+    batches = shuffled_batches(videos, batch_size, seed)
+    bar = progress_bar(range(steps), desc="training", disable=None if progress else True)
+    for i in bar:
+        x_real = next(batches).to(device, non_blocking=True)
+        start_cpu = clock()
+        with _on(device):
+            out, seconds = timed_call(call_step, optimizers, x_real, device=device)
+        history.cpu_seconds += clock() - start_cpu
+        history.seconds += seconds
+        for name, value in out.items():
+            history.losses.setdefault(name, []).append(float(value))
+        history.d_loss.append(sum(float(out[k]) for k in totals["d"]))
+        history.g_loss.append(sum(float(out[k]) for k in totals["g"]))
+        history.steps = i + 1
+        if hasattr(bar, "set_postfix") and i % 25 == 0:
+            bar.set_postfix(d=f"{history.d_loss[-1]:.3f}", g=f"{history.g_loss[-1]:.3f}")
+        history.stopped_by_budget = cpu_budget is not None and history.cpu_seconds >= cpu_budget
+        last = history.stopped_by_budget or i + 1 == steps
+        if (i + 1) % every == 0 or last:
+            snapshot(i + 1)
+        if (i + 1) % measure_every == 0 or last:
+            measure(i + 1)
+        if last:
+            break
+    if hasattr(bar, "close"):
+        bar.close()
+    for net in nets.values():
+        net.train()
+    return history
+
+
+def fit_vgan(G: nn.Module, D: nn.Module, videos: torch.Tensor, *, steps: int, batch_size: int = 32,
+             opt_g: torch.optim.Optimizer | None = None, opt_d: torch.optim.Optimizer | None = None,
+             lr: float = 2e-4, betas=(0.5, 0.999), step: Callable = vgan_step, num_samples: int = 8,
+             snapshot_every: int | None = None, metric: Callable | None = None, metric_every: int | None = None,
+             cpu_budget: float | None = None, device=None, seed: int = 0, progress: bool = True,
+             clock: Callable[[], float] = time.process_time) -> VideoHistory:
+    """Train a VGAN (Vondrick et al. 2016) for ``steps`` iterations of ``step`` (default :func:`vgan_step`) on
+    shuffled batches of ``videos`` (N, C, T, H, W) in [-1, 1] (on the CPU; batches move to ``device``, default G's).
+
+    Optimizers not given are Adam(``lr``, ``betas``) over that net alone (Radford et al. 2016's setting, used by
+    VGAN: 2e-4, (0.5, 0.999)); ``history.optimizers`` holds both, to continue training. Snapshots: ``num_samples``
+    videos from fixed latents at step 0, every ``snapshot_every`` steps (default: 8 over the run) and at the end,
+    in eval() + no_grad(). ``metric(step, G) -> dict | None`` (e.g. :func:`quality_metric`) at step 0, every
+    ``metric_every`` steps (default: with the snapshots) and at the end, into ``history.logs``. ``cpu_budget``:
+    stop once the CPU seconds (``clock``, ``time.process_time``) spent inside the steps reach it; snapshots and
+    the metric are not counted. Returns a :class:`VideoHistory`.
+    """
+    opts = {"G": opt_g, "D": opt_d}
+
+    def call_step(optimizers, x_real):
+        return step(G, D, optimizers["G"], optimizers["D"], x_real)
+
+    return _fit(call_step, G, {"G": G, "D": D}, opts, videos, steps=steps, batch_size=batch_size, lr=lr,
+                betas=betas, num_samples=num_samples, num_frames=videos.shape[2] if videos.dim() == 5 else 0,
+                snapshot_every=snapshot_every, metric=metric, metric_every=metric_every, cpu_budget=cpu_budget,
+                device=device, seed=seed, progress=progress, clock=clock,
+                totals={"d": ("loss_d",), "g": ("loss_g",)})
+
+
+def fit_mocogan(step: Callable, G: nn.Module, D_image: nn.Module, D_video: nn.Module, videos: torch.Tensor, *,
+                steps: int, batch_size: int = 32, clip_length: int | None = None,
+                opt_g: torch.optim.Optimizer | None = None, opt_d_image: torch.optim.Optimizer | None = None,
+                opt_d_video: torch.optim.Optimizer | None = None, lr: float = 2e-4, betas=(0.5, 0.999),
+                num_samples: int = 8, snapshot_every: int | None = None, metric: Callable | None = None,
+                metric_every: int | None = None, cpu_budget: float | None = None, device=None, seed: int = 0,
+                progress: bool = True, clock: Callable[[], float] = time.process_time) -> VideoHistory:
+    """Train a MoCoGAN (Tulyakov et al. 2018, sec. 3.2, eq. 1-2) with the lab's step
+    ``step(G, D_image, D_video, opt_g, opt_d_image, opt_d_video, x_real, clip_length) -> dict`` (the student's
+    ``mocogan_step``) on shuffled batches of ``videos`` (N, C, T, H, W) in [-1, 1]; G makes clips of the real
+    clips' T. Everything else as in :func:`fit_vgan`: one Adam(``lr``, ``betas``) per net unless given (the
+    paper trains with Adam, lr 2e-4, betas (0.5, 0.999)), fixed-latent snapshots (the same seeded z_C, eps, h0
+    each time, through the current motion RNN), the metric, the CPU budget. Returns a :class:`VideoHistory`
+    whose ``d_loss`` / ``g_loss`` sum the image and video terms.
+    """
+    opts = {"G": opt_g, "D_image": opt_d_image, "D_video": opt_d_video}
+
+    def call_step(optimizers, x_real):
+        return step(G, D_image, D_video, optimizers["G"], optimizers["D_image"], optimizers["D_video"], x_real,
+                    clip_length)
+
+    return _fit(call_step, G, {"G": G, "D_image": D_image, "D_video": D_video}, opts, videos, steps=steps,
+                batch_size=batch_size, lr=lr, betas=betas, num_samples=num_samples,
+                num_frames=videos.shape[2] if videos.dim() == 5 else 0, snapshot_every=snapshot_every,
+                metric=metric, metric_every=metric_every, cpu_budget=cpu_budget, device=device, seed=seed,
+                progress=progress, clock=clock,
+                totals={"d": ("loss_d_image", "loss_d_video"), "g": ("loss_g_image", "loss_g_video")})
+
+
+# -- motion and content ---------------------------------------------------------------------------------------------
+
+def ink_centroids(videos: torch.Tensor) -> torch.Tensor:
+    """``(N, T, 2)``: the (x, y) = (column, row) centroid of each frame's ink, in pixels (pixel centres at k + 0.5),
+    with pixel weights (v + 1) / 2 of the channel mean (background -1 weighs nothing); the frame's centre when a
+    frame has no ink."""
+    if not isinstance(videos, torch.Tensor) or videos.dim() != 5:
+        raise ValueError("videos must be a (N, C, T, H, W) tensor")
+    ink = ((videos.detach().float().mean(dim=1) + 1) / 2).clamp(0, 1)   # (N, T, H, W) in [0, 1]
+    h, w = ink.shape[-2:]
+    mass = ink.sum(dim=(2, 3))                                           # (N, T)
+    rows = torch.arange(h, dtype=torch.float32, device=ink.device) + 0.5
+    cols = torch.arange(w, dtype=torch.float32, device=ink.device) + 0.5
+    safe = mass.clamp(min=1e-6)
+    cy = torch.where(mass > 0, (ink.sum(3) * rows).sum(2) / safe, torch.full_like(mass, h / 2))
+    cx = torch.where(mass > 0, (ink.sum(2) * cols).sum(2) / safe, torch.full_like(mass, w / 2))
+    return torch.stack([cx, cy], dim=-1).cpu()
+
+
+def motion_statistics(videos: torch.Tensor, static_threshold: float = 0.5) -> dict[str, float]:
+    """Frame-to-frame motion of a set of videos ``(N, C, T, H, W)`` in [-1, 1], T >= 2, for a real-vs-generated
+    table (the motion side of MoCoGAN's evaluation, Tulyakov et al. 2018 sec. 4, where ACD measures content):
+
+    - ``displacement``: mean distance (pixels) the ink centroid (:func:`ink_centroids`) moves per frame step;
+    - ``displacement_std``: the standard deviation of those moves over all steps of all videos;
+    - ``static_fraction``: fraction of steps that move less than ``static_threshold`` pixels;
+    - ``speed_change``: mean |d_{t+1} - d_t| between consecutive moves of a video (0 at constant speed; T >= 3);
+    - ``frame_difference``: mean |x_{t+1} - x_t| over all pixels ([-1, 1] scale);
+    - ``ink_change``: mean |m_{t+1} - m_t| / m_t of the total ink m_t of a frame (content appearing or vanishing).
+
+    The centroid is that of all the ink of a frame: with several objects it moves with their mean position, so
+    compare sets made alike (e.g. one digit per video).
+    """
+    if not isinstance(videos, torch.Tensor) or videos.dim() != 5 or videos.shape[2] < 2 or len(videos) == 0:
+        raise ValueError("videos must be a non-empty (N, C, T, H, W) tensor with T >= 2")
+    x = videos.detach().float()
+    moves = (ink_centroids(x)[:, 1:] - ink_centroids(x)[:, :-1]).norm(dim=-1)    # (N, T - 1)
+    speed_change = (moves[:, 1:] - moves[:, :-1]).abs().mean() if moves.shape[1] > 1 else torch.tensor(float("nan"))
+    ink = ((x.mean(dim=1) + 1) / 2).clamp(0, 1).sum(dim=(2, 3)).cpu()          # (N, T)
+    ink_change = (ink[:, 1:] - ink[:, :-1]).abs() / ink[:, :-1].clamp(min=1e-6)
+    return {"displacement": float(moves.mean()), "displacement_std": float(moves.flatten().std(correction=0)),
+            "static_fraction": float((moves < static_threshold).float().mean()),
+            "speed_change": float(speed_change),
+            "frame_difference": float((x[:, :, 1:] - x[:, :, :-1]).abs().mean()),
+            "ink_change": float(ink_change.mean())}
+
+
+def _motion_width(G: nn.Module) -> int:
+    """The number of motion entries at the end of G's latent (the layout [z_C, z_A, z_M]): ``G.motion_dim`` when
+    set, else the hidden size of the GRU cell inside G (the motion RNN)."""
+    width = getattr(G, "motion_dim", None)
+    if isinstance(width, int) and width > 0:
+        return width
+    cells = [m for m in G.modules() if isinstance(m, (nn.GRUCell, nn.GRU))]
+    if len(cells) != 1:
+        raise ValueError("cannot tell the motion width: set G.motion_dim (or keep exactly one GRU cell in G)")
+    return cells[0].hidden_size
+
+
+def content_motion_grids(G: nn.Module, rows: int = 3, cols: int = 4, num_frames: int = 16,
+                         seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """MoCoGAN's disentanglement shown (Tulyakov et al. 2018, sec. 4, fig. 5-6): ``(content_fixed, motion_fixed)``,
+    each ``(rows, cols, C, T, H, W)`` on the CPU, drawn in eval() + no_grad() from seeded latents.
+
+    In a row of ``content_fixed`` every video keeps the content (z_C, and z_A when there are categories) of the
+    row's first video and has its own motion codes z_M; in a row of ``motion_fixed`` every video keeps the motion
+    codes z_M of the row's first video and has its own content. Only ``G.sample_latents`` and ``G(z)`` are used:
+    z_M is the last motion-width entries of z ([z_C, z_A, z_M]).
+    """
+    if rows < 1 or cols < 1:
+        raise ValueError("rows and cols must be >= 1")
+    motion = _motion_width(G)
+    device = _device_of(G)
+    grids = []
+    with _evaluating(G), _on(device):
+        for offset, keep_motion in ((0, False), (1, True)):
+            g = torch.Generator(device=device).manual_seed(seed + offset)
+            z = G.sample_latents(rows * cols, num_frames, generator=g)
+            z = z.view(rows, cols, *z.shape[1:]).clone()                   # (rows, cols, T, latent)
+            if keep_motion:
+                z[:, :, :, -motion:] = z[:, :1, :, -motion:]               # the row's motion codes for all
+            else:
+                z[:, :, :, :-motion] = z[:, :1, :, :-motion]               # the row's content for all
+            video = G(z.flatten(0, 1)).float().cpu()                        # (rows * cols, C, T, H, W)
+            grids.append(video.view(rows, cols, *video.shape[1:]))
+    return grids[0], grids[1]
+
+
+def frames_as_images(videos: torch.Tensor, every: int = 1) -> torch.Tensor:
+    """``(N, C, T, H, W)`` -> ``(N * T', C, H, W)``: frames 0, every, 2 every, ... of each video, video after video,
+    so that ``ganlab.plotting.image_grid(frames_as_images(v, k), nrow=T')`` draws one video per row
+    (T' = ceil(T / every))."""
+    if not isinstance(videos, torch.Tensor) or videos.dim() != 5 or every < 1:
+        raise ValueError("videos must be (N, C, T, H, W) and every >= 1")
+    picked = videos.detach()[:, :, ::every]                                 # (N, C, T', H, W)
+    return picked.transpose(1, 2).flatten(0, 1)                             # (N * T', C, H, W)
