@@ -34,6 +34,7 @@ LABS: dict[str, Lab] = {
     "lab5": Lab("lab5", "lab5_pix2pix", "pix2pix"),
     "lab6": Lab("lab6", "lab6_cyclegan", "CycleGAN"),
     "lab7": Lab("lab7", "lab7_is_fid", "Inception Score and FID"),
+    "lab8": Lab("lab8", "lab8_video", "Video GANs"),
 }
 
 

@@ -24,7 +24,7 @@ import time
 from ganlab.grading.testing import (LocalSubmission, SubmissionError, TestResult, exercises_for, run_tests,
                                     tests_for)
 
-LABS = ("lab1", "lab2", "lab3", "lab4", "lab5", "lab6", "lab7")
+LABS = ("lab1", "lab2", "lab3", "lab4", "lab5", "lab6", "lab7", "lab8")
 
 #: A check cell's time limit per test: this many times the test's own grading budget, at least MIN_SECONDS.
 TIME_FACTOR = 3
