@@ -4,7 +4,8 @@ The reference networks, the step and the context encoder's loss are read from th
 definitions only, as the grader reads them), and the loop is ``ganlab.pix2pix.fit_pix2pix``, so this measures
 exactly what the lab runs::
 
-    python benchmarks/lab5_pix2pix.py --task grey2colour --steps 1500 --flip    # the lab's quantitative task
+    python benchmarks/lab5_pix2pix.py --task grey2colour --lab --steps 1500 --flip   # the lab's measured task
+    python benchmarks/lab5_pix2pix.py --task grey2colour --steps 1500 --flip         # the same in RGB -> RGB
     python benchmarks/lab5_pix2pix.py --task edges2photo --steps 800            # the qualitative task
     python benchmarks/lab5_pix2pix.py --task inpaint --steps 1500               # context encoder vs mean-fill
     python benchmarks/lab5_pix2pix.py --seed 1 --threads 1 --eval-every 250     # another seed; curves
@@ -12,13 +13,18 @@ exactly what the lab runs::
 Data: ``ganlab.data.photos`` crops of real scikit-image photos; the test crops come from whole photos held out of
 training. Metrics (``ganlab.pix2pix.quality``, images mapped to [0, 1], data_range 1): PSNR (dB), SSIM, the
 sharpness ratio (mean luminance gradient magnitude of the outputs over that of the targets; 1 = as sharp as the
-photos) and the colourfulness ratio (Hasler and Suesstrunk 2003; outputs over targets; 1 = as colourful as the
-photos). Outputs are drawn in evaluation mode (running batch statistics, no dropout) and, for the last columns,
+photos), the colourfulness ratio (Hasler and Suesstrunk 2003; outputs over targets; 1 = as colourful as the
+photos) and the chroma sharpness ratio ("c-sharp": mean gradient magnitude of a*b*, outputs over targets; below 1
+the colours are smeared across edges; the sharpness of colour, which the luminance ratio does not see). Outputs are drawn in evaluation mode (running batch statistics, no dropout) and, for the last columns,
 in training mode as the paper does at test time. ``--eval-every`` also prints the same numbers on the first 246
 training crops, to tell over-fitting (train up, held-out down) from a gap between the photos (both flat).
 
-Baselines: the input itself (grey2colour: the grey copied to 3 channels; edges2photo: the edge map) and, for
-inpainting, mean-fill; inpainting is scored on the whole image (only the hole, a quarter of it, differs) and on
+``--lab`` (grey2colour only): the pix2pix authors' colourisation set-up (``ganlab.colour``): G maps the lightness
+L* (1 channel) to the chroma a*b* (2 channels), D sees the 3-channel pair, and the answer is merged with the
+input's L* and converted to RGB before it is measured against the RGB photos.
+
+Baselines: the input itself (grey2colour: the BT.601 grey copied to 3 channels; edges2photo: the edge map), with
+``--lab`` also the grey of the input's L* (a* = b* = 0) and, for inpainting, mean-fill; inpainting is scored on the whole image (only the hole, a quarter of it, differs) and on
 the hole alone. For ``--task inpaint`` the models are "l2" (the context encoder's masked L2 alone, w_adv = 0)
 and "ce" (the joint loss, 0.999 / 0.001). Goal (issue 16): L1 + cGAN measurably sharper than L1 alone (closer
 to the targets) at comparable PSNR, both above the trivial baselines, in at most 10 CPU minutes.
@@ -39,15 +45,15 @@ from benchmarks.common import REPO, machine, reference_namespace  # noqa: E402
 NOTEBOOK = REPO / "solutions" / "lab5_pix2pix" / "lab5_pix2pix.ipynb"
 MODELS = ("l1", "cgan", "l1+cgan")
 INPAINT_MODELS = ("l2", "ce")
-COLUMNS = ("psnr", "ssim", "sharpness", "colourfulness")
+COLUMNS = ("psnr", "ssim", "sharpness", "colourfulness", "chroma sharpness")
 
 
-def build(ns, args, d_channels):
+def build(ns, args, d_channels, in_channels=3, out_channels=3):
     """A fresh (G, D) pair of the lab's CPU configuration, seeded."""
     import torch
 
     torch.manual_seed(args.seed)
-    g = ns["UNetGenerator"](3, 3, num_downs=args.num_downs, ngf=args.ngf)
+    g = ns["UNetGenerator"](in_channels, out_channels, num_downs=args.num_downs, ngf=args.ngf)
     d = ns["PatchDiscriminator"](d_channels, ndf=args.ndf, n_layers=args.n_layers)
     return g, d
 
@@ -57,6 +63,28 @@ def hole_only(images, mask):
     rows = mask[0, 0].any(dim=1).nonzero().flatten()
     cols = mask[0, 0].any(dim=0).nonzero().flatten()
     return images[:, :, rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]
+
+
+def diagnose_lab(light, chroma, rgb):
+    """Why SSIM moves in L*a*b* colourisation: per-channel PSNR / SSIM of the merged answer, the SSIM of its BT.601
+    luminance alone, and the answer with its chroma scaled by s (s = 0: the grey of L*; s = 1: the network)."""
+    from ganlab import quality
+    from ganlab.colour import merge_lab
+    from ganlab.data.photos import luminance
+
+    out = merge_lab(light, chroma)
+    per_channel = "  ".join(f"{c} {quality.psnr(out[:, i:i + 1], rgb[:, i:i + 1]):.2f} dB / "
+                            f"{quality.ssim(out[:, i:i + 1], rgb[:, i:i + 1]):.3f}" for i, c in enumerate("RGB"))
+    print(f"    per channel (PSNR / SSIM): {per_channel}; luminance alone SSIM "
+          f"{quality.ssim(luminance(out), luminance(rgb)):.3f}")
+    for scale in (0.0, 0.25, 0.5, 0.75, 1.0, 1.25):
+        print(f"    chroma x {scale:<4}: {fmt(pix2pix_quality(merge_lab(light, scale * chroma), rgb))}")
+
+
+def pix2pix_quality(out, target):
+    from ganlab import pix2pix
+
+    return pix2pix.quality(out, target)
 
 
 def fmt(r):
@@ -76,8 +104,12 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--flip", action="store_true", help="horizontal-flip augmentation")
+    parser.add_argument("--lab", action="store_true",
+                        help="grey2colour in L*a*b*: G maps L* (1 channel) to a*b* (2), D sees 3 channels")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--diagnose", action="store_true",
+                        help="with --lab: per-channel errors and the chroma scaled from 0 to 1.25 (held-out)")
     parser.add_argument("--eval-every", type=int, default=0, help="print train and held-out numbers every N steps")
     args = parser.parse_args(argv)
     inpaint = args.task == "inpaint"
@@ -85,21 +117,31 @@ def main(argv=None) -> int:
     allowed = INPAINT_MODELS if inpaint else MODELS
     if any(m not in allowed for m in models):
         parser.error(f"--models for {args.task} must be among {allowed}")
+    if args.lab and args.task != "grey2colour":
+        parser.error("--lab applies to --task grey2colour only")
 
     import torch
 
     from ganlab import pix2pix
+    from ganlab.colour import grey_of, merge_lab, split_lab
     from ganlab.data.photos import load_photos, make_pair
 
     torch.set_num_threads(args.threads)
     ns = reference_namespace(NOTEBOOK, "lab5_reference")
-    x, y = make_pair(load_photos(args.size, "train", seed=0), args.task)
-    x_test, y_test = make_pair(load_photos(args.size, "test", seed=0), args.task)
-    x_seen, y_seen = x[:len(x_test)], y[:len(x_test)]
+    photos, test_photos = load_photos(args.size, "train", seed=0), load_photos(args.size, "test", seed=0)
+    x, y = make_pair(photos, args.task)
+    x_test, y_test = make_pair(test_photos, args.task)
+    # targets of the metrics: always RGB; with --lab the networks see (L*, a*b*) and their answers go back to RGB
+    rgb_test, rgb_seen, grey_test = y_test, y[:len(x_test)], x_test
+    if args.lab:
+        (x, y), (x_test, y_test) = split_lab(photos), split_lab(test_photos)
+    x_seen = x[:len(x_test)]
     mask = ns["center_mask"](1, args.size, args.size // 2) if inpaint else None
 
     def answer(g, inputs, train_mode=False):
         out = pix2pix.translate(g, inputs, train_mode=train_mode, seed=0 if train_mode else None)
+        if args.lab:
+            return merge_lab(inputs, out)
         return inputs * (1 - mask) + out * mask if inpaint else out
 
     def measure(out, target):
@@ -112,14 +154,18 @@ def main(argv=None) -> int:
     print(f"{machine()}; {args.threads} threads; load average {os.getloadavg()}; task {args.task}, "
           f"{args.size} x {args.size}, {len(x)} training and {len(x_test)} held-out pairs; U-Net num_downs "
           f"{args.num_downs} ngf {args.ngf}, PatchGAN n_layers {args.n_layers} ndf {args.ndf}; batch "
-          f"{args.batch_size}, lr {args.lr}, flip {args.flip}, {args.steps} steps, seed {args.seed}", flush=True)
-    rows = {"baseline: the input": measure(x_test, y_test)}
+          f"{args.batch_size}, lr {args.lr}, flip {args.flip}, {args.steps} steps, seed {args.seed}, "
+          f"colour space {'L*a*b* (L -> ab)' if args.lab else 'RGB'}", flush=True)
+    rows = {"baseline: the input": measure(grey_test, rgb_test)}
+    if args.lab:
+        rows["baseline: L*, ab = 0"] = measure(grey_of(x_test), rgb_test)
     if args.eval_every:
-        print(f"  baseline (the input) on the train crops: {fmt(measure(x_seen, y_seen))}", flush=True)
+        seen_input = make_pair(photos, args.task)[0][:len(x_test)]
+        print(f"  baseline (the input) on the train crops: {fmt(measure(seen_input, rgb_seen))}", flush=True)
     if inpaint:
         rows["baseline: mean-fill"] = measure(pix2pix.mean_fill(x_test, mask), y_test)
     for name in models:
-        g, d = build(ns, args, 3 if inpaint else 6)
+        g, d = build(ns, args, 3 if inpaint or args.lab else 6, *((1, 2) if args.lab else (3, 3)))
         if inpaint:
             w_adv = 0.0 if name == "l2" else 0.001
 
@@ -133,7 +179,7 @@ def main(argv=None) -> int:
 
         def monitor(i, g, d, name=name):
             if i:
-                seen, held = measure(answer(g, x_seen), y_seen), measure(answer(g, x_test), y_test)
+                seen, held = measure(answer(g, x_seen), rgb_seen), measure(answer(g, x_test), rgb_test)
                 print(f"  {name} step {i:>5}: train crops {fmt(seen)}   held-out {fmt(held)}", flush=True)
             return {}
 
@@ -143,14 +189,17 @@ def main(argv=None) -> int:
                                 progress=False, flip=args.flip, snapshot_every=args.eval_every or args.steps + 1,
                                 monitor=monitor if args.eval_every else None)
         cpu_s = time.process_time() - start_cpu
-        rows[name] = measure(answer(g, x_test), y_test)
-        train_mode = measure(answer(g, x_test, train_mode=True), y_test)
+        rows[name] = measure(answer(g, x_test), rgb_test)
+        train_mode = measure(answer(g, x_test, train_mode=True), rgb_test)
         rows[name].update({f"train-mode {k}": v for k, v in train_mode.items()})
+        if args.diagnose and args.lab:
+            print(f"  {name}, held-out, evaluation mode:")
+            diagnose_lab(x_test, pix2pix.translate(g, x_test), rgb_test)
         print(f"{name}: {h.steps} steps in {h.seconds:.0f} s of training ({time.perf_counter() - start:.0f} s wall, "
               f"{cpu_s:.0f} s of CPU time, load average {os.getloadavg()[0]:.1f})", flush=True)
     extra_cols = ["hole psnr"] if inpaint else []
-    head = f"{'held-out ' + args.task:<22} {'PSNR dB':>8} {'SSIM':>8} {'sharp':>8} {'colour':>8}"
-    head += "".join(f" {c:>9}" for c in extra_cols) + "   | train mode: PSNR    SSIM   sharp  colour"
+    head = f"{'held-out ' + args.task:<22} {'PSNR dB':>8} {'SSIM':>8} {'sharp':>8} {'colour':>8} {'c-sharp':>8}"
+    head += "".join(f" {c:>9}" for c in extra_cols) + "   | train mode: PSNR    SSIM   sharp  colour c-sharp"
     print("\n" + head)
     for name, r in rows.items():
         line = f"{name:<22} {fmt(r)}" + "".join(f" {r[c]:>9.2f}" for c in extra_cols)

@@ -84,13 +84,17 @@ def translate(G: torch.nn.Module, x: torch.Tensor, train_mode: bool = False, bat
 def quality(y_fake: torch.Tensor, y_real: torch.Tensor) -> dict[str, float]:
     """PSNR (dB), SSIM, sharpness ratio (mean luminance gradient magnitude of the outputs over the targets') and,
     for RGB targets that are not all grey, the colourfulness ratio (Hasler and Suesstrunk 2003, outputs over
-    targets) of outputs against their targets, all images in [-1, 1] (``ganlab.quality``)."""
+    targets) and the chroma sharpness ratio (mean gradient magnitude of a*b*, ``ganlab.colour.chroma_sharpness``,
+    outputs over targets; below 1: colours smeared) of outputs against their targets, all images in [-1, 1]
+    (``ganlab.quality``)."""
+    from ganlab.colour import chroma_sharpness
     from ganlab.quality import colourfulness, colourfulness_ratio, psnr, sharpness_ratio, ssim
 
     out = {"psnr": float(psnr(y_fake, y_real)), "ssim": float(ssim(y_fake, y_real)),
            "sharpness": float(sharpness_ratio(y_fake, y_real))}
     if y_fake.shape[1] == 3 and colourfulness(y_real) > 0:
         out["colourfulness"] = float(colourfulness_ratio(y_fake, y_real))
+        out["chroma sharpness"] = chroma_sharpness(y_fake) / chroma_sharpness(y_real)
     return out
 
 
