@@ -1,28 +1,36 @@
-"""Compute the stored values of the public checks (``ganlab/checks/lab8.py``: VGAN_STORED, VD_STORED, RNN_STORED)
-from the reference cells, and write them into that file (the ``NAME: dict = {...}`` lines). Run after changing a
-public network check or the reference:
+"""Compute the stored values of Lab 8's public checks (``ganlab/checks/lab8.py``: VGAN_STORED, VD_STORED,
+RNN_STORED) from the solution cells of ``solutions/lab8_video/lab8_video.ipynb``, and write them into that file
+(the ``NAME: dict = {...}`` lines). Run after changing a public network check or a reference cell:
 
-    PYTHONPATH=/work/lab8wt python3 reference/store_values.py
+    python3 -m tools.lab8_store_values
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import textwrap
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
+from torch import nn
 
 from ganlab.checks import lab8
 from ganlab.grading.standins_lab5 import fill_by_order
 from ganlab.grading.standins_lab8 import fill_by_kind
+from ganlab.video import FrameGenerator
 
-HERE = Path(__file__).resolve().parent
+NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions/lab8_video/lab8_video.ipynb"
 
 
 def reference_namespace() -> dict:
-    ns: dict = {}
-    exec(compile((HERE / "lab8_reference.py").read_text(encoding="utf-8"), "lab8_reference", "exec"), ns)
+    """The notebook's solution cells run in the names its setup cell provides."""
+    ns: dict = {"math": math, "torch": torch, "nn": nn, "F": F, "FrameGenerator": FrameGenerator}
+    for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            exec(compile("".join(cell["source"]), "lab8_solution", "exec"), ns)
     return ns
 
 
