@@ -52,6 +52,8 @@ def main(argv=None) -> int:
     parser.add_argument("--n-downsampling", type=int, default=2)
     parser.add_argument("--ndf", type=int, default=32)
     parser.add_argument("--n-layers", type=int, default=2)
+    parser.add_argument("--norm", default="instance", choices=["instance", "instance_affine", "batch"],
+                        help="the generators' norm (ganlab.cyclegan.swap_instance_norm; the reference: instance)")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--n-train", type=int, default=1000)
@@ -65,6 +67,9 @@ def main(argv=None) -> int:
     parser.add_argument("--eval-every", type=int, default=0, help="also score every this many steps (0: only at the end)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--save", type=Path, default=None,
+                        help="folder: save G(x_test) and F(G(x_test)) at every score as <variant>_<step>.pt, to "
+                             "score them again later (e.g. with another judge) without training again")
     args = parser.parse_args(argv)
 
     import torch
@@ -88,7 +93,7 @@ def main(argv=None) -> int:
     print(f"{machine()}; {args.threads} threads; load average {load_average()}; {task.attribute} {task.a} -> "
           f"{task.b}, {args.size} x {args.size}, {len(task.x_train)} + {len(task.y_train)} unpaired training and "
           f"{len(task.x_test)} held-out faces; ResnetGenerator ngf {args.ngf} n_blocks {args.n_blocks} "
-          f"n_downsampling {args.n_downsampling}, PatchGAN ndf {args.ndf} n_layers {args.n_layers} (instance norm); "
+          f"n_downsampling {args.n_downsampling} ({args.norm} norm), PatchGAN ndf {args.ndf} n_layers {args.n_layers} (instance norm); "
           f"batch {args.batch_size}, lr {args.lr}, {args.steps} steps (schedule epochs {args.epochs[0]} + "
           f"{args.epochs[1]}), "
           f"seed {args.seed}", flush=True)
@@ -100,14 +105,22 @@ def main(argv=None) -> int:
         lambda_cyc, lambda_idt = VARIANTS[name]
         torch.manual_seed(args.seed)
         random.seed(args.seed)
-        nets = [ns["ResnetGenerator"](ngf=args.ngf, n_blocks=args.n_blocks, n_downsampling=args.n_downsampling)
+        nets = [cyclegan.swap_instance_norm(ns["ResnetGenerator"](ngf=args.ngf, n_blocks=args.n_blocks,
+                                                                  n_downsampling=args.n_downsampling), args.norm)
                 for _ in range(2)]
         nets += [PatchGAN(3, args.ndf, args.n_layers) for _ in range(2)]
         G, F_, D_X, D_Y = nets
 
+        def save(step, y_fake, x_rec):
+            if args.save is not None:
+                args.save.mkdir(parents=True, exist_ok=True)
+                torch.save({"y_fake": y_fake, "x_rec": x_rec}, args.save / f"{name}_{step}.pt")
+
         def monitor(step, G, F):
             y_fake = cyclegan.translate(G, task.x_test)
-            s = score(y_fake, cyclegan.translate(F, y_fake))
+            x_rec = cyclegan.translate(F, y_fake)
+            save(step, y_fake, x_rec)
+            s = score(y_fake, x_rec)
             print(f"  {name} step {step}: {row('', s)} load {load_average()}", flush=True)
             return s
 
@@ -121,8 +134,10 @@ def main(argv=None) -> int:
                                   snapshot_every=args.eval_every or None)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         y_fake = cyclegan.translate(G, task.x_test)
+        x_rec = cyclegan.translate(F_, y_fake)
+        save(args.steps, y_fake, x_rec)
         print(row(f"{name} ({args.steps} steps: {h.seconds:.0f} s in steps, {wall:.0f} s wall, {cpu:.0f} s CPU; "
-                  f"load {load_average()})", score(y_fake, cyclegan.translate(F_, y_fake))), flush=True)
+                  f"load {load_average()})", score(y_fake, x_rec)), flush=True)
     return 0
 
 
