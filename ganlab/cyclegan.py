@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import torch
@@ -27,31 +26,6 @@ from ganlab.training import shuffled_batches, timed_call
 
 #: The names every step returns, in the order the curves are drawn.
 LOSS_NAMES = ("loss_g", "gan_g", "gan_f", "cycle", "identity", "loss_d_x", "loss_d_y")
-
-
-#: Lab 6's judge (``tools/train_lab6_judge.py``): the faces classifier's network trained through blur and noise.
-LAB6_JUDGE_WEIGHTS = Path(__file__).resolve().parent / "assets" / "lab6_judge.pt"
-#: SHA-256 of :data:`LAB6_JUDGE_WEIGHTS` as written by that script (torch 2.14.1).
-LAB6_JUDGE_SHA256 = None
-
-
-def lab6_judge():
-    """Lab 6's attribute judge, in eval mode: a :class:`ganlab.nets.FacesClassifier` trained on clean, blurred,
-    resampled and noised renders (``tools/train_lab6_judge.py``), so that a translation that keeps a face's
-    content but not its exact pixels is read as keeping it. Never trained on a generator's output. The file is
-    checked against :data:`LAB6_JUDGE_SHA256`; ``ValueError`` if it differs, ``FileNotFoundError`` if missing."""
-    from ganlab.nets import FacesClassifier
-    from ganlab.quality import file_sha256
-
-    if not LAB6_JUDGE_WEIGHTS.exists():
-        raise FileNotFoundError(f"{LAB6_JUDGE_WEIGHTS} is missing; run `python tools/train_lab6_judge.py` to make it")
-    digest = file_sha256(LAB6_JUDGE_WEIGHTS)
-    if LAB6_JUDGE_SHA256 is not None and digest != LAB6_JUDGE_SHA256:
-        raise ValueError(f"{LAB6_JUDGE_WEIGHTS} has SHA-256 {digest}, expected {LAB6_JUDGE_SHA256}: rebuild it with "
-                         "`python tools/train_lab6_judge.py` or restore the shipped file")
-    model = FacesClassifier()
-    model.load_state_dict(torch.load(LAB6_JUDGE_WEIGHTS, map_location="cpu", weights_only=True))
-    return model.eval().requires_grad_(False)
 
 
 @dataclass
