@@ -2,8 +2,8 @@
 statistics and the content/motion grids.
 
 The networks and the MoCoGAN step under test are the lab's reference cells, read from the solution notebook's
-nbgrader solution cells (they are not in ``ganlab``, which ships to students); while the notebook lacks them,
-from ``reference/lab8_reference.py``. Tiny widths, seeded, no timing asserted (the CPU budget runs on a fake clock).
+nbgrader solution cells (they are not in ``ganlab``, which ships to students). Tiny widths, seeded, no timing
+asserted (the CPU budget runs on a fake clock).
 """
 
 from __future__ import annotations
@@ -30,15 +30,10 @@ NEEDED = ("vgan_composite", "VGANGenerator", "VideoDiscriminator", "MotionRNN", 
 
 
 def _sources() -> list[str]:
-    """The reference cells' sources: the notebook's solution cells when all of NEEDED are there, else the
-    reference file's blocks (before the notebook lands)."""
-    if NOTEBOOK.exists():
-        cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-        found = [c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in NEEDED
-                 and c["metadata"]["nbgrader"].get("solution")]
-        if {c["metadata"]["nbgrader"]["grade_id"] for c in found} == set(NEEDED):
-            return ["".join(c["source"]) for c in found]
-    return [(REPO / "reference/lab8_reference.py").read_text(encoding="utf-8")]
+    """The sources of the notebook's solution cells named in NEEDED."""
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+            and c["metadata"]["nbgrader"].get("grade_id") in NEEDED]
 
 
 @pytest.fixture(scope="module")
