@@ -230,7 +230,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", default=None)
     parser.add_argument("--save", default=None, help="write the trained generator's state_dict here")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     return {"throughput": cmd_throughput, "baselines": cmd_baselines, "train": cmd_train,
             "report": cmd_report}[args.command](args)
 
