@@ -89,7 +89,8 @@ def fit(ns, args, G, discriminators, train, metric=None, metric_every=None):
                   cpu_budget=args.budget, seed=args.seed, progress=False, metric=metric, metric_every=metric_every)
     if args.model == "vgan":
         return fit_vgan(G, discriminators[0], train, **common)
-    return fit_mocogan(ns["mocogan_step"], G, *discriminators, train, clip_length=args.clip_length, **common)
+    return fit_mocogan(ns["mocogan_step"], G, *discriminators, train, clip_length=args.clip_length,
+                       instance_noise=args.instance_noise, **common)
 
 
 def cmd_throughput(args) -> int:
@@ -188,7 +189,9 @@ def cmd_report(args) -> int:
         run = json.loads(Path(path).read_text())
         a = run["args"]
         name = (f"{a['model']} ngf {a['ngf']} ndf {a['ndf']} batch {a['batch_size']} lr {a['lr']:g}"
-                + (f" clip {a['clip_length']}" if a.get("clip_length") else ""))
+                + (f" clip {a['clip_length']}" if a.get("clip_length") else "")
+                + (f" motion {a['motion_dim']} noise {a['noise_dim']}" if a["motion_dim"] != 10 else "")
+                + (f" instance noise {a['instance_noise']:g}" if a.get("instance_noise") else ""))
         for label, stats, steps, cpu, wall, rate in (
                 ("untrained", run["ceiling"], 0, "-", "-", "-"),
                 ("trained", run["final"], run["steps"], f"{run['cpu_seconds']:.0f}", f"{run['run_wall_seconds']:.0f}",
@@ -220,6 +223,7 @@ def main(argv=None) -> int:
     parser.add_argument("--content-dim", type=int, default=50)
     parser.add_argument("--motion-dim", type=int, default=10)
     parser.add_argument("--noise-dim", type=int, default=10)
+    parser.add_argument("--instance-noise", type=float, default=0.0, help="MoCoGAN: sigma of the D input noise")
     parser.add_argument("--clip-length", type=int, default=None, help="MoCoGAN's D_V clips (default T = 16)")
     parser.add_argument("--n-train", type=int, default=4096)
     parser.add_argument("--n-eval", type=int, default=500)

@@ -26,8 +26,8 @@ from torch import nn
 
 from ganlab.training import History, shuffled_batches, timed_call
 
-__all__ = ["FrameGenerator", "FrameDiscriminator", "vgan_step", "VideoHistory", "fit_vgan", "fit_mocogan",
-           "sample_videos", "quality_metric", "ink_centroids", "motion_statistics", "content_motion_grids",
+__all__ = ["FrameGenerator", "FrameDiscriminator", "vgan_step", "VideoHistory", "InstanceNoise", "fit_vgan",
+           "fit_mocogan", "sample_videos", "quality_metric", "ink_centroids", "motion_statistics", "content_motion_grids",
            "frames_as_images"]
 
 
@@ -173,6 +173,25 @@ class VideoHistory(History):
     def clips_per_cpu_second(self) -> float:
         """Training clips consumed per CPU second of step time (all threads of the process count)."""
         return self.steps * self.batch_size / self.cpu_seconds if self.cpu_seconds > 0 else float("nan")
+
+
+class InstanceNoise(nn.Module):
+    """``net(x + sigma * N(0, I))`` in training mode, ``net(x)`` in evaluation mode: instance noise on a
+    discriminator's input (Sønderby et al. 2017, "Amortised MAP inference for image super-resolution", sec. 3.2;
+    MoCoGAN's training adds such noise to both discriminators' inputs). Real and generated inputs get
+    independent noise, which blurs the two distributions' supports into overlap so that a discriminator cannot
+    win outright early on. The wrapped net's parameters are this module's: an optimizer over either is the same."""
+
+    def __init__(self, net: nn.Module, sigma: float):
+        super().__init__()
+        if sigma < 0:
+            raise ValueError(f"sigma must be >= 0, got {sigma}")
+        self.net, self.sigma = net, float(sigma)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training and self.sigma > 0:
+            x = x + self.sigma * torch.randn_like(x)
+        return self.net(x)
 
 
 def _adam(net: nn.Module, lr: float, betas) -> torch.optim.Adam:
@@ -349,16 +368,20 @@ def fit_mocogan(step: Callable, G: nn.Module, D_image: nn.Module, D_video: nn.Mo
                 opt_d_video: torch.optim.Optimizer | None = None, lr: float = 2e-4, betas=(0.5, 0.999),
                 num_samples: int = 8, snapshot_every: int | None = None, metric: Callable | None = None,
                 metric_every: int | None = None, cpu_budget: float | None = None, device=None, seed: int = 0,
-                progress: bool = True, clock: Callable[[], float] = time.process_time) -> VideoHistory:
+                progress: bool = True, clock: Callable[[], float] = time.process_time,
+                instance_noise: float = 0.0) -> VideoHistory:
     """Train a MoCoGAN (Tulyakov et al. 2018, sec. 3.2, eq. 1-2) with the lab's step
     ``step(G, D_image, D_video, opt_g, opt_d_image, opt_d_video, x_real, clip_length) -> dict`` (the student's
     ``mocogan_step``) on shuffled batches of ``videos`` (N, C, T, H, W) in [-1, 1]; G makes clips of the real
     clips' T. Everything else as in :func:`fit_vgan`: one Adam(``lr``, ``betas``) per net unless given (the
     paper trains with Adam, lr 2e-4, betas (0.5, 0.999)), fixed-latent snapshots (the same seeded z_C, eps, h0
-    each time, through the current motion RNN), the metric, the CPU budget. Returns a :class:`VideoHistory`
-    whose ``d_loss`` / ``g_loss`` sum the image and video terms.
+    each time, through the current motion RNN), the metric, the CPU budget. ``instance_noise`` > 0: both
+    discriminators see their inputs plus N(0, instance_noise^2) noise in training (:class:`InstanceNoise`).
+    Returns a :class:`VideoHistory` whose ``d_loss`` / ``g_loss`` sum the image and video terms.
     """
     opts = {"G": opt_g, "D_image": opt_d_image, "D_video": opt_d_video}
+    if instance_noise > 0:
+        D_image, D_video = InstanceNoise(D_image, instance_noise), InstanceNoise(D_video, instance_noise)
 
     def call_step(optimizers, x_real):
         return step(G, D_image, D_video, optimizers["G"], optimizers["D_image"], optimizers["D_video"], x_real,

@@ -19,8 +19,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlab.data.video import moving_digits
-from ganlab.video import (FrameDiscriminator, FrameGenerator, content_motion_grids, fit_mocogan, fit_vgan,
-                          frames_as_images, ink_centroids, motion_statistics, quality_metric, sample_videos,
+from ganlab.video import (FrameDiscriminator, FrameGenerator, InstanceNoise, content_motion_grids, fit_mocogan,
+                          fit_vgan, frames_as_images, ink_centroids, motion_statistics, quality_metric, sample_videos,
                           vgan_step)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -242,6 +242,45 @@ def test_fit_mocogan_runs_the_injected_step(lab):
     # the same seeded z_C, eps and h0 at every snapshot, through the current networks
     assert torch.allclose(h.snapshots[-1][1], sample_videos(G, 2, num_frames=16, seed=4))
     assert G.training and D_i.training and D_v.training
+
+
+def test_instance_noise_in_training_only_and_in_fit_mocogan(lab):
+    seen = []
+
+    class Probe(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(torch.ones(()))
+
+        def forward(self, x):
+            seen.append(x.detach().clone())
+            return self.w * x.flatten(1).mean(1)
+
+    probe = Probe()
+    noisy = InstanceNoise(probe, 0.5)
+    assert list(noisy.parameters()) == list(probe.parameters())
+    x = torch.zeros(4000, 1, 2, 2)
+    torch.manual_seed(0)
+    noisy.train()(x)
+    assert seen[-1].std().item() == pytest.approx(0.5, rel=0.05)
+    noisy.eval()(x)
+    assert torch.equal(seen[-1], x)
+    with pytest.raises(ValueError):
+        InstanceNoise(probe, -0.1)
+    # fit_mocogan hands the step both discriminators wrapped, each optimizer over the inner net's parameters
+    G, D_i, D_v = _mocogan(lab, seed=11)
+    handed = []
+
+    def step(G_, d_i, d_v, *rest):
+        handed.append((d_i, d_v))
+        return lab["mocogan_step"](G_, d_i, d_v, *rest)
+
+    h = fit_mocogan(step, G, D_i, D_v, _clips(8), steps=1, batch_size=4, num_samples=0, instance_noise=0.1,
+                    progress=False)
+    (d_i, d_v), = handed
+    assert isinstance(d_i, InstanceNoise) and d_i.net is D_i and d_v.net is D_v and d_i.sigma == 0.1
+    assert {id(p) for group in h.optimizers["D_video"].param_groups for p in group["params"]} == \
+        {id(p) for p in D_v.parameters()}
 
 
 def test_fit_rejects_bad_input(lab):
