@@ -177,10 +177,10 @@ class VideoHistory(History):
 
 class InstanceNoise(nn.Module):
     """``net(x + sigma * N(0, I))`` in training mode, ``net(x)`` in evaluation mode: instance noise on a
-    discriminator's input (Sønderby et al. 2017, "Amortised MAP inference for image super-resolution", sec. 3.2;
-    MoCoGAN's training adds such noise to both discriminators' inputs). Real and generated inputs get
-    independent noise, which blurs the two distributions' supports into overlap so that a discriminator cannot
-    win outright early on. The wrapped net's parameters are this module's: an optimizer over either is the same."""
+    discriminator's input (Sønderby et al. 2017, "Amortised MAP inference for image super-resolution", ICLR).
+    Real and generated inputs get independent noise, which blurs the two distributions' supports into overlap so
+    that a discriminator cannot win outright early on. The wrapped net's parameters are this module's: an
+    optimizer over either is the same."""
 
     def __init__(self, net: nn.Module, sigma: float):
         super().__init__()
