@@ -135,18 +135,18 @@ def vgan_step(G: nn.Module, D: nn.Module, opt_g: torch.optim.Optimizer, opt_d: t
 
     opt_d.zero_grad(set_to_none=True)
     logits_real, logits_fake = D(x_real), D(video.detach())   # separate calls: D's batch norm sees one kind each
-    loss_d = _bce(logits_real, True) + _bce(logits_fake, False)
-    loss_d.backward()
+    d_total = _bce(logits_real, True) + _bce(logits_fake, False)
+    d_total.backward()
     opt_d.step()
 
     opt_g.zero_grad(set_to_none=True)
     adversarial = _bce(D(video), True)                     # non-saturating: -log D(G(z))
-    loss_g = adversarial + penalty
-    loss_g.backward()
+    g_total = adversarial + penalty
+    g_total.backward()
     opt_g.step()
     with torch.no_grad():
         d_real, d_fake = torch.sigmoid(logits_real).mean(), torch.sigmoid(logits_fake).mean()
-    return {"loss_d": float(loss_d.detach()), "loss_g": float(loss_g.detach()), "penalty": float(penalty.detach()),
+    return {"loss_d": float(d_total.detach()), "loss_g": float(g_total.detach()), "penalty": float(penalty.detach()),
             "d_real": float(d_real), "d_fake": float(d_fake)}
 
 
