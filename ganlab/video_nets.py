@@ -242,13 +242,11 @@ def digit_crops(frames: torch.Tensor) -> torch.Tensor:
     none), rounded and clamped so that the window stays inside the frame: for :func:`moving_digits` videos
     the window is the digit's own box to within a pixel or two.
     """
+    from ganlab.video import ink_centroids
+
     m, _, h, w = frames.shape
     gh, gw = h // 2, w // 2
-    ink = (frames[:, 0].float() + 1).clamp(0, 2) / 2  # (M, H, W) in [0, 1]
-    mass = ink.sum(dim=(1, 2))
-    rows, cols = torch.arange(h, dtype=torch.float32) + 0.5, torch.arange(w, dtype=torch.float32) + 0.5
-    cy = torch.where(mass > 0, (ink.sum(2) * rows).sum(1) / mass.clamp(min=1e-6), torch.full_like(mass, h / 2))
-    cx = torch.where(mass > 0, (ink.sum(1) * cols).sum(1) / mass.clamp(min=1e-6), torch.full_like(mass, w / 2))
+    cx, cy = ink_centroids(frames.unsqueeze(2))[:, 0].unbind(-1)   # each frame as a one-frame video: (M,) each
     top = (cy - gh / 2).round().long().clamp(0, h - gh)
     left = (cx - gw / 2).round().long().clamp(0, w - gw)
     r = (top[:, None] + torch.arange(gh))[:, :, None]  # (M, gh, 1)
