@@ -153,3 +153,22 @@ def discriminator_probabilities(generator: torch.nn.Module, discriminator: torch
         d_real = torch.sigmoid(discriminator(x_real).float()).mean()
         d_fake = torch.sigmoid(discriminator(generator(z)).float()).mean()
     return {"D(x)": float(d_real), "D(G(z))": float(d_fake)}
+
+
+def weight_average(generator: torch.nn.Module, decay: float = 0.999) -> torch.nn.Module:
+    """An exponential moving average of ``generator``'s weights, for sampling and evaluation only.
+
+    Averaging the generator's iterates (Yazici et al. 2019, "The Unusual Effectiveness of Averaging in GAN
+    Training", eq. 2: theta_EMA <- decay * theta_EMA + (1 - decay) * theta) damps the oscillation that the
+    two-player game leaves in the last iterate; ProGAN, BigGAN and StyleGAN all sample from such an average.
+    The average never feeds back into training: the discriminator still plays against the live generator.
+
+    Returns a ``torch.optim.swa_utils.AveragedModel`` (a deep copy; buffers such as batch-norm running
+    statistics are averaged too) whose first update copies the live weights, so the random initialisation is not
+    averaged in. Call ``.update_parameters(generator)`` after every generator step; evaluate
+    with the returned model (``.eval()``, ``torch.no_grad()``), or with its ``.module``.
+    """
+    if not 0.0 <= decay < 1.0:
+        raise ValueError(f"decay must be in [0, 1), got {decay!r}")
+    from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+    return AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)

@@ -4,7 +4,9 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from ganlab.training import discriminator_probabilities, fit_gan, frozen_buffers
+import pytest
+
+from ganlab.training import discriminator_probabilities, fit_gan, frozen_buffers, weight_average
 
 
 def _nets(seed):
@@ -102,3 +104,34 @@ def test_every_loop_times_its_steps_and_records_their_losses():
                                 steps=2, noise_dim=2, batch_size=2, progress=False)
     assert (h.d_loss, h.g_loss, h.info_loss, h.seconds > 0) == ([0.5] * 2, [0.25] * 2, [0.125] * 2, True)
     assert len(calls) == 7
+
+
+def test_weight_average_follows_the_exponential_moving_average_of_weights_and_buffers():
+    g, _ = _nets(0)
+    avg = weight_average(g, decay=0.9)
+    expected = None
+    torch.manual_seed(1)
+    for _ in range(3):
+        with torch.no_grad():
+            for p in g.parameters():
+                p.add_(torch.randn_like(p))
+        g(torch.randn(8, 4))          # moves the batch-norm running statistics too
+        avg.update_parameters(g)
+        live = {k: v.detach().clone() for k, v in g.state_dict().items() if v.is_floating_point()}
+        # the first update starts the average at the live weights (the random initialisation is not averaged in)
+        expected = live if expected is None else {k: 0.9 * expected[k] + 0.1 * live[k] for k in live}
+    got = avg.module.state_dict()
+    for k, v in expected.items():
+        torch.testing.assert_close(got[k], v, msg=k)
+    # the average is a copy: training the live generator never wrote into it
+    assert all(a.data_ptr() != b.data_ptr() for a, b in zip(avg.module.parameters(), g.parameters()))
+    avg.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(avg(torch.ones(2, 4)), avg.module(torch.ones(2, 4)))
+
+
+@pytest.mark.parametrize("decay", [1.0, -0.1])
+def test_weight_average_refuses_a_decay_outside_0_1(decay):
+    g, _ = _nets(0)
+    with pytest.raises(ValueError, match="decay"):
+        weight_average(g, decay=decay)
