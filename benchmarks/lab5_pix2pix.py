@@ -9,6 +9,15 @@ exactly what the lab runs::
     python benchmarks/lab5_pix2pix.py --task edges2photo --steps 800            # the qualitative task
     python benchmarks/lab5_pix2pix.py --task inpaint --steps 1500               # context encoder vs mean-fill
     python benchmarks/lab5_pix2pix.py --seed 1 --threads 1 --eval-every 250     # another seed; curves
+    python benchmarks/lab5_pix2pix.py --task grey2colour --lab --flip --val astronaut --ema 0.999 0.99 \
+        --decay-steps 750                      # tuning: train without one training photo, judge on it
+
+``--val PHOTO`` is the tuning split: the named training photo is left out of training and its crops replace the
+held-out ones (chelsea and coffee are then not touched), so settings are chosen without looking at the held-out
+photos. ``--ema D ...`` keeps exponential moving averages of G's weights (``ganlab.training.weight_average``,
+Yazici et al. 2019) and reports each next to the live G (the first through ``fit_pix2pix(ema_decay=...)``, the
+others updated after the same steps); ``--decay-steps N`` lets both learning rates fall linearly to 0 over the last
+N steps, as the pix2pix authors' code does (``--n_epochs`` / ``--n_epochs_decay``).
 
 Data: ``ganlab.data.photos`` crops of real scikit-image photos; the test crops come from whole photos held out of
 training. Metrics (``ganlab.pix2pix.quality``, images mapped to [0, 1], data_range 1): PSNR (dB), SSIM, the
@@ -46,6 +55,17 @@ NOTEBOOK = REPO / "solutions" / "lab5_pix2pix" / "lab5_pix2pix.ipynb"
 MODELS = ("l1", "cgan", "l1+cgan")
 INPAINT_MODELS = ("l2", "ce")
 COLUMNS = ("psnr", "ssim", "sharpness", "colourfulness", "chroma sharpness")
+
+
+def photo_crops(size, names, seed=0):
+    """Crops of the named stored photos, cut and filtered as ``load_photos`` does, in a seeded order."""
+    import torch
+
+    from ganlab.data import photos as P
+
+    crops = torch.cat([P._tile(P._stored_photos()[n], size) for n in names]).float().div(127.5).sub(1.0)
+    crops = crops[P.luminance((crops + 1) / 2).flatten(1).std(dim=1) >= P.FLAT_STD]
+    return crops[torch.randperm(len(crops), generator=torch.Generator().manual_seed(seed))].contiguous()
 
 
 def build(ns, args, d_channels, in_channels=3, out_channels=3):
@@ -111,6 +131,11 @@ def main(argv=None) -> int:
     parser.add_argument("--diagnose", action="store_true",
                         help="with --lab: per-channel errors and the chroma scaled from 0 to 1.25 (held-out)")
     parser.add_argument("--eval-every", type=int, default=0, help="print train and held-out numbers every N steps")
+    parser.add_argument("--ema", type=float, nargs="*", default=[],
+                        help="decays of moving averages of G's weights, each reported next to the live G")
+    parser.add_argument("--decay-steps", type=int, default=0, help="linear lr decay to 0 over the last N steps")
+    parser.add_argument("--val", default=None,
+                        help="tuning split: leave this training photo out of training and judge on its crops")
     args = parser.parse_args(argv)
     inpaint = args.task == "inpaint"
     models = args.models or list(INPAINT_MODELS if inpaint else MODELS)
@@ -125,10 +150,19 @@ def main(argv=None) -> int:
     from ganlab import pix2pix
     from ganlab.colour import grey_of, merge_lab, split_lab
     from ganlab.data.photos import load_photos, make_pair
+    from ganlab.training import weight_average
 
     torch.set_num_threads(args.threads)
     ns = reference_namespace(NOTEBOOK, "lab5_reference")
     photos, test_photos = load_photos(args.size, "train", seed=0), load_photos(args.size, "test", seed=0)
+    if args.val:
+        from ganlab.data.photos import photo_sources
+
+        train_names = [s["name"] for s in photo_sources() if s["split"] == "train"]
+        if args.val not in train_names:
+            parser.error(f"--val must name a training photo: {train_names}")
+        photos = photo_crops(args.size, [n for n in train_names if n != args.val])
+        test_photos = photo_crops(args.size, [args.val])
     x, y = make_pair(photos, args.task)
     x_test, y_test = make_pair(test_photos, args.task)
     # targets of the metrics: always RGB; with --lab the networks see (L*, a*b*) and their answers go back to RGB
@@ -155,7 +189,9 @@ def main(argv=None) -> int:
           f"{args.size} x {args.size}, {len(x)} training and {len(x_test)} held-out pairs; U-Net num_downs "
           f"{args.num_downs} ngf {args.ngf}, PatchGAN n_layers {args.n_layers} ndf {args.ndf}; batch "
           f"{args.batch_size}, lr {args.lr}, flip {args.flip}, {args.steps} steps, seed {args.seed}, "
-          f"colour space {'L*a*b* (L -> ab)' if args.lab else 'RGB'}", flush=True)
+          f"colour space {'L*a*b* (L -> ab)' if args.lab else 'RGB'}; EMA {args.ema or 'none'}, lr decay over the "
+          f"last {args.decay_steps} steps; judged on {'VALIDATION photo ' + args.val if args.val else 'held-out'}",
+          flush=True)
     rows = {"baseline: the input": measure(grey_test, rgb_test)}
     if args.lab:
         rows["baseline: L*, ab = 0"] = measure(grey_of(x_test), rgb_test)
@@ -177,18 +213,38 @@ def main(argv=None) -> int:
             step = pix2pix.l1_only_step if name == "l1" else ns["pix2pix_step"]
             lambda_l1 = 0.0 if name == "cgan" else 100.0
 
-        def monitor(i, g, d, name=name):
+        # the first decay goes through fit_pix2pix (what the lab runs); the others are updated after the same steps
+        extra = {decay: weight_average(g, decay) for decay in args.ema[1:]}
+
+        def stepped(*a, step=step, g=g, extra=extra):
+            out = step(*a)
+            for average in extra.values():
+                average.update_parameters(g)
+            return out
+
+        averages = {}
+
+        def monitor(i, judged, d, name=name, g=g, extra=extra):
             if i:
-                seen, held = measure(answer(g, x_seen), rgb_seen), measure(answer(g, x_test), rgb_test)
-                print(f"  {name} step {i:>5}: train crops {fmt(seen)}   held-out {fmt(held)}", flush=True)
+                nets = [("live", g)] + ([(f"ema {args.ema[0]}", judged)] if judged is not g else [])
+                for label, net in nets + [(f"ema {k}", v) for k, v in extra.items()]:
+                    seen, held = measure(answer(net, x_seen), rgb_seen), measure(answer(net, x_test), rgb_test)
+                    print(f"  {name} {label:<9} step {i:>5}: train crops {fmt(seen)}   held-out {fmt(held)}",
+                          flush=True)
             return {}
 
         start, start_cpu = time.perf_counter(), time.process_time()
-        h = pix2pix.fit_pix2pix(step, g, d, pix2pix.adam(g, args.lr), pix2pix.adam(d, args.lr), x, y,
-                                steps=args.steps, batch_size=args.batch_size, lambda_l1=lambda_l1, seed=args.seed,
-                                progress=False, flip=args.flip, snapshot_every=args.eval_every or args.steps + 1,
-                                monitor=monitor if args.eval_every else None)
+        h = pix2pix.fit_pix2pix(stepped if extra else step, g, d, pix2pix.adam(g, args.lr),
+                                pix2pix.adam(d, args.lr), x, y, steps=args.steps, batch_size=args.batch_size,
+                                lambda_l1=lambda_l1, seed=args.seed, progress=False, flip=args.flip,
+                                snapshot_every=args.eval_every or args.steps + 1,
+                                monitor=monitor if args.eval_every else None,
+                                ema_decay=args.ema[0] if args.ema else None, decay_steps=args.decay_steps)
         cpu_s = time.process_time() - start_cpu
+        if args.ema:
+            averages.update({f"ema {args.ema[0]}": h.average, **{f"ema {k}": v for k, v in extra.items()}})
+        for label, net in averages.items():
+            rows[f"{name} {label}"] = measure(answer(net, x_test), rgb_test)
         rows[name] = measure(answer(g, x_test), rgb_test)
         train_mode = measure(answer(g, x_test, train_mode=True), rgb_test)
         rows[name].update({f"train-mode {k}": v for k, v in train_mode.items()})
@@ -198,11 +254,11 @@ def main(argv=None) -> int:
         print(f"{name}: {h.steps} steps in {h.seconds:.0f} s of training ({time.perf_counter() - start:.0f} s wall, "
               f"{cpu_s:.0f} s of CPU time, load average {os.getloadavg()[0]:.1f})", flush=True)
     extra_cols = ["hole psnr"] if inpaint else []
-    head = f"{'held-out ' + args.task:<22} {'PSNR dB':>8} {'SSIM':>8} {'sharp':>8} {'colour':>8} {'c-sharp':>8}"
+    head = f"{'held-out ' + args.task:<26} {'PSNR dB':>8} {'SSIM':>8} {'sharp':>8} {'colour':>8} {'c-sharp':>8}"
     head += "".join(f" {c:>9}" for c in extra_cols) + "   | train mode: PSNR    SSIM   sharp  colour c-sharp"
     print("\n" + head)
     for name, r in rows.items():
-        line = f"{name:<22} {fmt(r)}" + "".join(f" {r[c]:>9.2f}" for c in extra_cols)
+        line = f"{name:<26} {fmt(r)}" + "".join(f" {r[c]:>9.2f}" for c in extra_cols)
         if "train-mode psnr" in r:
             line += "   |       " + fmt({k[len('train-mode '):]: v for k, v in r.items() if k.startswith('train-mode ')})
         print(line)

@@ -39,6 +39,10 @@ class Pix2PixHistory:
     seconds: float = 0.0
     steps: int = 0
     batch_size: int = 0
+    #: with ``ema_decay``: the exponential moving average of G's weights (``ganlab.training.weight_average``),
+    #: the generator to evaluate; ``None`` otherwise
+    average: torch.nn.Module | None = None
+    lr: list[float] = field(default_factory=list)  # G's learning rate at each step
 
 
 def adam(net: torch.nn.Module, lr: float = 2e-4) -> torch.optim.Adam:
@@ -101,7 +105,8 @@ def quality(y_fake: torch.Tensor, y_real: torch.Tensor) -> dict[str, float]:
 def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, opt_d, x: torch.Tensor,
                 y: torch.Tensor, *, steps: int, batch_size: int = 16, lambda_l1: float = 100.0, device=None,
                 fixed_x: torch.Tensor | None = None, snapshot_every: int | None = None, seed: int = 0,
-                progress: bool = True, monitor: Callable | None = None, flip: bool = False) -> Pix2PixHistory:
+                progress: bool = True, monitor: Callable | None = None, flip: bool = False,
+                ema_decay: float | None = None, decay_steps: int = 0) -> Pix2PixHistory:
     """Train for ``steps`` iterations of ``step`` on shuffled aligned pairs ``(x[i], y[i])``.
 
     Args:
@@ -114,6 +119,13 @@ def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, o
         flip: augment with horizontal flips: each pair of a batch is mirrored (condition and target together, so
             they stay aligned) with probability 1/2, drawn from a generator seeded with ``seed``. The paper
             mirrors its training pairs too (Isola et al. 2017, appendix 6.2: "random jitter and mirroring").
+        ema_decay: keep an exponential moving average of G's weights and buffers with this decay
+            (``ganlab.training.weight_average``, Yazici et al. 2019), updated after every step, in
+            ``history.average``; snapshots and the monitor then see the average, the generator to evaluate. The
+            step itself (and so D) still trains the live G: the average never feeds back into training.
+        decay_steps: over the last ``decay_steps`` steps both learning rates fall linearly to 0 (constant
+            before), the schedule of the pix2pix authors' code (``--n_epochs`` constant, then ``--n_epochs_decay``
+            linear decay; Isola et al. 2017 train this way on their larger data sets). 0: constant throughout.
     """
     from ganlab.runtime import progress as progress_bar
 
@@ -121,15 +133,25 @@ def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, o
         raise ValueError("steps must be >= 1")
     if len(x) != len(y):
         raise ValueError(f"x and y must be aligned pairs, got {len(x)} and {len(y)} images")
+    if not 0 <= decay_steps <= steps:
+        raise ValueError(f"decay_steps must be between 0 and steps ({steps}), got {decay_steps}")
     device = torch.device(device) if device is not None else next(G.parameters()).device
     every = snapshot_every or max(1, steps // 8)
     history = Pix2PixHistory(batch_size=batch_size)
+    if ema_decay is not None:
+        from ganlab.training import weight_average
+        history.average = weight_average(G, ema_decay)
+    judged = history.average if history.average is not None else G  # what snapshots and the monitor see
+    # the learning rates as given, scaled at step i (0-based) by 1 until the decay starts, then by
+    # (steps - i) / decay_steps: the last step runs at lr / decay_steps, and the rate would reach 0 after it
+    groups = [group for opt in (opt_g, opt_d) if opt is not None for group in opt.param_groups]
+    initial_lr = [group["lr"] for group in groups]
 
     def snapshot(i):
         if fixed_x is not None:
-            history.snapshots.append((i, translate(G, fixed_x)))
+            history.snapshots.append((i, translate(judged, fixed_x)))
         if monitor is not None:
-            history.metrics.append((i, dict(monitor(i, G, D))))
+            history.metrics.append((i, dict(monitor(i, judged, D))))
 
     snapshot(0)
     batches = shuffled_batches(torch.arange(len(x)), batch_size, seed)
@@ -143,7 +165,13 @@ def fit_pix2pix(step: Callable, G: torch.nn.Module, D: torch.nn.Module, opt_g, o
             x_batch = torch.where(mirror, x_batch.flip(-1), x_batch)
             y_batch = torch.where(mirror, y_batch.flip(-1), y_batch)
         x_batch, y_batch = x_batch.to(device), y_batch.to(device)
+        if decay_steps and i >= steps - decay_steps:
+            for group, lr in zip(groups, initial_lr):
+                group["lr"] = lr * (steps - i) / decay_steps
         losses, seconds = timed_call(step, G, D, opt_g, opt_d, x_batch, y_batch, lambda_l1, device=device)
+        history.lr.append(opt_g.param_groups[0]["lr"])
+        if history.average is not None:  # part of the training's cost, so timed with it
+            seconds += timed_call(history.average.update_parameters, G, device=device)[1]
         history.seconds += seconds
         for name in LOSS_NAMES:
             history.losses[name].append(float(losses[name]))
