@@ -69,6 +69,14 @@ def main(argv=None) -> int:
                         help="the schedule's epochs over the step budget (the paper's 100 + 100; 1 1 halves the rate "
                              "for the second half instead of decaying it)")
     parser.add_argument("--eval-every", type=int, default=0, help="also score every this many steps (0: only at the end)")
+    parser.add_argument("--ema", type=float, nargs="*", default=[], metavar="DECAY",
+                        help="also keep exponential moving averages of both generators with these decays "
+                             "(ganlab.training.weight_average; the first through fit_cyclegan's ema_decay, the others "
+                             "updated after the same steps) and score them next to the live generators")
+    parser.add_argument("--val-seed", type=int, default=1,
+                        help="face_translation seed of the VALIDATION faces (held-out faces of another seed, never "
+                             "the reported held-out set of seed 0); with --eval-every or --ema, the monitor and the "
+                             "choice of a decay use these")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (one: see benchmarks/lab6.md)")
     parser.add_argument("--save", type=Path, default=None,
@@ -82,17 +90,27 @@ def main(argv=None) -> int:
     from ganlab.data.unpaired import face_translation
     from ganlab.nets import PatchGAN
     from ganlab.quality import faces_classifier
+    from ganlab.training import weight_average
 
     torch.set_num_threads(args.threads)
     ns = reference_namespace(NOTEBOOK, "lab6_reference")
     task = face_translation(n_train=args.n_train, n_test=args.n_test, size=args.size, attribute=args.attribute,
                             a=args.a, b=args.b, seed=0)
+    if args.val_seed == 0:
+        parser.error("--val-seed 0 is the held-out set the figures are reported on; validate on another seed")
+    val = face_translation(n_train=0, n_test=args.n_test, size=args.size, attribute=args.attribute, a=args.a,
+                           b=args.b, seed=args.val_seed)
     classifier = faces_classifier()
-    labels, target = task.labels_x_test, task.b_index
+    target = task.b_index
 
-    def score(y_fake, x_rec=None):
-        return cyclegan.scores(classifier, y_fake, task.y_test_truth, labels, task.attribute, target, x_rec,
-                               task.x_test)
+    def score(y_fake, x_rec=None, on=task):
+        return cyclegan.scores(classifier, y_fake, on.y_test_truth, on.labels_x_test, on.attribute, target, x_rec,
+                               on.x_test)
+
+    def score_net(G, F, on):
+        y_fake = cyclegan.translate(G, on.x_test)
+        x_rec = cyclegan.translate(F, y_fake)
+        return y_fake, x_rec, score(y_fake, x_rec, on)
 
     print(f"{machine()}; {args.threads} threads; load average {load_average()}; {task.attribute} {task.a} -> "
           f"{task.b}, {args.size} x {args.size}, {len(task.x_train)} + {len(task.y_train)} unpaired training and "
@@ -100,7 +118,7 @@ def main(argv=None) -> int:
           f"n_downsampling {args.n_downsampling} ({args.norm} norm), PatchGAN ndf {args.ndf} n_layers {args.n_layers} (instance norm); "
           f"batch {args.batch_size}, lr {args.lr}, {args.steps} steps (schedule epochs {args.epochs[0]} + "
           f"{args.epochs[1]}), "
-          f"seed {args.seed}", flush=True)
+          f"seed {args.seed}; EMA decays {args.ema or 'none'}; validation faces: seed {args.val_seed}", flush=True)
     print("| objective | L1 | PSNR (dB) | target | others (all) | others (mean) | cycle L1 |")
     print("|---|---|---|---|---|---|---|")
     print(row("baseline: identity", score(task.x_test)), flush=True)
@@ -120,28 +138,52 @@ def main(argv=None) -> int:
                 args.save.mkdir(parents=True, exist_ok=True)
                 torch.save({"y_fake": y_fake, "x_rec": x_rec}, args.save / f"{name}_{step}.pt")
 
-        def monitor(step, G, F):
-            y_fake = cyclegan.translate(G, task.x_test)
-            x_rec = cyclegan.translate(F, y_fake)
-            save(step, y_fake, x_rec)
-            s = score(y_fake, x_rec)
-            print(f"  {name} step {step}: {row('', s)} load {load_average()}", flush=True)
-            return s
+        # the first decay is fit_cyclegan's own (history.averages); the others are updated after the same steps
+        extra = [(d, (weight_average(G, d), weight_average(F_, d))) for d in args.ema[1:]]
+
+        def step_and_average(*step_args):
+            losses = ns["cyclegan_step"](*step_args)
+            for _, pair in extra:
+                for average, net in zip(pair, (G, F_)):
+                    average.update_parameters(net)
+            return losses
+
+        def judged(G_first, F_first):
+            """(label, G, F) of every generator pair to score: the live pair, then each average."""
+            pairs = [("live", G, F_)]
+            if args.ema:
+                pairs.append((f"EMA {args.ema[0]}", G_first, F_first))
+            return pairs + [(f"EMA {d}", *pair) for d, pair in extra]
+
+        monitor_cpu = [0.0]
+
+        def monitor(step, G_first, F_first):
+            start = time.process_time()
+            out = {}
+            for label, g, f in judged(G_first, F_first):
+                s = score_net(g, f, val)[2]
+                print(f"  {name} step {step}, {label}, validation: {row('', s)} load {load_average()}", flush=True)
+                out.update({f"{label} {k}": v for k, v in s.items() if isinstance(v, float)})
+            monitor_cpu[0] += time.process_time() - start
+            return out
 
         wall, cpu = time.perf_counter(), time.process_time()
-        h = cyclegan.fit_cyclegan(ns["cyclegan_step"], G, F_, D_X, D_Y, cyclegan.adam(G, F_, lr=args.lr),
+        h = cyclegan.fit_cyclegan(step_and_average, G, F_, D_X, D_Y, cyclegan.adam(G, F_, lr=args.lr),
                                   cyclegan.adam(D_X, D_Y, lr=args.lr), task.x_train, task.y_train, steps=args.steps,
                                   pools=(ns["ImagePool"](50), ns["ImagePool"](50)), batch_size=args.batch_size,
                                   lambda_cyc=lambda_cyc, lambda_idt=lambda_idt, schedule=ns["linear_decay"],
                                   epochs=tuple(args.epochs), seed=args.seed, progress=False,
                                   monitor=monitor if args.eval_every else None,
-                                  snapshot_every=args.eval_every or None)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        y_fake = cyclegan.translate(G, task.x_test)
-        x_rec = cyclegan.translate(F_, y_fake)
-        save(args.steps, y_fake, x_rec)
-        print(row(f"{name} ({args.steps} steps: {h.seconds:.0f} s in steps, {wall:.0f} s wall, {cpu:.0f} s CPU; "
-                  f"load {load_average()})", score(y_fake, x_rec)), flush=True)
+                                  snapshot_every=args.eval_every or None, ema_decay=args.ema[0] if args.ema else None)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu - monitor_cpu[0]
+        print(f"{name}: {args.steps} steps: {h.seconds:.0f} s wall in steps, {wall:.0f} s wall, {cpu:.0f} s CPU "
+              f"(without the monitor's {monitor_cpu[0]:.0f} s; with {len(args.ema)} averages); load {load_average()}")
+        for label, g, f in judged(*(h.averages or (None, None))):
+            if args.eval_every:
+                print(row(f"{name}, {label}, validation", score_net(g, f, val)[2]))
+            y_fake, x_rec, s = score_net(g, f, task)
+            save(args.steps if label == "live" else f"{args.steps}_{label.replace(' ', '')}", y_fake, x_rec)
+            print(row(f"{name}, {label}, held-out", s), flush=True)
     return 0
 
 

@@ -40,6 +40,9 @@ class CycleGANHistory:
     seconds: float = 0.0
     steps: int = 0
     batch_size: int = 0
+    #: with ``ema_decay``: the exponential moving averages ``(G_avg, F_avg)`` of the two generators' weights and
+    #: buffers (``ganlab.training.weight_average``), the generators to evaluate; ``None`` otherwise
+    averages: tuple[torch.nn.Module, torch.nn.Module] | None = None
 
 
 def adam(*nets: torch.nn.Module, lr: float = 2e-4) -> torch.optim.Adam:
@@ -83,7 +86,8 @@ def fit_cyclegan(step: Callable, G: torch.nn.Module, F: torch.nn.Module, D_X: to
                  steps: int, pools: tuple, batch_size: int = 8, lambda_cyc: float = 10.0, lambda_idt: float = 0.5,
                  schedule: Callable | None = None, epochs: tuple[int, int] = (1, 1), device=None,
                  fixed_x: torch.Tensor | None = None, snapshot_every: int | None = None, seed: int = 0,
-                 progress: bool = True, monitor: Callable | None = None) -> CycleGANHistory:
+                 progress: bool = True, monitor: Callable | None = None,
+                 ema_decay: float | None = None) -> CycleGANHistory:
     """Train for ``steps`` iterations of ``step`` on unpaired batches of ``x`` (domain X) and ``y`` (domain Y).
 
     Args:
@@ -97,6 +101,11 @@ def fit_cyclegan(step: Callable, G: torch.nn.Module, F: torch.nn.Module, D_X: to
             step 0, every ``snapshot_every`` steps (default: 8 snapshots) and at the end.
         monitor: optional ``monitor(step, G, F) -> dict[str, float]`` called at each snapshot, recorded in
             ``history.metrics``. Neither snapshots nor the monitor count in ``history.seconds``.
+        ema_decay: keep an exponential moving average of each generator's weights and buffers with this decay
+            (``ganlab.training.weight_average``; Yazici et al. 2019, eq. 2), updated after every step and timed
+            with it, in ``history.averages = (G_avg, F_avg)``; snapshots and the monitor then see the averages, the
+            generators to evaluate. The step (and so both discriminators) still trains the live G and F: the
+            averages never feed back into training. ``None`` (default): no average.
     """
     from ganlab.runtime import progress as progress_bar
 
@@ -106,6 +115,10 @@ def fit_cyclegan(step: Callable, G: torch.nn.Module, F: torch.nn.Module, D_X: to
     device = torch.device(device) if device is not None else next(G.parameters()).device
     every = snapshot_every or max(1, steps // 8)
     history = CycleGANHistory(batch_size=batch_size)
+    if ema_decay is not None:
+        from ganlab.training import weight_average
+        history.averages = (weight_average(G, ema_decay), weight_average(F, ema_decay))
+    judged_g, judged_f = history.averages or (G, F)   # what snapshots and the monitor see
     schedulers = []
     n_epochs = sum(epochs)
     if schedule is not None:
@@ -116,10 +129,10 @@ def fit_cyclegan(step: Callable, G: torch.nn.Module, F: torch.nn.Module, D_X: to
 
     def snapshot(i):
         if fixed_x is not None:
-            y_fake = translate(G, fixed_x)
-            history.snapshots.append((i, y_fake, translate(F, y_fake)))
+            y_fake = translate(judged_g, fixed_x)
+            history.snapshots.append((i, y_fake, translate(judged_f, y_fake)))
         if monitor is not None:
-            history.metrics.append((i, dict(monitor(i, G, F))))
+            history.metrics.append((i, dict(monitor(i, judged_g, judged_f))))
 
     snapshot(0)
     batches_x = shuffled_batches(x, batch_size, seed)
@@ -131,6 +144,8 @@ def fit_cyclegan(step: Callable, G: torch.nn.Module, F: torch.nn.Module, D_X: to
         history.lr.append(opt_g.param_groups[0]["lr"])
         losses, seconds = timed_call(step, G, F, D_X, D_Y, opt_g, opt_d, x_batch, y_batch, pool_x, pool_y, lambda_cyc,
                                      lambda_idt, device=device)
+        if history.averages is not None:   # part of the training's cost, so timed with it
+            seconds += timed_call(_update_averages, history.averages, (G, F), device=device)[1]
         history.seconds += seconds
         for name in LOSS_NAMES:
             history.losses[name].append(float(losses[name]))
@@ -144,6 +159,11 @@ def fit_cyclegan(step: Callable, G: torch.nn.Module, F: torch.nn.Module, D_X: to
     if hasattr(bar, "close"):
         bar.close()
     return history
+
+
+def _update_averages(averages, nets):
+    for average, net in zip(averages, nets):
+        average.update_parameters(net)
 
 
 #: The norms :func:`swap_instance_norm` can put in place of a generator's InstanceNorm2d.
