@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import pickle
 
 import pytest
@@ -11,7 +12,8 @@ import torch
 
 from autograder.notebook import NotebookError, load, plan, strip_magics
 from ganlab.grading import wire
-from ganlab.grading.testing import CheckFailure, LocalSubmission, expect_close
+from ganlab.grading.testing import (CheckFailure, LocalSubmission, SubmissionError, expect_close, expect_method_raises,
+                                   expect_new_raises, expect_raises)
 
 
 def _cells(*sources):
@@ -117,6 +119,43 @@ def test_local_submission_reports_student_errors_without_raising_them():
         sub.call("g")
     with pytest.raises(CheckFailure, match="not defined"):
         sub.call("missing")
+
+
+def test_the_raise_expectations_name_what_happened_and_leave_stubs_to_the_runner():
+    class Checked(torch.nn.Module):
+        def __init__(self, size):
+            super().__init__()
+            if size < 1:
+                raise ValueError(f"size must be positive, got {size}")
+
+        def forward(self, x):
+            if x.ndim != 2:
+                raise ValueError("x must be 2-D")
+            return x
+
+    def stub(x):
+        if x < 0:
+            raise NotImplementedError   # the student left the error branch for later
+        return x
+
+    sub = LocalSubmission({"f": lambda x: math.sqrt(x) if x >= 0 else (_ for _ in ()).throw(ValueError("negative")),
+                           "g": lambda x: math.log(x), "stub": stub, "Checked": Checked})
+    assert "negative" in expect_raises(sub, "ValueError", "h", "f(-1)", "f", -1)
+    with pytest.raises(CheckFailure, match=r"f\(4\) returned; expected ValueError") as info:
+        expect_raises(sub, "ValueError", "check x first", "f(4)", "f", 4)
+    assert info.value.hint == "check x first"
+    with pytest.raises(CheckFailure, match=r"g\(0\) raised ValueError, expected ZeroDivisionError"):
+        expect_raises(sub, "ZeroDivisionError", "h", "g(0)", "g", 0)
+    with pytest.raises(SubmissionError, match="not implemented yet") as info:
+        expect_raises(sub, "ValueError", "h", "stub(-1)", "stub", -1)
+    assert info.value.kind == "NotImplementedError"
+    assert "positive" in expect_new_raises(sub, "ValueError", "h", "Checked(0)", "Checked", 0)
+    with pytest.raises(CheckFailure, match=r"Checked\(2\) was built; expected ValueError"):
+        expect_new_raises(sub, "ValueError", "h", "Checked(2)", "Checked", 2)
+    net = sub.new("Checked", 2)
+    assert "2-D" in expect_method_raises(sub, net, "ValueError", "h", "net(x (3,))", torch.zeros(3))
+    with pytest.raises(CheckFailure, match=r"net\(x \(3, 1\)\) returned; expected ValueError"):
+        expect_method_raises(sub, net, "ValueError", "h", "net(x (3, 1))", torch.zeros(3, 1))
 
 
 def _frame(header: bytes, blob: bytes = b"") -> bytes:

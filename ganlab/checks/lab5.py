@@ -21,7 +21,8 @@ import math
 from ganlab.checks.lab3 import check, close, fail, make_optimizer, params_of
 from ganlab.checks.lab4 import build, expect_shape, generator, tensor_or_fail
 from ganlab.grading.netcheck import structure
-from ganlab.grading.testing import CheckFailure, Global, SubmissionError, as_float_tensor, exercise, expect_new_raises, register
+from ganlab.grading.testing import (CheckFailure, Global, SubmissionError, as_float_tensor, exercise, expect_method_raises,
+                                    expect_new_raises, expect_raises, register)
 
 LAB = "lab5"
 
@@ -201,30 +202,6 @@ def uniform(seed, *shape, low=-1.0, high=1.0):
     import torch
 
     return torch.rand(*shape, generator=generator(seed)) * (high - low) + low
-
-
-def expect_raises(sub, kind, hint, what, name, *args, **kwargs):
-    """``name(*args, **kwargs)`` must raise ``kind``; returns the submission's message."""
-    try:
-        sub.call(name, *args, **kwargs)
-    except SubmissionError as exc:
-        if exc.kind == kind:
-            return str(exc)
-        if exc.kind == "NotImplementedError":
-            raise
-        fail(f"{what} raised {exc.kind}, expected {kind}.", hint)
-    fail(f"{what} returned; expected {kind}.", hint)
-
-
-def expect_method_raises(sub, ref, kind, hint, what, *args):
-    """``ref(*args)`` (a module's forward) must raise ``kind``."""
-    try:
-        sub.method(ref, "__call__", *args)
-    except SubmissionError as exc:
-        if exc.kind == kind:
-            return
-        fail(f"{what} raised {exc.kind}, expected {kind}.", hint)
-    fail(f"{what} returned; expected {kind}.", hint)
 
 
 def forward(sub, net, args, what, hint):
@@ -984,8 +961,6 @@ def classify_calls(sub, records, x, y, what):
 
 def judge_step_consistency(sub, out, records, x, y, lambda_l1, what):
     """The returned losses are what the submission's own helpers give on what D and G computed in the step."""
-    import torch
-
     real, d_fake, g_fake, y_fake = classify_calls(sub, records, x, y, what)
     loss_d = as_float_tensor(sub.call("discriminator_loss", real["logits"], d_fake["logits"]), "discriminator_loss")
     close(out["loss_d"], float(loss_d), f"{what}: loss_d", HINT_STEP_D_LOSS, rtol=1e-5, atol=1e-6)

@@ -298,17 +298,37 @@ def fail(message: str, hint: str = ""):
     raise CheckFailure(message, hint)
 
 
-def expect_new_raises(sub: Submission, kind: str, hint: str, what: str, name: str, *args, **kwargs) -> None:
-    """Building the submission's ``name(*args, **kwargs)`` must raise ``kind`` (a constructor that checks its
-    arguments); a build that succeeds or raises another error fails with ``hint``. ``what`` names the call in
-    the message."""
+def _expect_raised(attempt: Callable[[], object], kind: str, hint: str, what: str, otherwise: str) -> str:
+    """Run ``attempt`` (one call into the submission), which must raise ``kind``; return the submission's
+    message. Another error fails with ``hint``; so does no error (``what`` + ``otherwise``: "returned", "was
+    built"). A stub's NotImplementedError propagates, so the runner reports it as not implemented yet."""
     try:
-        sub.new(name, *args, **kwargs)
+        attempt()
     except SubmissionError as exc:
         if exc.kind == kind:
-            return
+            return str(exc)
+        if exc.kind == "NotImplementedError":
+            raise
         fail(f"{what} raised {exc.kind}, expected {kind}.", hint)
-    fail(f"{what} was built; expected {kind}.", hint)
+    fail(f"{what} {otherwise}; expected {kind}.", hint)
+
+
+def expect_raises(sub: Submission, kind: str, hint: str, what: str, name: str, *args, **kwargs) -> str:
+    """Calling the submission's ``name(*args, **kwargs)`` must raise ``kind`` (a function that checks its
+    arguments); returns the submission's message. ``what`` names the call in the failure message."""
+    return _expect_raised(lambda: sub.call(name, *args, **kwargs), kind, hint, what, "returned")
+
+
+def expect_new_raises(sub: Submission, kind: str, hint: str, what: str, name: str, *args, **kwargs) -> str:
+    """Building the submission's ``name(*args, **kwargs)`` must raise ``kind`` (a constructor that checks its
+    arguments); returns the submission's message. ``what`` names the call in the failure message."""
+    return _expect_raised(lambda: sub.new(name, *args, **kwargs), kind, hint, what, "was built")
+
+
+def expect_method_raises(sub: Submission, ref: Ref, kind: str, hint: str, what: str, *args) -> str:
+    """Calling the submission's module ``ref`` (its forward) on ``args`` must raise ``kind``; returns the
+    submission's message."""
+    return _expect_raised(lambda: sub.method(ref, "__call__", *args), kind, hint, what, "returned")
 
 
 def expect_true(condition: bool, message: str, hint: str = "") -> None:
