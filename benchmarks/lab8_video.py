@@ -69,28 +69,97 @@ def build(ns: dict, args, seed: int):
 def data(args):
     from ganlab.data.video import moving_digits
 
-    train = moving_digits(args.n_train, num_frames=16, size=32, num_digits=1, seed=args.seed)[0]
-    held_out = moving_digits(args.n_eval, num_frames=16, size=32, num_digits=1, seed=args.seed, split="test")[0]
+    seed = args.seed if args.data_seed is None else args.data_seed
+    train = moving_digits(args.n_train, num_frames=16, size=32, num_digits=1, seed=seed)[0]
+    held_out = moving_digits(args.n_eval, num_frames=16, size=32, num_digits=1, seed=seed, split="test")[0]
     return train, held_out
 
 
-def evaluate(fake, held_out) -> dict:
+def validation_clips(args):
+    """Clips for CHOOSING settings (EMA decay, ...): the train split's glyphs on other trajectories (seed 5), never
+    the held-out test split that the goal is reported on."""
+    from ganlab.data.video import moving_digits
+
+    return moving_digits(args.n_eval, num_frames=16, size=32, num_digits=1, seed=VALIDATION_DATA_SEED)[0]
+
+
+#: The validation clips' data seed and the validation samples' latent seed (held-out figures use seed + 7).
+VALIDATION_DATA_SEED, VALIDATION_LATENT_SEED = 5, 1011
+
+
+def frame_diagnostics(videos) -> dict:
+    """Why content consistency fails: how legible each frame is and how often neighbours agree.
+
+    Lab 4's real-digits classifier on the ink-centred crop of every frame (the content judge's own reading):
+    ``confidence`` the mean max softmax probability per frame, ``confident`` the fraction of frames read with
+    probability >= 0.9, ``neighbour_agreement`` the fraction of consecutive frame pairs read as the same digit,
+    ``majority_agreement`` the fraction of frames showing their video's most frequent digit; the disagreeing
+    neighbour pairs split into ``morph`` (both frames confident: a legible digit became another legible digit) and
+    ``illegible`` (at least one frame below 0.9).
+    """
+    import torch
+
+    from ganlab.conditional import real_digits_classifier
+    from ganlab.video_nets import digit_crops
+
+    model = real_digits_classifier()
+    n, c, t, h, w = videos.shape
+    frames = videos.detach().float().permute(0, 2, 1, 3, 4).reshape(n * t, c, h, w).mean(1, keepdim=True)
+    with torch.no_grad():
+        probs = torch.cat([model(digit_crops(frames[i:i + 2000])).softmax(1) for i in range(0, len(frames), 2000)])
+    conf, cls = probs.max(1)
+    conf, cls = conf.view(n, t), cls.view(n, t)
+    sure = conf >= 0.9
+    differ = cls[:, 1:] != cls[:, :-1]                                     # (n, t - 1)
+    both_sure = sure[:, 1:] & sure[:, :-1]
+    majority = cls.mode(dim=1).values[:, None]
+    pairs = differ.numel()
+    return {"confidence": float(conf.mean()), "confident": float(sure.float().mean()),
+            "neighbour_agreement": float(1 - differ.float().mean()),
+            "majority_agreement": float((cls == majority).float().mean()),
+            "morph": float((differ & both_sure).sum()) / pairs, "illegible": float((differ & ~both_sure).sum()) / pairs}
+
+
+def evaluate(fake, held_out, diagnostics: bool = False) -> dict:
     from ganlab.video import motion_statistics
     from ganlab.video_nets import content_consistency, frechet_video_distance
 
-    return {"fvd": frechet_video_distance(held_out, fake), "content": content_consistency(fake, "digit"),
-            "motion": motion_statistics(fake)}
+    out = {"fvd": frechet_video_distance(held_out, fake), "content": content_consistency(fake, "digit"),
+           "motion": motion_statistics(fake)}
+    if diagnostics:
+        out["frames"] = frame_diagnostics(fake)
+    return out
 
 
-def fit(ns, args, G, discriminators, train, metric=None, metric_every=None):
-    from ganlab.video import fit_mocogan, fit_vgan
+def fit(ns, args, G, discriminators, train, metric=None, metric_every=None, extra_averages=()):
+    """One run through the lab's loop. ``args.ema[0]`` is the loop's own ``ema_decay``; ``extra_averages``
+    (``ganlab.training.weight_average`` models of G for the other decays) are updated after every step inside the
+    timed step as well, so that one run measures several decays at the same training cost."""
+    from ganlab.video import fit_mocogan, fit_vgan, vgan_step
 
+    ema = (getattr(args, "ema", None) or [None])[0]
     common = dict(steps=args.max_steps, batch_size=args.batch_size, lr=args.lr, num_samples=8,
-                  cpu_budget=args.budget, seed=args.seed, progress=False, metric=metric, metric_every=metric_every)
+                  cpu_budget=args.budget, seed=args.seed, progress=False, metric=metric, metric_every=metric_every,
+                  ema_decay=ema)
+
+    def averaged(step):
+        def run(*a, **k):
+            out = step(*a, **k)
+            for average in extra_averages:
+                average.update_parameters(G)
+            return out
+        return run
+
     if args.model == "vgan":
-        return fit_vgan(G, discriminators[0], train, **common)
-    return fit_mocogan(ns["mocogan_step"], G, *discriminators, train, clip_length=args.clip_length,
-                       instance_noise=args.instance_noise, **common)
+        return fit_vgan(G, discriminators[0], train, step=averaged(vgan_step), **common)
+    import torch
+
+    # a lower learning rate for the video discriminator (two time scales: it wins outright at 2e-4)
+    lr_video = getattr(args, "lr_video", None)
+    opt_d_video = (None if lr_video is None else
+                   torch.optim.Adam(discriminators[1].parameters(), lr=lr_video, betas=(0.5, 0.999)))
+    return fit_mocogan(averaged(ns["mocogan_step"]), G, *discriminators, train, clip_length=args.clip_length,
+                       instance_noise=args.instance_noise, opt_d_video=opt_d_video, **common)
 
 
 def cmd_throughput(args) -> int:
@@ -141,32 +210,71 @@ def cmd_baselines(args) -> int:
 def cmd_train(args) -> int:
     import torch
 
-    from ganlab.video import quality_metric, sample_videos
+    from ganlab.training import weight_average
+    from ganlab.video import sample_videos
+    from ganlab.video_nets import content_consistency, frechet_video_distance
 
     torch.set_num_threads(args.threads)
     ns = lab_namespace()
     train, held_out = data(args)
+    validation = validation_clips(args)
     G, ds = build(ns, args, args.seed)
-    ceiling = evaluate(sample_videos(G, args.n_eval, num_frames=16, seed=args.seed + 7), held_out)
-    metric = quality_metric(held_out, n=args.n_metric) if args.metric_every else None
+    held_seed = args.seed + 7
+
+    def generators(h=None, extras=()):
+        """name -> generator: the live one, then one per EMA decay (the loop's own first)."""
+        out = {"live": G}
+        if h is not None and h.average is not None:
+            out[f"ema {args.ema[0]:g}"] = h.generator_average
+        for decay, average in zip(args.ema[1:], extras):
+            out[f"ema {decay:g}"] = average.module
+        return out
+
+    ceiling = evaluate(sample_videos(G, args.n_eval, num_frames=16, seed=held_seed), held_out)
+    extras = [weight_average(G, d) for d in args.ema[1:]]
+    reference = validation[:args.n_metric]
+
+    def metric(step, shown):
+        # on VALIDATION clips and latents (the goal's held-out set is not looked at): the live G, the loop's own
+        # average (``shown``, when there is one) and the extra averages
+        nets = generators(None, extras)
+        if args.ema:
+            nets[f"ema {args.ema[0]:g}"] = shown
+        values = {}
+        for name, net in nets.items():
+            fake = sample_videos(net, len(reference), 16, seed=VALIDATION_LATENT_SEED)
+            values[f"{name} FVD"] = frechet_video_distance(reference, fake)
+            values[f"{name} content"] = content_consistency(fake, "digit")
+            diag = frame_diagnostics(fake)
+            values[f"{name} confidence"] = diag["confidence"]
+            values[f"{name} neighbours"] = diag["neighbour_agreement"]
+        print(f"step {step}: " + ", ".join(f"{k} {v:.3f}" for k, v in values.items()), flush=True)
+        return values
+
     start, load_start = time.time(), load_average()
-    h = fit(ns, args, G, ds, train, metric=metric, metric_every=args.metric_every)
+    h = fit(ns, args, G, ds, train, metric=metric if args.metric_every else None, metric_every=args.metric_every,
+            extra_averages=extras)
     wall = time.time() - start
-    final = evaluate(sample_videos(G, args.n_eval, num_frames=16, seed=args.seed + 7), held_out)
+    finals, validations = {}, {}
+    for name, net in generators(h, extras).items():
+        finals[name] = evaluate(sample_videos(net, args.n_eval, num_frames=16, seed=held_seed), held_out, True)
+        validations[name] = evaluate(sample_videos(net, args.n_eval, num_frames=16, seed=VALIDATION_LATENT_SEED),
+                                     validation, True)
     out = {"args": vars(args), "machine": machine(), "threads": torch.get_num_threads(),
            "load_start": load_start, "load_end": load_average(), "steps": h.steps, "cpu_seconds": h.cpu_seconds,
            "step_wall_seconds": h.seconds, "run_wall_seconds": wall, "clips_per_second": h.clips_per_second,
            "clips_per_cpu_second": h.clips_per_cpu_second, "stopped_by_budget": h.stopped_by_budget,
-           "ceiling": ceiling, "final": final, "logs": h.logs,
+           "ceiling": ceiling, "final": finals["live"], "finals": finals, "validation": validations, "logs": h.logs,
            "losses_last_50": {k: sum(v[-50:]) / len(v[-50:]) for k, v in h.losses.items()}}
     if args.floor is not None:
         gap = ceiling["fvd"] - args.floor
-        out["gap_closed"] = (ceiling["fvd"] - final["fvd"]) / gap if gap > 0 else math.nan
+        out["gap_closed"] = {name: (ceiling["fvd"] - f["fvd"]) / gap if gap > 0 else math.nan
+                             for name, f in finals.items()}
     print(json.dumps({k: v for k, v in out.items() if k not in ("args", "logs")}, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))
     if args.save:
-        torch.save(G.state_dict(), args.save)
+        torch.save({name: net.state_dict() for name, net in generators(h, extras).items()}, args.save)
     return 0
 
 
@@ -191,14 +299,21 @@ def cmd_report(args) -> int:
         name = (f"{a['model']} ngf {a['ngf']} ndf {a['ndf']} batch {a['batch_size']} lr {a['lr']:g}"
                 + (f" clip {a['clip_length']}" if a.get("clip_length") else "")
                 + (f" motion {a['motion_dim']} noise {a['noise_dim']}" if a["motion_dim"] != 10 else "")
-                + (f" instance noise {a['instance_noise']:g}" if a.get("instance_noise") else ""))
-        for label, stats, steps, cpu, wall, rate in (
-                ("untrained", run["ceiling"], 0, "-", "-", "-"),
-                ("trained", run["final"], run["steps"], f"{run['cpu_seconds']:.0f}", f"{run['run_wall_seconds']:.0f}",
-                 f"{run['clips_per_second']:.1f}")):
+                + (f" instance noise {a['instance_noise']:g}" if a.get("instance_noise") else "")
+                + (f" D_V lr {a['lr_video']:g}" if a.get("lr_video") else ""))
+        trained = [(f"trained, {label}" if label != "live" else "trained", stats, run["steps"],
+                    f"{run['cpu_seconds']:.0f}", f"{run['run_wall_seconds']:.0f}", f"{run['clips_per_second']:.1f}")
+                   for label, stats in run.get("finals", {"live": run["final"]}).items()]
+        name += f" seed {run['args'].get('seed', 0)}"
+        for label, stats, steps, cpu, wall, rate in [("untrained", run["ceiling"], 0, "-", "-", "-"), *trained]:
             gap = (run["ceiling"]["fvd"] - stats["fvd"]) / (run["ceiling"]["fvd"] - floor)
             row(f"{name}, {label}", steps, cpu, wall, rate, stats["fvd"], f"{gap:.1%}", stats["content"],
                 stats["motion"])
+            if "frames" in stats:
+                f = stats["frames"]
+                print(f"<!-- {name}, {label}: frame confidence {f['confidence']:.3f}, confident {f['confident']:.1%}, "
+                      f"neighbours agree {f['neighbour_agreement']:.1%}, majority {f['majority_agreement']:.1%}, "
+                      f"morph pairs {f['morph']:.1%}, illegible pairs {f['illegible']:.1%} -->")
         for step_fvd, step_content in zip(run["logs"].get("FVD", []), run["logs"].get("content", [])):
             print(f"<!-- {name}: step {step_fvd[0]}: FVD({a['n_metric']} clips) {step_fvd[1]:.3f}, "
                   f"content {step_content[1]:.1%} -->")
@@ -216,6 +331,7 @@ def main(argv=None) -> int:
     parser.add_argument("--steps", type=int, default=3, help="throughput: timed steps after one warm-up step")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--lr-video", type=float, default=None, help="MoCoGAN: D_V's learning rate (default --lr)")
     parser.add_argument("--ngf", type=int, default=32)
     parser.add_argument("--ndf", type=int, default=32, help="the video discriminator's base width")
     parser.add_argument("--ndf-image", type=int, default=None, help="MoCoGAN's image discriminator (default --ndf)")
@@ -231,7 +347,11 @@ def main(argv=None) -> int:
     parser.add_argument("--metric-every", type=int, default=0, help="steps between measurements (0: none)")
     parser.add_argument("--floor", type=float, default=None, help="the FVD floor of `baselines` (for gap_closed)")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="the training seed (initialisation, batches)")
+    parser.add_argument("--data-seed", type=int, default=None, help="the data's seed (default --seed)")
+    parser.add_argument("--ema", type=float, nargs="*", default=[],
+                        help="EMA decays of the generator's weights to keep and evaluate (the first is the loop's "
+                             "own ema_decay, the others extra averages updated after each step)")
     parser.add_argument("--json", default=None)
     parser.add_argument("--save", default=None, help="write the trained generator's state_dict here")
     args = parser.parse_intermixed_args(argv)

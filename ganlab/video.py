@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ganlab.training import History, shuffled_batches, timed_call
+from ganlab.training import History, shuffled_batches, timed_call, weight_average
 
 __all__ = ["FrameGenerator", "FrameDiscriminator", "vgan_step", "VideoHistory", "InstanceNoise", "fit_vgan",
            "fit_mocogan", "sample_videos", "quality_metric", "ink_centroids", "motion_statistics", "content_motion_grids",
@@ -157,12 +157,20 @@ class VideoHistory(History):
     ``losses`` every number the step returned, per step; ``d_loss`` / ``g_loss`` the discriminators' and the
     generator's totals per step; ``snapshots`` (step, videos (n, C, T, H, W) from fixed latents, on the CPU);
     ``logs`` the metric's values (name -> [(step, value)]); ``seconds`` / ``cpu_seconds`` the wall and CPU time
-    spent inside the steps; ``optimizers`` the optimizers used (pass them back to continue training).
+    spent inside the steps; ``optimizers`` the optimizers used (pass them back to continue training);
+    ``average`` the weight average of the generator when the loop kept one (``ema_decay``), else None, and
+    ``generator_average`` the averaged generator itself (G's class, for sampling), else None.
     """
 
     losses: dict[str, list[float]] = field(default_factory=dict)
     cpu_seconds: float = 0.0
     optimizers: dict[str, torch.optim.Optimizer] = field(default_factory=dict)
+    average: nn.Module | None = None
+
+    @property
+    def generator_average(self) -> nn.Module | None:
+        """The generator with the averaged weights and buffers (``average.module``), or None without an average."""
+        return None if self.average is None else self.average.module
 
     @property
     def clips_per_second(self) -> float:
@@ -271,8 +279,13 @@ def quality_metric(real: torch.Tensor, n: int = 256, kind: str = "digit", num_fr
 def _fit(call_step: Callable, G: nn.Module, nets: dict[str, nn.Module], opts: dict, videos: torch.Tensor, *,
          steps: int, batch_size: int, lr: float, betas, num_samples: int, num_frames: int,
          snapshot_every: int | None, metric: Callable | None, metric_every: int | None, cpu_budget: float | None,
-         device, seed: int, progress: bool, clock: Callable[[], float], totals: dict[str, tuple[str, ...]]):
-    """The loop shared by :func:`fit_vgan` and :func:`fit_mocogan`; ``call_step(optimizers, x_real) -> dict``."""
+         device, seed: int, progress: bool, clock: Callable[[], float], totals: dict[str, tuple[str, ...]],
+         ema_decay: float | None = None, average: nn.Module | None = None):
+    """The loop shared by :func:`fit_vgan` and :func:`fit_mocogan`; ``call_step(optimizers, x_real) -> dict``.
+
+    With ``ema_decay`` (or a previous run's ``average`` to continue), the generator's weight average is updated
+    after every step (inside the timed step: it is part of the training cost) and the snapshots and the metric
+    are taken from the average instead of the live generator."""
     from ganlab.runtime import progress as progress_bar
 
     if steps < 1:
@@ -286,18 +299,30 @@ def _fit(call_step: Callable, G: nn.Module, nets: dict[str, nn.Module], opts: di
     for net in nets.values():
         net.to(device)
     optimizers = {name: _adam(net, lr, betas) if opts.get(name) is None else opts[name] for name, net in nets.items()}
-    history = VideoHistory(batch_size=batch_size, optimizers=optimizers)
+    if average is None and ema_decay is not None:
+        average = weight_average(G, ema_decay)          # a copy of G now; its first update copies G's weights
+    if average is not None:
+        average.to(device)
+    history = VideoHistory(batch_size=batch_size, optimizers=optimizers, average=average)
+    shown = G if average is None else average.module   # what the snapshots and the metric sample
+
+    def train_step(optimizers, x_real):
+        out = call_step(optimizers, x_real)
+        if average is not None:
+            average.update_parameters(G)
+        return out
     every = snapshot_every or max(1, steps // 8)
     measure_every = metric_every or every
 
     def snapshot(i):
         if num_samples > 0:
-            with _evaluating(G), _on(device):   # the same seeded latents at every snapshot
-                history.snapshots.append((i, _draw_videos(G, num_samples, num_frames, seed + 1, device).float().cpu()))
+            with _evaluating(shown), _on(device):   # the same seeded latents at every snapshot
+                history.snapshots.append((i, _draw_videos(shown, num_samples, num_frames, seed + 1,
+                                                          device).float().cpu()))
 
     def measure(i):
         if metric is not None:
-            for name, value in (metric(i, G) or {}).items():
+            for name, value in (metric(i, shown) or {}).items():
                 history.logs.setdefault(name, []).append((i, float(value)))
 
     snapshot(0)
@@ -308,7 +333,7 @@ def _fit(call_step: Callable, G: nn.Module, nets: dict[str, nn.Module], opts: di
         x_real = next(batches).to(device, non_blocking=True)
         start_cpu = clock()
         with _on(device):
-            out, seconds = timed_call(call_step, optimizers, x_real, device=device)
+            out, seconds = timed_call(train_step, optimizers, x_real, device=device)
         history.cpu_seconds += clock() - start_cpu
         history.seconds += seconds
         for name, value in out.items():
@@ -338,7 +363,8 @@ def fit_vgan(G: nn.Module, D: nn.Module, videos: torch.Tensor, *, steps: int, ba
              lr: float = 2e-4, betas=(0.5, 0.999), step: Callable = vgan_step, num_samples: int = 8,
              snapshot_every: int | None = None, metric: Callable | None = None, metric_every: int | None = None,
              cpu_budget: float | None = None, device=None, seed: int = 0, progress: bool = True,
-             clock: Callable[[], float] = time.process_time) -> VideoHistory:
+             clock: Callable[[], float] = time.process_time, ema_decay: float | None = None,
+             average: nn.Module | None = None) -> VideoHistory:
     """Train a VGAN (Vondrick et al. 2016) for ``steps`` iterations of ``step`` (default :func:`vgan_step`) on
     shuffled batches of ``videos`` (N, C, T, H, W) in [-1, 1] (on the CPU; batches move to ``device``, default G's).
 
@@ -348,7 +374,11 @@ def fit_vgan(G: nn.Module, D: nn.Module, videos: torch.Tensor, *, steps: int, ba
     in eval() + no_grad(). ``metric(step, G) -> dict | None`` (e.g. :func:`quality_metric`) at step 0, every
     ``metric_every`` steps (default: with the snapshots) and at the end, into ``history.logs``. ``cpu_budget``:
     stop once the CPU seconds (``clock``, ``time.process_time``) spent inside the steps reach it; snapshots and
-    the metric are not counted. Returns a :class:`VideoHistory`.
+    the metric are not counted. ``ema_decay`` (e.g. 0.999): keep an exponential moving average of G's weights
+    and buffers (``ganlab.training.weight_average``; Yazici et al. 2019), updated after every step and returned
+    in ``history.average`` (sample ``history.generator_average``); the snapshots and the metric then come from the
+    average, never fed back into training. ``average``: a previous run's ``history.average``, to continue it.
+    Returns a :class:`VideoHistory`.
     """
     opts = {"G": opt_g, "D": opt_d}
 
@@ -359,7 +389,7 @@ def fit_vgan(G: nn.Module, D: nn.Module, videos: torch.Tensor, *, steps: int, ba
                 betas=betas, num_samples=num_samples, num_frames=videos.shape[2] if videos.dim() == 5 else 0,
                 snapshot_every=snapshot_every, metric=metric, metric_every=metric_every, cpu_budget=cpu_budget,
                 device=device, seed=seed, progress=progress, clock=clock,
-                totals={"d": ("loss_d",), "g": ("loss_g",)})
+                totals={"d": ("loss_d",), "g": ("loss_g",)}, ema_decay=ema_decay, average=average)
 
 
 def fit_mocogan(step: Callable, G: nn.Module, D_image: nn.Module, D_video: nn.Module, videos: torch.Tensor, *,
@@ -369,7 +399,8 @@ def fit_mocogan(step: Callable, G: nn.Module, D_image: nn.Module, D_video: nn.Mo
                 num_samples: int = 8, snapshot_every: int | None = None, metric: Callable | None = None,
                 metric_every: int | None = None, cpu_budget: float | None = None, device=None, seed: int = 0,
                 progress: bool = True, clock: Callable[[], float] = time.process_time,
-                instance_noise: float = 0.0) -> VideoHistory:
+                instance_noise: float = 0.0, ema_decay: float | None = None,
+                average: nn.Module | None = None) -> VideoHistory:
     """Train a MoCoGAN (Tulyakov et al. 2018, sec. 3.2, eq. 1-2) with the lab's step
     ``step(G, D_image, D_video, opt_g, opt_d_image, opt_d_video, x_real, clip_length) -> dict`` (the student's
     ``mocogan_step``) on shuffled batches of ``videos`` (N, C, T, H, W) in [-1, 1]; G makes clips of the real
@@ -377,6 +408,7 @@ def fit_mocogan(step: Callable, G: nn.Module, D_image: nn.Module, D_video: nn.Mo
     paper trains with Adam, lr 2e-4, betas (0.5, 0.999)), fixed-latent snapshots (the same seeded z_C, eps, h0
     each time, through the current motion RNN), the metric, the CPU budget. ``instance_noise`` > 0: both
     discriminators see their inputs plus N(0, instance_noise^2) noise in training (:class:`InstanceNoise`).
+    ``ema_decay`` / ``average``: a weight average of G, as in :func:`fit_vgan` (snapshots and metric from it).
     Returns a :class:`VideoHistory` whose ``d_loss`` / ``g_loss`` sum the image and video terms.
     """
     opts = {"G": opt_g, "D_image": opt_d_image, "D_video": opt_d_video}
@@ -392,7 +424,8 @@ def fit_mocogan(step: Callable, G: nn.Module, D_image: nn.Module, D_video: nn.Mo
                 num_frames=videos.shape[2] if videos.dim() == 5 else 0, snapshot_every=snapshot_every,
                 metric=metric, metric_every=metric_every, cpu_budget=cpu_budget, device=device, seed=seed,
                 progress=progress, clock=clock,
-                totals={"d": ("loss_d_image", "loss_d_video"), "g": ("loss_g_image", "loss_g_video")})
+                totals={"d": ("loss_d_image", "loss_d_video"), "g": ("loss_g_image", "loss_g_video")},
+                ema_decay=ema_decay, average=average)
 
 
 # -- motion and content ---------------------------------------------------------------------------------------------

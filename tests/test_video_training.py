@@ -283,6 +283,81 @@ def test_instance_noise_in_training_only_and_in_fit_mocogan(lab):
         {id(p) for p in D_v.parameters()}
 
 
+def _expected_average(states, decay):
+    """The EMA of a list of state dicts (the first copied, then avg <- decay * avg + (1 - decay) * state), float
+    entries only (batch norm's integer step counter is not averaged)."""
+    average = {k: v.clone() for k, v in states[0].items() if v.is_floating_point()}
+    for state in states[1:]:
+        for k in average:
+            average[k] = decay * average[k] + (1 - decay) * state[k]
+    return average
+
+
+@pytest.mark.parametrize("model", ["vgan", "mocogan"])
+def test_ema_decay_keeps_a_weight_average_and_samples_it(lab, model):
+    """ema_decay: the average follows the EMA formula over the generator's weights AND batch-norm buffers after
+    every step, the live generator trains exactly as without it, and the snapshots and the metric sample the
+    average; without ema_decay there is none."""
+    decay, seen, measured = 0.6, [], []
+
+    def metric(step, net):
+        measured.append(net)
+        return {"one": 1.0}
+
+    def run(ema_decay):
+        if model == "vgan":
+            G, D = _vgan(lab, seed=12)
+
+            def step(*args):
+                out = vgan_step(*args)
+                seen.append(copy.deepcopy(G.state_dict()))
+                return out
+            return G, fit_vgan(G, D, _clips(8), steps=4, batch_size=4, num_samples=2, snapshot_every=2, seed=1,
+                               step=step, metric=metric, progress=False, ema_decay=ema_decay)
+        G, D_i, D_v = _mocogan(lab, seed=12)
+
+        def step(*args):
+            out = lab["mocogan_step"](*args)
+            seen.append(copy.deepcopy(G.state_dict()))
+            return out
+        return G, fit_mocogan(step, G, D_i, D_v, _clips(8), steps=4, batch_size=4, num_samples=2, snapshot_every=2,
+                              seed=1, metric=metric, progress=False, ema_decay=ema_decay)
+
+    torch.manual_seed(0)
+    G_plain, plain = run(None)
+    assert plain.average is None and plain.generator_average is None
+    assert all(net is G_plain for net in measured)
+    seen.clear(), measured.clear()
+    torch.manual_seed(0)
+    G, h = run(decay)
+    assert len(seen) == 4
+    averaged = h.generator_average
+    assert type(averaged) is type(G) and averaged is not G
+    want = _expected_average(seen, decay)
+    got = averaged.state_dict()
+    assert any("running_mean" in k for k in want)           # buffers are averaged too
+    for k, v in want.items():
+        assert torch.allclose(got[k], v, atol=1e-6), k
+    assert not torch.allclose(got[next(iter(want))], seen[-1][next(iter(want))])   # not the last iterate
+    # the live generator trained exactly as without the average
+    for (k, a), b in zip(G.state_dict().items(), G_plain.state_dict().values()):
+        assert torch.equal(a, b), k
+    # snapshots and metric come from the average (same seeded latents as sample_videos with seed + 1)
+    assert all(net is averaged for net in measured)
+    num_frames = 16
+    assert torch.allclose(h.snapshots[-1][1], sample_videos(averaged, 2, num_frames=num_frames, seed=2), atol=1e-6)
+    assert not torch.allclose(h.snapshots[-1][1], sample_videos(G, 2, num_frames=num_frames, seed=2), atol=1e-4)
+    # continuing with the returned average keeps updating it
+    if model == "mocogan":
+        G2, D_i, D_v = _mocogan(lab, seed=12)
+        again = fit_mocogan(lab["mocogan_step"], G, D_i, D_v, _clips(8), steps=1, batch_size=4, num_samples=0,
+                            progress=False, average=h.average)
+        assert again.average is h.average and int(h.average.n_averaged) == 5
+    with pytest.raises(ValueError):
+        G3, D3 = _vgan(lab)
+        fit_vgan(G3, D3, _clips(8), steps=1, batch_size=4, progress=False, ema_decay=1.0)
+
+
 def test_fit_rejects_bad_input(lab):
     G, D = _vgan(lab)
     with pytest.raises(ValueError):
