@@ -9,6 +9,11 @@ only, as the grader reads them); the loops are ``ganlab.video.fit_vgan`` / ``fit
     python benchmarks/lab8_video.py train --model mocogan --budget 600 --json /tmp/moco.json
     python benchmarks/lab8_video.py train --model vgan --budget 600 --json /tmp/vgan.json
     python benchmarks/lab8_video.py report --baselines /tmp/base.json /tmp/moco.json /tmp/vgan.json   # tables
+    python benchmarks/lab8_video.py train --instance-noise 0.1 --lr-video 5e-5 --ema 0.995 0.999 --seed 1 ...
+
+``--ema d1 d2 ...`` evaluates the live generator and a weight average per decay (one run, the same training);
+every generator is measured on validation clips (for choosing) and on the held-out clips (for reporting), with
+:func:`frame_diagnostics` (how legible each frame is to the content judge, how often neighbours agree).
 
 Data: ``ganlab.data.video.moving_digits(num_digits=1)`` (real UCI glyphs, one digit per video, so that the
 content judge ``content_consistency(kind="digit")`` -- Lab 4's real-digits classifier on an ink-centred crop -- is
