@@ -11,13 +11,19 @@ exactly what the lab runs::
     python benchmarks/lab5_pix2pix.py --seed 1 --threads 1 --eval-every 250     # another seed; curves
     python benchmarks/lab5_pix2pix.py --task grey2colour --lab --flip --val astronaut --ema 0.999 0.99 \
         --decay-steps 750                      # tuning: train without one training photo, judge on it
+    python benchmarks/lab5_pix2pix.py --task grey2colour --lab --flip --ema 0.99 --chroma-lowpass 2 \
+        --test-lowpass 2 4                     # chroma predicted at half resolution; a low-pass after training
 
 ``--val PHOTO`` is the tuning split: the named training photo is left out of training and its crops replace the
 held-out ones (chelsea and coffee are then not touched), so settings are chosen without looking at the held-out
 photos. ``--ema D ...`` keeps exponential moving averages of G's weights (``ganlab.training.weight_average``,
 Yazici et al. 2019) and reports each next to the live G (the first through ``fit_pix2pix(ema_decay=...)``, the
 others updated after the same steps); ``--decay-steps N`` lets both learning rates fall linearly to 0 over the last
-N steps, as the pix2pix authors' code does (``--n_epochs`` / ``--n_epochs_decay``).
+N steps, as the pix2pix authors' code does (``--n_epochs`` / ``--n_epochs_decay``). ``--chroma-lowpass K`` (with
+``--lab``) trains and judges ``ganlab.colour.ChromaLowPass(G, K)``: G's a*b* averaged over K x K blocks and
+upsampled back bilinearly, inside the trained model (the L1 loss and D see the smoothed chroma);
+``--test-lowpass K ...`` also reports each trained generator (live and averages) with that low-pass added only at
+test time.
 
 Data: ``ganlab.data.photos`` crops of real scikit-image photos; the test crops come from whole photos held out of
 training. Metrics (``ganlab.pix2pix.quality``, images mapped to [0, 1], data_range 1): PSNR (dB), SSIM, the
@@ -69,11 +75,16 @@ def photo_crops(size, names, seed=0):
 
 
 def build(ns, args, d_channels, in_channels=3, out_channels=3):
-    """A fresh (G, D) pair of the lab's CPU configuration, seeded."""
+    """A fresh (G, D) pair of the lab's CPU configuration, seeded; G wrapped in ``ChromaLowPass`` with
+    ``--chroma-lowpass`` (the same initial weights as without it)."""
     import torch
+
+    from ganlab.colour import ChromaLowPass
 
     torch.manual_seed(args.seed)
     g = ns["UNetGenerator"](in_channels, out_channels, num_downs=args.num_downs, ngf=args.ngf)
+    if args.chroma_lowpass > 1:
+        g = ChromaLowPass(g, args.chroma_lowpass)
     d = ns["PatchDiscriminator"](d_channels, ndf=args.ndf, n_layers=args.n_layers)
     return g, d
 
@@ -134,6 +145,10 @@ def main(argv=None) -> int:
     parser.add_argument("--ema", type=float, nargs="*", default=[],
                         help="decays of moving averages of G's weights, each reported next to the live G")
     parser.add_argument("--decay-steps", type=int, default=0, help="linear lr decay to 0 over the last N steps")
+    parser.add_argument("--chroma-lowpass", type=int, default=1,
+                        help="with --lab: train G's a*b* through ChromaLowPass(G, K) (1: none)")
+    parser.add_argument("--test-lowpass", type=int, nargs="*", default=[],
+                        help="with --lab: also report each trained G with ChromaLowPass(G, K) added at test time")
     parser.add_argument("--val", default=None,
                         help="tuning split: leave this training photo out of training and judge on its crops")
     args = parser.parse_args(argv)
@@ -144,11 +159,15 @@ def main(argv=None) -> int:
         parser.error(f"--models for {args.task} must be among {allowed}")
     if args.lab and args.task != "grey2colour":
         parser.error("--lab applies to --task grey2colour only")
+    if (args.chroma_lowpass != 1 or args.test_lowpass) and not args.lab:
+        parser.error("--chroma-lowpass and --test-lowpass apply to --lab only")
+    if args.chroma_lowpass < 1 or any(k < 2 for k in args.test_lowpass):
+        parser.error("--chroma-lowpass must be >= 1 and each --test-lowpass >= 2")
 
     import torch
 
     from ganlab import pix2pix
-    from ganlab.colour import grey_of, merge_lab, split_lab
+    from ganlab.colour import ChromaLowPass, grey_of, merge_lab, split_lab
     from ganlab.data.photos import load_photos, make_pair
     from ganlab.training import weight_average
 
@@ -189,7 +208,8 @@ def main(argv=None) -> int:
           f"{args.size} x {args.size}, {len(x)} training and {len(x_test)} held-out pairs; U-Net num_downs "
           f"{args.num_downs} ngf {args.ngf}, PatchGAN n_layers {args.n_layers} ndf {args.ndf}; batch "
           f"{args.batch_size}, lr {args.lr}, flip {args.flip}, {args.steps} steps, seed {args.seed}, "
-          f"colour space {'L*a*b* (L -> ab)' if args.lab else 'RGB'}; EMA {args.ema or 'none'}, lr decay over the "
+          f"colour space {'L*a*b* (L -> ab)' if args.lab else 'RGB'}; chroma low-pass {args.chroma_lowpass} (test-time "
+          f"{args.test_lowpass or 'none'}); EMA {args.ema or 'none'}, lr decay over the "
           f"last {args.decay_steps} steps; judged on {'VALIDATION photo ' + args.val if args.val else 'held-out'}",
           flush=True)
     rows = {"baseline: the input": measure(grey_test, rgb_test)}
@@ -246,6 +266,9 @@ def main(argv=None) -> int:
         for label, net in averages.items():
             rows[f"{name} {label}"] = measure(answer(net, x_test), rgb_test)
         rows[name] = measure(answer(g, x_test), rgb_test)
+        for label, net in [("", g)] + [(" " + k, v) for k, v in averages.items()]:
+            for k in args.test_lowpass:
+                rows[f"{name}{label} test-lp {k}"] = measure(answer(ChromaLowPass(net, k), x_test), rgb_test)
         train_mode = measure(answer(g, x_test, train_mode=True), rgb_test)
         rows[name].update({f"train-mode {k}": v for k, v in train_mode.items()})
         if args.diagnose and args.lab:
@@ -254,11 +277,11 @@ def main(argv=None) -> int:
         print(f"{name}: {h.steps} steps in {h.seconds:.0f} s of training ({time.perf_counter() - start:.0f} s wall, "
               f"{cpu_s:.0f} s of CPU time, load average {os.getloadavg()[0]:.1f})", flush=True)
     extra_cols = ["hole psnr"] if inpaint else []
-    head = f"{'held-out ' + args.task:<26} {'PSNR dB':>8} {'SSIM':>8} {'sharp':>8} {'colour':>8} {'c-sharp':>8}"
+    head = f"{'held-out ' + args.task:<30} {'PSNR dB':>8} {'SSIM':>8} {'sharp':>8} {'colour':>8} {'c-sharp':>8}"
     head += "".join(f" {c:>9}" for c in extra_cols) + "   | train mode: PSNR    SSIM   sharp  colour c-sharp"
     print("\n" + head)
     for name, r in rows.items():
-        line = f"{name:<26} {fmt(r)}" + "".join(f" {r[c]:>9.2f}" for c in extra_cols)
+        line = f"{name:<30} {fmt(r)}" + "".join(f" {r[c]:>9.2f}" for c in extra_cols)
         if "train-mode psnr" in r:
             line += "   |       " + fmt({k[len('train-mode '):]: v for k, v in r.items() if k.startswith('train-mode ')})
         print(line)

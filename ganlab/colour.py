@@ -111,3 +111,46 @@ def chroma_sharpness(images: torch.Tensor) -> float:
     dx = chroma[..., :-1, 1:] - chroma[..., :-1, :-1]
     dy = chroma[..., 1:, :-1] - chroma[..., :-1, :-1]
     return float(torch.sqrt((dx ** 2 + dy ** 2).sum(dim=1)).mean())
+
+
+class ChromaLowPass(torch.nn.Module):
+    """A generator whose chroma output is predicted at 1/``factor`` of the resolution and upsampled back.
+
+    Colour has a lower spatial bandwidth than lightness in natural photos, and codecs and colourisers use it: JPEG
+    stores the two chroma channels at half the resolution in each direction (4:2:0 subsampling), and Zhang, Isola
+    and Efros (2016, "Colorful Image Colorization", ECCV) predict a*b* at a quarter of the input's resolution and
+    upsample it bilinearly. Here the wrapped generator ``G`` still runs at full resolution; its output (the a*b*
+    of an L* -> a*b* colouriser) is averaged over ``factor`` x ``factor`` blocks and upsampled back with bilinear
+    interpolation. The filter is fixed and has no parameters, and it sits inside the model that is trained, so the
+    L1 loss and the discriminator both see the smoothed chroma and G is not pushed towards colour detail that the
+    output cannot show. Pixel-to-pixel colour speckle (a period-2 pattern) is removed exactly.
+
+    ``factor=1`` is the identity. The output keeps G's range (averages and bilinear weights are convex), and
+    training/evaluation mode, parameters and ``state_dict`` are G's (as a submodule ``G``)::
+
+        G = ChromaLowPass(UNetGenerator(1, 2, num_downs=5, ngf=32), factor=2)
+        chroma = G(light)                    # (N, 2, H, W): a*b* blurred at the scale of 2 pixels
+    """
+
+    def __init__(self, G: torch.nn.Module, factor: int = 2):
+        super().__init__()
+        if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
+            raise ValueError(f"factor must be a positive integer, got {factor!r}")
+        self.G = G
+        self.factor = factor
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.G(x)
+        if self.factor == 1:
+            return out
+        if out.dim() != 4:
+            raise ValueError(f"ChromaLowPass needs (N, C, H, W) outputs from G, got shape {tuple(out.shape)}")
+        height, width = out.shape[-2:]
+        if height % self.factor or width % self.factor:
+            raise ValueError(f"ChromaLowPass(factor={self.factor}) needs H and W divisible by {self.factor}, "
+                             f"got {height} x {width}")
+        coarse = torch.nn.functional.avg_pool2d(out, self.factor)  # (N, C, H / factor, W / factor)
+        return torch.nn.functional.interpolate(coarse, size=(height, width), mode="bilinear", align_corners=False)
+
+    def extra_repr(self) -> str:
+        return f"factor={self.factor}"

@@ -102,3 +102,81 @@ def test_pix2pix_quality_reports_the_chroma_sharpness_ratio_for_colour_targets()
     assert quality(smeared, y)["chroma sharpness"] < 0.2
     grey = y.mean(dim=1, keepdim=True).expand(-1, 3, -1, -1)
     assert "chroma sharpness" not in quality(grey, grey)  # grey targets: no colour to compare
+
+
+# ChromaLowPass: a fixed low-pass on a generator's chroma output
+
+
+def _fixed(output):
+    """A 'generator' that ignores its input and returns ``output`` (times a weight, so gradients can reach it)."""
+
+    class Fixed(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.ones(()))
+
+        def forward(self, x):
+            return output.to(x.dtype) * self.weight
+
+    return Fixed()
+
+
+def test_chroma_low_pass_keeps_shape_and_is_the_identity_at_factor_1():
+    from ganlab.colour import ChromaLowPass
+
+    torch.manual_seed(0)
+    G = torch.nn.Conv2d(1, 2, 3, padding=1)
+    x = torch.randn(3, 1, 16, 16)
+    assert ChromaLowPass(G, 4)(x).shape == (3, 2, 16, 16)
+    assert torch.equal(ChromaLowPass(G, 1)(x), G(x))
+    # factor 2 really changes a generic output (not silently the identity)
+    assert not torch.allclose(ChromaLowPass(G, 2)(x), G(x), atol=1e-3)
+
+
+@pytest.mark.parametrize("factor", [2, 4])
+def test_chroma_low_pass_passes_constants_and_removes_a_checkerboard(factor):
+    from ganlab.colour import ChromaLowPass
+
+    x = torch.zeros(1, 1, 8, 8)
+    constant = torch.tensor([0.3, -0.2]).view(1, 2, 1, 1).expand(1, 2, 8, 8)
+    assert torch.allclose(ChromaLowPass(_fixed(constant), factor)(x), constant, atol=1e-6)
+    rows, cols = torch.meshgrid(torch.arange(8), torch.arange(8), indexing="ij")
+    checker = ((rows + cols) % 2 * 2 - 1).float().expand(1, 2, 8, 8) * 0.5  # +-0.5 from pixel to pixel
+    assert ChromaLowPass(_fixed(checker + constant), factor)(x).sub(constant).abs().max() < 1e-6
+
+
+def test_chroma_low_pass_matches_block_means_upsampled_by_hand():
+    from ganlab.colour import ChromaLowPass
+
+    # a 1 x 4 strip of 2 x 2 blocks with means 0 and 1: bilinear upsampling (half-pixel centres) gives 0, 0.25,
+    # 0.75, 1 across the boundary and the flat values at the borders
+    out = torch.tensor([[0.0, 0.0, 1.0, 1.0]]).expand(2, 4).reshape(1, 1, 2, 4).expand(1, 2, 2, 4)
+    got = ChromaLowPass(_fixed(out), 2)(torch.zeros(1, 1, 2, 4))
+    assert got[0, 0, 0].tolist() == pytest.approx([0.0, 0.25, 0.75, 1.0])
+
+
+def test_chroma_low_pass_lets_gradients_reach_the_generator_and_works_on_a_batch_of_one():
+    from ganlab.colour import ChromaLowPass
+
+    torch.manual_seed(0)
+    G = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3, padding=1), torch.nn.Tanh())
+    wrapped = ChromaLowPass(G, 2)
+    out = wrapped(torch.randn(1, 1, 8, 8))
+    assert out.shape == (1, 2, 8, 8) and out.abs().max() <= 1
+    out.square().mean().backward()
+    assert G[0].weight.grad is not None and G[0].weight.grad.abs().sum() > 0
+    # the wrapper adds no parameters of its own and forwards train / eval to G
+    assert sum(p.numel() for p in wrapped.parameters()) == sum(p.numel() for p in G.parameters())
+    wrapped.eval()
+    assert not G.training
+
+
+def test_chroma_low_pass_refuses_bad_factors_and_sizes():
+    from ganlab.colour import ChromaLowPass
+
+    G = torch.nn.Conv2d(1, 2, 1)
+    for bad in (0, -2, 1.5, True):
+        with pytest.raises(ValueError, match="positive integer"):
+            ChromaLowPass(G, bad)
+    with pytest.raises(ValueError, match="divisible by 4"):
+        ChromaLowPass(G, 4)(torch.zeros(1, 1, 10, 12))

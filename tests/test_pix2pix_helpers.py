@@ -83,3 +83,29 @@ def test_decay_steps_outside_the_run_are_refused(decay_steps):
     with pytest.raises(ValueError, match="decay_steps"):
         pix2pix.fit_pix2pix(pix2pix.l1_only_step, G, None, pix2pix.adam(G), None, x, y, steps=3, progress=False,
                             decay_steps=decay_steps)
+
+
+def test_a_chroma_low_pass_generator_trains_through_fit_pix2pix_and_its_average_keeps_the_filter():
+    from ganlab.colour import ChromaLowPass
+
+    x, y = _pairs()
+    # the same initial weights with and without the wrapper: the filter changes what the loss sees, so the training
+    # ends elsewhere
+    G, plain = ChromaLowPass(_generator(), 2), _generator()
+    # a conditional step that, like the student's, only calls G(x) and sees its (filtered) output
+    seen = []
+
+    def step(G, D, opt_g, opt_d, x, y, lambda_l1):
+        seen.append(G(x).detach())
+        return pix2pix.l1_only_step(G, D, opt_g, opt_d, x, y, lambda_l1)
+
+    h = pix2pix.fit_pix2pix(step, G, None, pix2pix.adam(G, 1e-2), None, x, y, steps=4, batch_size=4,
+                            progress=False, ema_decay=0.5)
+    pix2pix.fit_pix2pix(pix2pix.l1_only_step, plain, None, pix2pix.adam(plain, 1e-2), None, x, y, steps=4,
+                        batch_size=4, progress=False)
+    assert not torch.allclose(G.G[0].weight, plain[0].weight)     # the wrapper's G was trained, differently
+    assert len(seen) == 4 and seen[0].shape == (4, 2, 8, 8)
+    # the weight average is an average of the wrapped model: it filters too
+    assert isinstance(h.average.module, ChromaLowPass) and h.average.module.factor == 2
+    out = pix2pix.translate(h.average, x)
+    assert torch.allclose(out, ChromaLowPass(h.average.module.G, 2).eval()(x), atol=1e-6)
