@@ -4,7 +4,9 @@ Part of ``benchmarks/gpu_session.sh`` (the one command of a session's GPU run); 
 
     python benchmarks/gpu_lab5.py train --model l1 --budget 150 --json out/lab5_l1.json --outputs /tmp/l1.pt
     python benchmarks/gpu_lab5.py train --model l1+cgan --budget 150 --json out/lab5_l1cgan.json --outputs /tmp/c.pt
-    python benchmarks/gpu_lab5.py grid /tmp/l1.pt /tmp/c.pt --png out/lab5.png      # grey / L1 / L1 + cGAN / target
+    python benchmarks/gpu_lab5.py baselines --json /tmp/base.json                   # the grey input's figures
+    python benchmarks/gpu_lab5.py grid /tmp/l1.pt /tmp/c.pt --png out/lab5.png \
+        --baselines /tmp/base.json --into out/lab5_l1.json                          # grey / L1 / L1 + cGAN / target
     python benchmarks/gpu_lab5.py train --device cpu --size 32 --num-downs 5 --ngf 8 --ndf 8 --budget 5 ...  # smoke
 
 The facades cannot be downloaded there (no network), so this is the paper's 256 x 256 reference (U-Net
@@ -22,13 +24,15 @@ horizontal flip with probability 1/2: the paper's "random jitter and mirroring" 
 coffee, the photos the CPU benchmark holds out. Figures (``ganlab.pix2pix.quality``, as the CPU benchmark): PSNR,
 SSIM, sharpness, colourfulness and chroma sharpness ratios, next to the grey input's, in evaluation mode for
 the live G and its weight average (``ganlab.training.weight_average``), and in training mode (dropout and batch
-statistics, as the paper does at test time) for the live G; the grey baselines with ``--baselines``. The budget counts only the training steps (each ends with a
-``.item()``, so the clock sees the device's work); ``--json`` is rewritten every ``--log-every`` seconds.
+statistics, as the paper does at test time) for the live G; the grey baselines by
+``baselines`` (CPU only, run beside the training). The budget counts only the training steps
+(``ganlab.training.timed_call``: the clock stops when the device has finished); ``--json`` is rewritten every ``--log-every`` seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -84,10 +88,10 @@ def cmd_train(args) -> int:
     import torch
 
     from ganlab import pix2pix
-    from ganlab.colour import grey_of, merge_lab, split_lab
+    from ganlab.colour import merge_lab, split_lab
     from ganlab.data.photos import make_pair
     from ganlab.runtime import get_device
-    from ganlab.training import weight_average
+    from ganlab.training import timed_call, weight_average
 
     torch.set_num_threads(args.threads)
     device = get_device(args.device)
@@ -119,14 +123,18 @@ def cmd_train(args) -> int:
     out["status"] = "training"
     save()
 
+    def train_step(light, chroma):
+        result = step(G, D, opt_g, opt_d, light, chroma, args.lambda_l1)
+        if average is not None:
+            average.update_parameters(G)
+        return result
+
     steps, step_seconds, last_log, losses = 0, 0.0, time.perf_counter(), {}
     while step_seconds < args.budget and steps < args.max_steps:
         batch = random_crops(lab_photos, args.batch_size, args.size, generator, areas, flip=True)
-        begin = time.perf_counter()
-        result = step(G, D, opt_g, opt_d, batch[:, :1], batch[:, 1:], lambda_l1=args.lambda_l1)
-        if average is not None:
-            average.update_parameters(G)
-        step_seconds += time.perf_counter() - begin      # the step's .item() waited for the device
+        # timed to the device's completion (timed_call synchronises on CUDA)
+        result, seconds = timed_call(train_step, batch[:, :1], batch[:, 1:], device=device)
+        step_seconds += seconds
         steps += 1
         for k, v in result.items():
             losses.setdefault(k, []).append(float(v))
@@ -156,15 +164,30 @@ def cmd_train(args) -> int:
             out["held_out_figures"][f"{label}, {mode}"] = pix2pix.quality(merge_lab(light_test, chroma), rgb_test)
             save()
             log(f"held-out {label}, {mode}: {out['held_out_figures'][f'{label}, {mode}']}")
-    if args.baselines:   # the same for both models: one run measures them (each call costs CPU time)
-        out["baselines"] = {"grey input (BT.601, 3 channels)": pix2pix.quality(grey_test, rgb_test),
-                            "L*, a*b* = 0": pix2pix.quality(grey_of(light_test), rgb_test)}
-        log(f"baselines: {out['baselines']}")
     out["eval_seconds"] = time.perf_counter() - begin
     out.update({"status": "done", "load_end": load_average()})
     save()
     log(f"done; evaluation {out['eval_seconds']:.1f} s, total {time.perf_counter() - t0:.1f} s, "
         f"load {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+def cmd_baselines(args) -> int:
+    """The trivial answers' figures on the held-out crops (the same for every model; CPU only): the grey input
+    (BT.601 grey in 3 channels, the CPU benchmark's "baseline: the input") and the grey of L* (a*b* = 0)."""
+    import torch
+
+    from ganlab import pix2pix
+    from ganlab.colour import grey_of, split_lab
+    from ganlab.data.photos import make_pair
+
+    torch.set_num_threads(args.threads)
+    begin = time.perf_counter()
+    rgb_test = held_out_crops(args.size, args.held_out_per_photo)
+    out = {"grey input (BT.601, 3 channels)": pix2pix.quality(make_pair(rgb_test, "grey2colour")[0], rgb_test),
+           "L*, a*b* = 0": pix2pix.quality(grey_of(split_lab(rgb_test)[0]), rgb_test)}
+    Path(args.json).write_text(json.dumps(out, indent=1))
+    print(f"baselines ({len(rgb_test)} held-out crops, {time.perf_counter() - begin:.1f} s): {out}", flush=True)
     return 0
 
 
@@ -183,6 +206,11 @@ def cmd_grid(args) -> int:
                first["target"]]
     tiles = torch.stack(columns, dim=1).flatten(0, 1)   # (4 crops * 4 columns, 3, S, S), row-major
     save_image(tiles, args.png, nrow=len(columns), normalize=True, value_range=(-1, 1), pad_value=1.0)
+    if args.baselines and args.into and Path(args.baselines).exists() and Path(args.into).exists():
+        run = json.loads(Path(args.into).read_text())
+        run["baselines"] = json.loads(Path(args.baselines).read_text())
+        Path(args.into).write_text(json.dumps(run, indent=1))
+        print(f"grid: baselines added to {args.into}")
     print(f"grid: {args.png}: rows = {len(first['target'])} held-out crops; columns = grey input, L1 "
           f"({'ok' if 'l1' in runs else 'missing'}), L1 + cGAN ({'ok' if 'l1+cgan' in runs else 'missing'}), target")
     return 0
@@ -208,15 +236,21 @@ def main(argv=None) -> int:
     train.add_argument("--device", default=None, help="default: ganlab.runtime.get_device()")
     train.add_argument("--threads", type=int, default=3)
     train.add_argument("--held-out-per-photo", type=int, default=HELD_OUT_PER_PHOTO)
-    train.add_argument("--baselines", action="store_true", help="also measure the grey baselines")
     train.add_argument("--log-every", type=float, default=15.0, help="seconds between progress records")
     train.add_argument("--json", required=True)
     train.add_argument("--outputs", required=True, help="a .pt of 4 held-out answers for `grid`")
+    base = sub.add_parser("baselines")
+    base.add_argument("--size", type=int, default=256)
+    base.add_argument("--held-out-per-photo", type=int, default=HELD_OUT_PER_PHOTO)
+    base.add_argument("--threads", type=int, default=3)
+    base.add_argument("--json", required=True)
     grid = sub.add_parser("grid")
     grid.add_argument("runs", nargs="+", help="the --outputs files of the runs")
     grid.add_argument("--png", required=True)
+    grid.add_argument("--baselines", default=None, help="the JSON of `baselines`, to add to --into")
+    grid.add_argument("--into", default=None, help="a run's JSON file to add the baselines to")
     args = parser.parse_args(argv)
-    return cmd_train(args) if args.command == "train" else cmd_grid(args)
+    return {"train": cmd_train, "baselines": cmd_baselines, "grid": cmd_grid}[args.command](args)
 
 
 if __name__ == "__main__":
