@@ -153,8 +153,9 @@ def cmd_train(args) -> int:
 
     begin = time.perf_counter()
     # the grid's answers first: a run stopped during the (CPU-heavy) figures still has its picture
-    torch.save({"model": args.model, "grey": grey_test[:4], "target": rgb_test[:4],
-                "answer": merge_lab(light_test[:4], pix2pix.translate(G, light_test[:4]))}, args.outputs)
+    pick = [0, 1, len(rgb_test) // 2, len(rgb_test) // 2 + 1]           # two crops of chelsea, two of coffee
+    torch.save({"model": args.model, "grey": grey_test[pick], "target": rgb_test[pick],
+                "answer": merge_lab(light_test[pick], pix2pix.translate(G, light_test[pick]))}, args.outputs)
     out["held_out_figures"] = {}
     nets = {"live": G, **({f"ema {args.ema:g}": average.module} if average is not None else {})}
     for label, net in nets.items():
@@ -192,7 +193,8 @@ def cmd_baselines(args) -> int:
 
 
 def cmd_grid(args) -> int:
-    """One PNG: a row per held-out crop, columns grey input / L1 / L1 + cGAN / target (the live G, eval mode)."""
+    """One PNG: a row per held-out crop (2 of chelsea, 2 of coffee), columns grey input / L1 / L1 + cGAN / target
+    (the live G of each run, evaluation mode)."""
     import torch
     from torchvision.utils import save_image
 

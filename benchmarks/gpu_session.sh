@@ -59,6 +59,10 @@ job() {   # job NAME SECONDS command...: runs in the background, every output li
   ( timeout "$limit" "$@" 2>&1; echo "exit status $?" ) | sed -u "s/^/[$name] /" >> "$LOG" &
 }
 
+# extra arguments per job (argparse keeps the last value): e.g. LAB8_32_EXTRA="--ngf 32 --ndf 32 --batch-size 64"
+read -r -a X5 <<< "${LAB5_EXTRA:-}"; read -r -a X64 <<< "${LAB8_64_EXTRA:-}"; read -r -a X32 <<< "${LAB8_32_EXTRA:-}"
+LAB5+=("${X5[@]}"); LAB8_64+=("${X64[@]}"); LAB8_32+=("${X32[@]}")
+
 start=$(date +%s)
 # the grey baselines (CPU only, the same held-out crops) beside the training; added to lab5_l1.json at the end
 job lab5_base $((LAB5_BUDGET + SLACK)) $PY benchmarks/gpu_lab5.py baselines "${LAB5_BASE[@]}" --json "$SCRATCH/base.json"
