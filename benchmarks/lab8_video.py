@@ -10,6 +10,12 @@ only, as the grader reads them); the loops are ``ganlab.video.fit_vgan`` / ``fit
     python benchmarks/lab8_video.py train --model vgan --budget 600 --json /tmp/vgan.json
     python benchmarks/lab8_video.py report --baselines /tmp/base.json /tmp/moco.json /tmp/vgan.json   # tables
     python benchmarks/lab8_video.py train --instance-noise 0.1 --lr-video 5e-5 --ema 0.995 0.999 --seed 1 ...
+    python benchmarks/lab8_video.py train --image-frames 16 --pretrain 200 ...   # session 8's levers (see below)
+
+``--image-frames k`` trains with a benchmark-only variant of the lab's step in which D_I sees k frames per video
+(:func:`many_frames_step`); ``--pretrain S`` spends the first S CPU seconds of the budget training G_I as an image
+GAN on single training frames (:func:`pretrain_frames`), then MoCoGAN for the rest: both change the recipe, not
+the graded exercises.
 
 ``--ema d1 d2 ...`` evaluates the live generator and a weight average per decay (one run, the same training);
 every generator is measured on validation clips (for choosing) and on the held-out clips (for reporting), with
@@ -43,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.common import REPO, load_average, machine, reference_namespace  # noqa: E402
 
 NOTEBOOK = REPO / "solutions" / "lab8_video" / "lab8_video.ipynb"
-NEEDED = ("VGANGenerator", "VideoDiscriminator", "MoCoGANGenerator", "mocogan_step")
+NEEDED = ("VGANGenerator", "VideoDiscriminator", "MoCoGANGenerator", "sample_frames", "sample_clips", "mocogan_step")
 
 
 def lab_namespace() -> dict:
@@ -125,6 +131,109 @@ def frame_diagnostics(videos) -> dict:
             "morph": float((differ & both_sure).sum()) / pairs, "illegible": float((differ & ~both_sure).sum()) / pairs}
 
 
+def frames_for_image_d(video, k: int, generator=None):
+    """``k`` frames of each video for D_I, drawn WITHOUT replacement per video (all T frames, time folded into the
+    batch, when ``k >= T``): video (B, C, T, H, W) -> (B * k, C, H, W). Differentiable in ``video``. The lab's
+    ``sample_frames`` (the graded exercise) is the case k = 1; MoCoGAN's own code gives D_I a separately drawn
+    batch of frames (``--image_batch``, 32 in the authors' scripts), not one frame per video of the video batch."""
+    import torch
+
+    b, c, t, h, w = video.shape
+    if k >= t:
+        return video.transpose(1, 2).reshape(b * t, c, h, w)               # (B * T, C, H, W)
+    index = torch.rand(b, t, generator=generator).argsort(dim=1)[:, :k]    # (B, k) distinct frames per video
+    return video[torch.arange(b)[:, None], :, index].reshape(b * k, c, h, w)   # (B, k, C, H, W) -> (B * k, ...)
+
+
+def many_frames_step(ns: dict, k: int):
+    """A benchmark-only variant of the lab's ``mocogan_step`` (same losses, same order, the student's
+    ``sample_clips`` for D_V) in which D_I sees ``k`` frames per video (:func:`frames_for_image_d`) instead of
+    the one of ``sample_frames``: k = 1 draws through the lab's ``sample_frames`` and is the lab's step."""
+    import torch
+    import torch.nn.functional as F
+
+    sample_frames, sample_clips = ns["sample_frames"], ns["sample_clips"]
+
+    def frames(video):
+        return sample_frames(video) if k == 1 else frames_for_image_d(video, k)
+
+    def bce(logits, target):
+        return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+
+    def step(G, D_image, D_video, opt_g, opt_d_image, opt_d_video, x_real, clip_length=None):
+        b, _, t = x_real.shape[:3]
+        length = t if clip_length is None else clip_length
+        for net in (G, D_image, D_video):
+            net.train()
+        fake, _ = G.sample(b, t)                                           # (B, C, T, H, W)
+        opt_d_image.zero_grad()
+        loss_d_image = bce(D_image(frames(x_real)), 1.0) + bce(D_image(frames(fake.detach())), 0.0)
+        loss_d_image.backward()
+        opt_d_image.step()
+        opt_d_video.zero_grad()
+        loss_d_video = (bce(D_video(sample_clips(x_real, length)), 1.0)
+                        + bce(D_video(sample_clips(fake.detach(), length)), 0.0))
+        loss_d_video.backward()
+        opt_d_video.step()
+        opt_g.zero_grad()
+        loss_g_image = bce(D_image(frames(fake)), 1.0)
+        loss_g_video = bce(D_video(sample_clips(fake, length)), 1.0)
+        (loss_g_image + loss_g_video).backward()
+        opt_g.step()
+        return {"loss_d_image": loss_d_image.item(), "loss_d_video": loss_d_video.item(),
+                "loss_g_image": loss_g_image.item(), "loss_g_video": loss_g_video.item()}
+
+    return step
+
+
+def pretrain_frames(G, D_image, train, args, clock=None) -> dict:
+    """Pre-train MoCoGAN's frame generator as an IMAGE GAN for ``args.pretrain`` CPU seconds (part of the run's
+    budget): real images are single frames of the training clips (random clip, random time), fake images are
+    ``G`` applied to the latent of one random time step of ``G.sample_latents(B, T)`` (so the frame latents have
+    the distribution MoCoGAN later feeds G_I: z_C, and z_M(t) of the motion RNN), judged by the run's own D_I
+    with the same losses as the lab's image term (non-saturating, BCE-with-logits) and instance noise. Returns
+    the optimizers (MoCoGAN continues with them) and the steps / CPU seconds spent."""
+    import torch
+    import torch.nn.functional as F
+
+    clock = clock or time.process_time
+    g = torch.Generator().manual_seed(args.seed + 100)
+    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D_image.parameters(), lr=args.lr, betas=(0.5, 0.999))
+    n, _, t = train.shape[:3]
+    sigma = args.instance_noise
+
+    def noisy(x):
+        return x + sigma * torch.randn_like(x) if sigma > 0 else x
+
+    def bce(logits, target):
+        return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+
+    steps, cpu, batch = 0, 0.0, args.pretrain_batch
+    G.train()
+    D_image.train()
+    while cpu < args.pretrain:
+        clips = torch.randint(n, (batch,), generator=g)
+        times = torch.randint(t, (batch,), generator=g)
+        x_real = train[clips, :, times]                                    # (B, C, H, W)
+        start = clock()
+        z = G.sample_latents(batch, t)                                     # (B, T, latent)
+        z = z[torch.arange(batch), torch.randint(t, (batch,), generator=g)]   # one time step per row: (B, latent)
+        x_fake = G(z[:, None])[:, :, 0]                                    # (B, C, 1, H, W) -> (B, C, H, W)
+        opt_d.zero_grad()
+        loss_d = bce(D_image(noisy(x_real)), 1.0) + bce(D_image(noisy(x_fake.detach())), 0.0)
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        loss_g = bce(D_image(noisy(x_fake)), 1.0)
+        loss_g.backward()
+        opt_g.step()
+        cpu += clock() - start
+        steps += 1
+    return {"opt_g": opt_g, "opt_d_image": opt_d, "steps": steps, "cpu_seconds": cpu,
+            "loss_d": loss_d.item(), "loss_g": loss_g.item()}
+
+
 def evaluate(fake, held_out, diagnostics: bool = False) -> dict:
     from ganlab.video import motion_statistics
     from ganlab.video_nets import content_consistency, frechet_video_distance
@@ -136,15 +245,17 @@ def evaluate(fake, held_out, diagnostics: bool = False) -> dict:
     return out
 
 
-def fit(ns, args, G, discriminators, train, metric=None, metric_every=None, extra_averages=()):
+def fit(ns, args, G, discriminators, train, metric=None, metric_every=None, extra_averages=(), optimizers=None):
     """One run through the lab's loop. ``args.ema[0]`` is the loop's own ``ema_decay``; ``extra_averages``
     (``ganlab.training.weight_average`` models of G for the other decays) are updated after every step inside the
     timed step as well, so that one run measures several decays at the same training cost."""
     from ganlab.video import fit_mocogan, fit_vgan, vgan_step
 
     ema = (getattr(args, "ema", None) or [None])[0]
+    optimizers = optimizers or {}
+    budget = args.budget if args.budget is None else args.budget - optimizers.get("cpu_seconds", 0.0)
     common = dict(steps=args.max_steps, batch_size=args.batch_size, lr=args.lr, num_samples=8,
-                  cpu_budget=args.budget, seed=args.seed, progress=False, metric=metric, metric_every=metric_every,
+                  cpu_budget=budget, seed=args.seed, progress=False, metric=metric, metric_every=metric_every,
                   ema_decay=ema)
 
     def averaged(step):
@@ -163,8 +274,11 @@ def fit(ns, args, G, discriminators, train, metric=None, metric_every=None, extr
     lr_video = getattr(args, "lr_video", None)
     opt_d_video = (None if lr_video is None else
                    torch.optim.Adam(discriminators[1].parameters(), lr=lr_video, betas=(0.5, 0.999)))
-    return fit_mocogan(averaged(ns["mocogan_step"]), G, *discriminators, train, clip_length=args.clip_length,
-                       instance_noise=args.instance_noise, opt_d_video=opt_d_video, **common)
+    frames = getattr(args, "image_frames", 1) or 1
+    step = ns["mocogan_step"] if frames == 1 else many_frames_step(ns, frames)
+    return fit_mocogan(averaged(step), G, *discriminators, train, clip_length=args.clip_length,
+                       instance_noise=args.instance_noise, opt_d_video=opt_d_video, opt_g=optimizers.get("opt_g"),
+                       opt_d_image=optimizers.get("opt_d_image"), **common)
 
 
 def cmd_throughput(args) -> int:
@@ -257,8 +371,13 @@ def cmd_train(args) -> int:
         return values
 
     start, load_start = time.time(), load_average()
+    pre = {}
+    if args.pretrain:
+        pre = pretrain_frames(G, ds[0], train, args)
+        print(f"pre-trained G_I as an image GAN: {pre['steps']} steps of {args.pretrain_batch} frames, "
+              f"{pre['cpu_seconds']:.1f} CPU s, losses D {pre['loss_d']:.3f} G {pre['loss_g']:.3f}", flush=True)
     h = fit(ns, args, G, ds, train, metric=metric if args.metric_every else None, metric_every=args.metric_every,
-            extra_averages=extras)
+            extra_averages=extras, optimizers=pre)
     wall = time.time() - start
     finals, validations = {}, {}
     for name, net in generators(h, extras).items():
@@ -270,7 +389,9 @@ def cmd_train(args) -> int:
            "step_wall_seconds": h.seconds, "run_wall_seconds": wall, "clips_per_second": h.clips_per_second,
            "clips_per_cpu_second": h.clips_per_cpu_second, "stopped_by_budget": h.stopped_by_budget,
            "ceiling": ceiling, "final": finals["live"], "finals": finals, "validation": validations, "logs": h.logs,
-           "losses_last_50": {k: sum(v[-50:]) / len(v[-50:]) for k, v in h.losses.items()}}
+           "losses_last_50": {k: sum(v[-50:]) / len(v[-50:]) for k, v in h.losses.items()},
+           "pretrain": {k: v for k, v in pre.items() if not k.startswith("opt")},
+           "total_cpu_seconds": h.cpu_seconds + pre.get("cpu_seconds", 0.0)}
     if args.floor is not None:
         gap = ceiling["fvd"] - args.floor
         out["gap_closed"] = {name: (ceiling["fvd"] - f["fvd"]) / gap if gap > 0 else math.nan
@@ -345,6 +466,12 @@ def main(argv=None) -> int:
     parser.add_argument("--motion-dim", type=int, default=10)
     parser.add_argument("--noise-dim", type=int, default=10)
     parser.add_argument("--instance-noise", type=float, default=0.0, help="MoCoGAN: sigma of the D input noise")
+    parser.add_argument("--image-frames", type=int, default=1,
+                        help="MoCoGAN: frames per video D_I sees per step (1: the lab's step; k > 1: a benchmark-only "
+                             "step variant, k distinct frames per video; >= T: all frames)")
+    parser.add_argument("--pretrain", type=float, default=0.0,
+                        help="MoCoGAN: CPU seconds of the budget spent first pre-training G_I as an image GAN")
+    parser.add_argument("--pretrain-batch", type=int, default=64, help="frames per pre-training step")
     parser.add_argument("--clip-length", type=int, default=None, help="MoCoGAN's D_V clips (default T = 16)")
     parser.add_argument("--n-train", type=int, default=4096)
     parser.add_argument("--n-eval", type=int, default=500)
