@@ -25,7 +25,7 @@ LOG="$OUT/log.txt"
 SCRATCH=$(mktemp -d)
 LAB5_BUDGET=${LAB5_BUDGET:-150}
 LAB8_BUDGET=${LAB8_BUDGET:-200}
-SLACK=${SLACK:-240}          # each job is killed after its budget plus this (a hung job must not eat the others')
+SLACK=${SLACK:-200}          # each job is killed after its budget plus this (a hung job must not eat the others')
 
 if [ "${TINY:-0}" = 1 ]; then
   LAB5_BUDGET=${TINY_BUDGET:-5}; LAB8_BUDGET=${TINY_BUDGET:-5}; SLACK=300
