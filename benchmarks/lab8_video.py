@@ -186,13 +186,14 @@ def many_frames_step(ns: dict, k: int):
     return step
 
 
-def pretrain_frames(G, D_image, train, args, clock=None) -> dict:
+def pretrain_frames(G, D_image, train, args, clock=None, metric=None) -> dict:
     """Pre-train MoCoGAN's frame generator as an IMAGE GAN for ``args.pretrain`` CPU seconds (part of the run's
     budget): real images are single frames of the training clips (random clip, random time), fake images are
     ``G`` applied to the latent of one random time step of ``G.sample_latents(B, T)`` (so the frame latents have
     the distribution MoCoGAN later feeds G_I: z_C, and z_M(t) of the motion RNN), judged by the run's own D_I
     with the same losses as the lab's image term (non-saturating, BCE-with-logits) and instance noise. Returns
-    the optimizers (MoCoGAN continues with them) and the steps / CPU seconds spent."""
+    the optimizers (MoCoGAN continues with them) and the steps / CPU seconds spent; ``metric(step, G) -> dict``
+    (not timed) every ``args.pretrain_metric_every`` steps, its values in ``logs``."""
     import torch
     import torch.nn.functional as F
 
@@ -209,10 +210,14 @@ def pretrain_frames(G, D_image, train, args, clock=None) -> dict:
     def bce(logits, target):
         return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
 
-    steps, cpu, batch = 0, 0.0, args.pretrain_batch
+    steps, cpu, batch, logs = 0, 0.0, args.pretrain_batch, []
+    every = getattr(args, "pretrain_metric_every", 0)
     G.train()
     D_image.train()
     while cpu < args.pretrain:
+        if metric is not None and every and steps % every == 0:
+            logs.append((steps, cpu, metric(steps, G)))
+            G.train()
         clips = torch.randint(n, (batch,), generator=g)
         times = torch.randint(t, (batch,), generator=g)
         x_real = train[clips, :, times]                                    # (B, C, H, W)
@@ -230,7 +235,9 @@ def pretrain_frames(G, D_image, train, args, clock=None) -> dict:
         opt_g.step()
         cpu += clock() - start
         steps += 1
-    return {"opt_g": opt_g, "opt_d_image": opt_d, "steps": steps, "cpu_seconds": cpu,
+    if metric is not None and every:
+        logs.append((steps, cpu, metric(steps, G)))
+    return {"opt_g": opt_g, "opt_d_image": opt_d, "steps": steps, "cpu_seconds": cpu, "logs": logs,
             "loss_d": loss_d.item(), "loss_g": loss_g.item()}
 
 
@@ -373,7 +380,17 @@ def cmd_train(args) -> int:
     start, load_start = time.time(), load_average()
     pre = {}
     if args.pretrain:
-        pre = pretrain_frames(G, ds[0], train, args)
+        def pre_metric(step, net):
+            # the frame generator alone, on validation latents: is it drawing legible digits yet?
+            fake = sample_videos(net, len(reference), 16, seed=VALIDATION_LATENT_SEED)
+            diag = frame_diagnostics(fake)
+            values = {"FVD": frechet_video_distance(reference, fake), "content": content_consistency(fake, "digit"),
+                      "confidence": diag["confidence"], "confident": diag["confident"],
+                      "neighbours": diag["neighbour_agreement"]}
+            print(f"pre-training step {step}: " + ", ".join(f"{k} {v:.3f}" for k, v in values.items()), flush=True)
+            return values
+
+        pre = pretrain_frames(G, ds[0], train, args, metric=pre_metric)
         print(f"pre-trained G_I as an image GAN: {pre['steps']} steps of {args.pretrain_batch} frames, "
               f"{pre['cpu_seconds']:.1f} CPU s, losses D {pre['loss_d']:.3f} G {pre['loss_g']:.3f}", flush=True)
     h = fit(ns, args, G, ds, train, metric=metric if args.metric_every else None, metric_every=args.metric_every,
@@ -472,6 +489,8 @@ def main(argv=None) -> int:
     parser.add_argument("--pretrain", type=float, default=0.0,
                         help="MoCoGAN: CPU seconds of the budget spent first pre-training G_I as an image GAN")
     parser.add_argument("--pretrain-batch", type=int, default=64, help="frames per pre-training step")
+    parser.add_argument("--pretrain-metric-every", type=int, default=0,
+                        help="pre-training steps between validation measurements (0: none)")
     parser.add_argument("--clip-length", type=int, default=None, help="MoCoGAN's D_V clips (default T = 16)")
     parser.add_argument("--n-train", type=int, default=4096)
     parser.add_argument("--n-eval", type=int, default=500)
