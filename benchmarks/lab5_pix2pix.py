@@ -86,7 +86,7 @@ def build(ns, args, d_channels, in_channels=3, out_channels=3):
     if args.chroma_lowpass > 1:
         g = ChromaLowPass(g, args.chroma_lowpass)
     d = ns["PatchDiscriminator"](d_channels, ndf=args.ndf, n_layers=args.n_layers)
-    return g, d
+    return g.to(args.device), d.to(args.device)
 
 
 def hole_only(images, mask):
@@ -138,6 +138,8 @@ def main(argv=None) -> int:
     parser.add_argument("--lab", action="store_true",
                         help="grey2colour in L*a*b*: G maps L* (1 channel) to a*b* (2), D sees 3 channels")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="cpu",
+                        help="where the networks train (the CPU figures; 'cuda' for the GPU record in gpu.md)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--diagnose", action="store_true",
                         help="with --lab: per-channel errors and the chroma scaled from 0 to 1.25 (held-out)")
@@ -204,7 +206,7 @@ def main(argv=None) -> int:
         return r
 
     wall, cpu = time.perf_counter(), time.process_time()
-    print(f"{machine()}; {args.threads} threads; load average {os.getloadavg()}; task {args.task}, "
+    print(f"{machine()}; device {args.device}; {args.threads} threads; load average {os.getloadavg()}; task {args.task}, "
           f"{args.size} x {args.size}, {len(x)} training and {len(x_test)} held-out pairs; U-Net num_downs "
           f"{args.num_downs} ngf {args.ngf}, PatchGAN n_layers {args.n_layers} ndf {args.ndf}; batch "
           f"{args.batch_size}, lr {args.lr}, flip {args.flip}, {args.steps} steps, seed {args.seed}, "
@@ -259,7 +261,8 @@ def main(argv=None) -> int:
                                 lambda_l1=lambda_l1, seed=args.seed, progress=False, flip=args.flip,
                                 snapshot_every=args.eval_every or args.steps + 1,
                                 monitor=monitor if args.eval_every else None,
-                                ema_decay=args.ema[0] if args.ema else None, decay_steps=args.decay_steps)
+                                ema_decay=args.ema[0] if args.ema else None, decay_steps=args.decay_steps,
+                                device=args.device)
         cpu_s = time.process_time() - start_cpu
         if args.ema:
             averages.update({f"ema {args.ema[0]}": h.average, **{f"ema {k}": v for k, v in extra.items()}})
