@@ -488,3 +488,70 @@ def test_frames_as_images_lays_out_one_video_per_row():
     out = frames_as_images(v, every=2)
     assert tuple(out.shape) == (6, 1, 2, 2)
     assert torch.equal(out[4], v[1, :, 2]) and torch.equal(out[2], v[0, :, 4])
+
+
+# -- the benchmark's session-8 levers (benchmarks/lab8_video.py): D_I on k frames, image-GAN pre-training -----------
+
+def test_benchmark_frames_for_image_d_takes_distinct_frames_of_each_video():
+    from benchmarks.lab8_video import frames_for_image_d
+
+    video = torch.arange(3 * 16, dtype=torch.float32).view(3, 1, 16, 1, 1).expand(3, 1, 16, 2, 2).clone()
+    every = frames_for_image_d(video, 16)                                # all frames, time folded into the batch
+    assert tuple(every.shape) == (48, 1, 2, 2)
+    assert every[:, 0, 0, 0].tolist() == list(range(48))
+    some = frames_for_image_d(video, 4, generator=torch.Generator().manual_seed(0))
+    values = some[:, 0, 0, 0].view(3, 4)
+    for b in range(3):                                                   # 4 distinct frames of video b itself
+        assert len(set(values[b].tolist())) == 4
+        assert all(16 * b <= v < 16 * (b + 1) for v in values[b].tolist())
+    leaf = video.clone().requires_grad_(True)
+    frames_for_image_d(leaf, 4).sum().backward()
+    assert leaf.grad.sum() == 3 * 4 * 4                                  # one unit per picked pixel
+
+
+def test_benchmark_many_frames_step_with_one_frame_is_the_labs_step(lab):
+    from benchmarks.lab8_video import many_frames_step
+
+    videos = _clips(4)
+    results = []
+    for step in (lab["mocogan_step"], many_frames_step(lab, 1)):
+        G, D_i, D_v = _mocogan(lab, seed=5)
+        opts = [torch.optim.Adam(n.parameters(), lr=1e-3) for n in (G, D_i, D_v)]
+        torch.manual_seed(11)
+        out = step(G, D_i, D_v, *opts, videos)
+        results.append((out, [p.detach().clone() for n in (G, D_i, D_v) for p in n.parameters()]))
+    assert results[0][0] == pytest.approx(results[1][0])
+    assert all(torch.equal(a, b) for a, b in zip(results[0][1], results[1][1]))
+    seen = []
+    G, D_i, D_v = _mocogan(lab, seed=5)
+
+    class Spy(nn.Module):                                                # D_I records the batch sizes it is given
+        def __init__(self, net):
+            super().__init__()
+            self.net = net
+
+        def forward(self, x):
+            seen.append(x.shape[0])
+            return self.net(x)
+
+    opts = [torch.optim.Adam(n.parameters(), lr=1e-3) for n in (G, D_i, D_v)]
+    many_frames_step(lab, 16)(G, Spy(D_i), D_v, *opts, videos)
+    assert seen == [4 * 16, 4 * 16, 4 * 16]                              # real, fake (D step), fake (G step)
+
+
+def test_benchmark_pretrain_frames_trains_g_and_d_image_within_its_budget(lab):
+    from types import SimpleNamespace
+
+    from benchmarks.lab8_video import pretrain_frames
+
+    G, D_i, _ = _mocogan(lab, seed=2)
+    before = [_params(G), _params(D_i)]
+    args = SimpleNamespace(seed=0, lr=1e-3, instance_noise=0.1, pretrain=3.0, pretrain_batch=4,
+                           pretrain_metric_every=2)
+    calls = []
+    out = pretrain_frames(G, D_i, _clips(6), args, clock=_Clock(0.5),
+                          metric=lambda step, net: calls.append(step) or {"x": 1.0})
+    assert out["steps"] == 6 and out["cpu_seconds"] == pytest.approx(3.0)   # each step's two clock reads 0.5 s apart
+    assert calls == [0, 2, 4, 6] and [s for s, _, _ in out["logs"]] == [0, 2, 4, 6]
+    assert _changed(before[0], G) and _changed(before[1], D_i)
+    assert set(out) >= {"opt_g", "opt_d_image"}
