@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -22,6 +23,32 @@ def load_average() -> str:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return "?"
+
+
+def last_mean(series: dict, n: int = 50) -> dict:
+    """The mean of the last ``n`` values of each list in ``series`` (a run's recent losses)."""
+    return {k: sum(v[-n:]) / len(v[-n:]) for k, v in series.items()}
+
+
+class RunRecord:
+    """A run's figures in ``data``, rewritten to its JSON file at every :meth:`save` (so that a run stopped early
+    still leaves what it had), and its log lines, prefixed with the run's name and the seconds since it began."""
+
+    def __init__(self, name: str, path, device, **fields):
+        import torch
+
+        from ganlab.runtime import hardware_name
+
+        self.name, self.path, self.t0 = name, Path(path), time.perf_counter()
+        self.data = {"name": name, "machine": machine(), "device": str(device), "hardware": hardware_name(device),
+                     "torch": torch.__version__, "load_start": load_average(), **fields}
+
+    def save(self) -> None:
+        self.data["wall_so_far"] = time.perf_counter() - self.t0
+        self.path.write_text(json.dumps(self.data, indent=1))
+
+    def log(self, message) -> None:
+        print(f"[{self.name} {time.perf_counter() - self.t0:7.1f} s] {message}", flush=True)
 
 
 def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:

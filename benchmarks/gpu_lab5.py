@@ -40,8 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import load_average, reference_namespace  # noqa: E402
-from benchmarks.gpu_lab8 import RunRecord  # noqa: E402
+from benchmarks.common import RunRecord, last_mean, load_average, reference_namespace  # noqa: E402
 from benchmarks.lab5_pix2pix import NOTEBOOK  # noqa: E402
 
 HELD_OUT_PER_PHOTO = 128
@@ -142,12 +141,12 @@ def cmd_train(args) -> int:
             last_log = time.perf_counter()
             out["progress"].append({"steps": steps, "step_seconds": step_seconds,
                                     "images_per_s": steps * args.batch_size / step_seconds,
-                                    **{k: sum(v[-50:]) / len(v[-50:]) for k, v in losses.items()}})
+                                    **last_mean(losses)})
             save()
             log(out["progress"][-1])
     out.update({"status": "evaluating", "steps": steps, "step_seconds": step_seconds,
                 "images_per_s": steps * args.batch_size / step_seconds, "batch_size": args.batch_size,
-                "losses_last_50": {k: sum(v[-50:]) / len(v[-50:]) for k, v in losses.items()}})
+                "losses_last_50": last_mean(losses)})
     save()
     log(f"trained {steps} steps in {step_seconds:.1f} s ({out['images_per_s']:.1f} images/s)")
 

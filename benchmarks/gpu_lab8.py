@@ -29,7 +29,6 @@ ceiling (the untrained generator), and a PNG of 8 generated videos x 16 frames (
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -37,30 +36,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import load_average, machine  # noqa: E402
+from benchmarks.common import RunRecord, last_mean, load_average  # noqa: E402
 from benchmarks.lab8_video import (VALIDATION_DATA_SEED, VALIDATION_LATENT_SEED, evaluate,  # noqa: E402
                                    lab_namespace)
-
-
-class RunRecord:
-    """A run's figures in ``data``, rewritten to its JSON file at every :meth:`save` (so that a run stopped early
-    still leaves what it had), and its log lines, prefixed with the run's name and the seconds since it began."""
-
-    def __init__(self, name: str, path, device, **fields):
-        import torch
-
-        from ganlab.runtime import hardware_name
-
-        self.name, self.path, self.t0 = name, Path(path), time.perf_counter()
-        self.data = {"name": name, "machine": machine(), "device": str(device), "hardware": hardware_name(device),
-                     "torch": torch.__version__, "load_start": load_average(), **fields}
-
-    def save(self) -> None:
-        self.data["wall_so_far"] = time.perf_counter() - self.t0
-        self.path.write_text(json.dumps(self.data, indent=1))
-
-    def log(self, message) -> None:
-        print(f"[{self.name} {time.perf_counter() - self.t0:7.1f} s] {message}", flush=True)
 
 
 def judged(videos):
@@ -180,7 +158,7 @@ def main(argv=None) -> int:
                     ema_decay=args.ema or None)
     out.update({"status": "evaluating", "steps": h.steps, "step_wall_seconds": h.seconds,
                 "clips_per_second": h.clips_per_second, "stopped_by_budget": h.stopped_by_budget,
-                "losses_last_50": {k: sum(v[-50:]) / len(v[-50:]) for k, v in h.losses.items()}})
+                "losses_last_50": last_mean(h.losses)})
     save()
     log(f"trained {h.steps} steps in {h.seconds:.1f} s of steps ({h.clips_per_second:.0f} clips/s)")
 

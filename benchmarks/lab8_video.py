@@ -46,7 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import REPO, load_average, machine, reference_namespace  # noqa: E402
+from benchmarks.common import REPO, last_mean, load_average, machine, reference_namespace  # noqa: E402
 
 NOTEBOOK = REPO / "solutions" / "lab8_video" / "lab8_video.ipynb"
 NEEDED = ("VGANGenerator", "VideoDiscriminator", "MoCoGANGenerator", "sample_frames", "sample_clips", "mocogan_step")
@@ -406,7 +406,7 @@ def cmd_train(args) -> int:
            "step_wall_seconds": h.seconds, "run_wall_seconds": wall, "clips_per_second": h.clips_per_second,
            "clips_per_cpu_second": h.clips_per_cpu_second, "stopped_by_budget": h.stopped_by_budget,
            "ceiling": ceiling, "final": finals["live"], "finals": finals, "validation": validations, "logs": h.logs,
-           "losses_last_50": {k: sum(v[-50:]) / len(v[-50:]) for k, v in h.losses.items()},
+           "losses_last_50": last_mean(h.losses),
            "pretrain": {k: v for k, v in pre.items() if not k.startswith("opt")},
            "total_cpu_seconds": h.cpu_seconds + pre.get("cpu_seconds", 0.0)}
     if args.floor is not None:
