@@ -13,6 +13,9 @@ exactly what the lab runs::
         --decay-steps 750                      # tuning: train without one training photo, judge on it
     python benchmarks/lab5_pix2pix.py --task grey2colour --lab --flip --ema 0.99 --chroma-lowpass 2 \
         --test-lowpass 2 4                     # chroma predicted at half resolution; a low-pass after training
+    python benchmarks/lab5_pix2pix.py --task grey2colour --lab --flip --ema 0.99 --chroma-lowpass 2 \
+        --extra-train sklearn.whl:sklearn/datasets/images/china.jpg sklearn.whl:sklearn/datasets/images/flower.jpg
+                                           # more natural training photos, read from scikit-learn's wheel
 
 ``--val PHOTO`` is the tuning split: the named training photo is left out of training and its crops replace the
 held-out ones (chelsea and coffee are then not touched), so settings are chosen without looking at the held-out
@@ -23,7 +26,9 @@ N steps, as the pix2pix authors' code does (``--n_epochs`` / ``--n_epochs_decay`
 ``--lab``) trains and judges ``ganlab.colour.ChromaLowPass(G, K)``: G's a*b* averaged over K x K blocks and
 upsampled back bilinearly, inside the trained model (the L1 loss and D see the smoothed chroma);
 ``--test-lowpass K ...`` also reports each trained generator (live and averages) with that low-pass added only at
-test time.
+test time. ``--extra-train FILE ...`` adds training photos (image files, or ``WHEEL.whl:MEMBER`` read from a
+wheel without installing it), downscaled as the stored photos were (shorter side ``--extra-short-side``) and cut
+into crops as ``load_photos`` cuts them (flat crops dropped); the held-out and validation crops do not change.
 
 Data: ``ganlab.data.photos`` crops of real scikit-image photos; the test crops come from whole photos held out of
 training. Metrics (``ganlab.pix2pix.quality``, images mapped to [0, 1], data_range 1): PSNR (dB), SSIM, the
@@ -63,15 +68,45 @@ INPAINT_MODELS = ("l2", "ce")
 COLUMNS = ("psnr", "ssim", "sharpness", "colourfulness", "chroma sharpness")
 
 
-def photo_crops(size, names, seed=0):
-    """Crops of the named stored photos, cut and filtered as ``load_photos`` does, in a seeded order."""
+def photo_crops(size, names, seed=0, extra=()):
+    """Crops of the named stored photos and of the ``extra`` uint8 (3, H, W) images, cut and filtered as
+    ``load_photos`` does, in a seeded order."""
     import torch
 
     from ganlab.data import photos as P
 
-    crops = torch.cat([P._tile(P._stored_photos()[n], size) for n in names]).float().div(127.5).sub(1.0)
+    images = [P._stored_photos()[n] for n in names] + list(extra)
+    crops = torch.cat([P._tile(image, size) for image in images]).float().div(127.5).sub(1.0)
     crops = crops[P.luminance((crops + 1) / 2).flatten(1).std(dim=1) >= P.FLAT_STD]
     return crops[torch.randperm(len(crops), generator=torch.Generator().manual_seed(seed))].contiguous()
+
+
+def extra_photos(specs, short_side):
+    """The ``--extra-train`` photos: each spec is an image file or ``WHEEL.whl:MEMBER`` (a file inside a wheel,
+    read without installing it), decoded and downscaled exactly as the stored photos were
+    (``ganlab.data.photos.downscale``: shorter side ``short_side``, longer side centre-cropped to a multiple of 32).
+    Returns ``{spec: uint8 (3, H, W)}`` and prints each file's SHA-256 (the RECORD of a wheel lists the same
+    digest, base64-encoded), so a run states exactly which pixels it trained on."""
+    import hashlib
+    import zipfile
+
+    from ganlab.data.photos import downscale
+
+    images = {}
+    for spec in specs:
+        wheel, _, member = spec.partition(".whl:")
+        try:
+            if member:
+                with zipfile.ZipFile(wheel + ".whl") as z:
+                    raw = z.read(member)
+            else:
+                raw = Path(spec).read_bytes()
+        except (OSError, KeyError, zipfile.BadZipFile) as err:
+            raise SystemExit(f"--extra-train {spec}: cannot read it ({err})") from None
+        images[spec] = downscale(raw, short_side)
+        print(f"extra training photo {spec}: SHA-256 {hashlib.sha256(raw).hexdigest()}, stored as "
+              f"{tuple(images[spec].shape[1:])}", flush=True)
+    return images
 
 
 def build(ns, args, d_channels, in_channels=3, out_channels=3):
@@ -153,6 +188,10 @@ def main(argv=None) -> int:
                         help="with --lab: also report each trained G with ChromaLowPass(G, K) added at test time")
     parser.add_argument("--val", default=None,
                         help="tuning split: leave this training photo out of training and judge on its crops")
+    parser.add_argument("--extra-train", nargs="*", default=[],
+                        help="more training photos: image files or WHEEL.whl:MEMBER, downscaled like the stored ones")
+    parser.add_argument("--extra-short-side", type=int, default=320,
+                        help="shorter side of each --extra-train photo after downscaling (coffee and rocket: 320)")
     args = parser.parse_args(argv)
     inpaint = args.task == "inpaint"
     models = args.models or list(INPAINT_MODELS if inpaint else MODELS)
@@ -176,14 +215,18 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     ns = reference_namespace(NOTEBOOK, "lab5_reference")
     photos, test_photos = load_photos(args.size, "train", seed=0), load_photos(args.size, "test", seed=0)
-    if args.val:
-        from ganlab.data.photos import photo_sources
+    from ganlab.data.photos import photo_sources
 
-        train_names = [s["name"] for s in photo_sources() if s["split"] == "train"]
+    train_names = [s["name"] for s in photo_sources() if s["split"] == "train"]
+    extra = extra_photos(args.extra_train, args.extra_short_side).values() if args.extra_train else ()
+    if args.val:
         if args.val not in train_names:
             parser.error(f"--val must name a training photo: {train_names}")
-        photos = photo_crops(args.size, [n for n in train_names if n != args.val])
+        photos = photo_crops(args.size, [n for n in train_names if n != args.val], extra=extra)
         test_photos = photo_crops(args.size, [args.val])
+    elif extra:
+        # the same crops as load_photos(size, "train") plus the extra photos', shuffled together with seed 0
+        photos = photo_crops(args.size, train_names, extra=extra)
     x, y = make_pair(photos, args.task)
     x_test, y_test = make_pair(test_photos, args.task)
     # targets of the metrics: always RGB; with --lab the networks see (L*, a*b*) and their answers go back to RGB
@@ -212,7 +255,8 @@ def main(argv=None) -> int:
           f"{args.batch_size}, lr {args.lr}, flip {args.flip}, {args.steps} steps, seed {args.seed}, "
           f"colour space {'L*a*b* (L -> ab)' if args.lab else 'RGB'}; chroma low-pass {args.chroma_lowpass} (test-time "
           f"{args.test_lowpass or 'none'}); EMA {args.ema or 'none'}, lr decay over the "
-          f"last {args.decay_steps} steps; judged on {'VALIDATION photo ' + args.val if args.val else 'held-out'}",
+          f"last {args.decay_steps} steps; extra training photos {args.extra_train or 'none'}; judged on "
+          f"{'VALIDATION photo ' + args.val if args.val else 'held-out'}",
           flush=True)
     rows = {"baseline: the input": measure(grey_test, rgb_test)}
     if args.lab:
