@@ -11,11 +11,13 @@ only, as the grader reads them); the loops are ``ganlab.video.fit_vgan`` / ``fit
     python benchmarks/lab8_video.py report --baselines /tmp/base.json /tmp/moco.json /tmp/vgan.json   # tables
     python benchmarks/lab8_video.py train --instance-noise 0.1 --lr-video 5e-5 --ema 0.995 0.999 --seed 1 ...
     python benchmarks/lab8_video.py train --image-frames 16 --pretrain 200 ...   # session 8's levers (see below)
+    python benchmarks/lab8_video.py train --frames glyph ...   # session 9: G_I = ganlab.video.GlyphMover
 
 ``--image-frames k`` trains with a benchmark-only variant of the lab's step in which D_I sees k frames per video
 (:func:`many_frames_step`); ``--pretrain S`` spends the first S CPU seconds of the budget training G_I as an image
 GAN on single training frames (:func:`pretrain_frames`), then MoCoGAN for the rest: both change the recipe, not
-the graded exercises.
+the graded exercises. ``--frames glyph`` replaces G_I (``G.frames``) by :class:`ganlab.video.GlyphMover`: z_C
+draws the glyph, z_M(t) can only translate it (an architectural prior; the lab's cells are unchanged).
 
 ``--ema d1 d2 ...`` evaluates the live generator and a weight average per decay (one run, the same training);
 every generator is measured on validation clips (for choosing) and on the held-out clips (for reporting), with
@@ -73,6 +75,11 @@ def build(ns: dict, args, seed: int):
         return G, (ns["VideoDiscriminator"](channels=1, ndf=args.ndf, n_layers=3),)
     G = ns["MoCoGANGenerator"](content_dim=args.content_dim, motion_dim=args.motion_dim, noise_dim=args.noise_dim,
                                channels=1, ngf=args.ngf, size=32)
+    if getattr(args, "frames", "lab") == "glyph":
+        from ganlab.video import GlyphMover
+
+        # G_I replaced: z_C draws a 16 x 16 glyph, z_M(t) only translates it (the lab's cells are unchanged)
+        G.frames = GlyphMover(args.content_dim + args.motion_dim, args.motion_dim, channels=1, ngf=args.ngf, size=32)
     return G, (FrameDiscriminator(channels=1, ndf=args.ndf_image or args.ndf, size=32),
                ns["VideoDiscriminator"](channels=1, ndf=args.ndf, n_layers=3))
 
@@ -443,7 +450,10 @@ def cmd_report(args) -> int:
                 + (f" clip {a['clip_length']}" if a.get("clip_length") else "")
                 + (f" motion {a['motion_dim']} noise {a['noise_dim']}" if a["motion_dim"] != 10 else "")
                 + (f" instance noise {a['instance_noise']:g}" if a.get("instance_noise") else "")
-                + (f" D_V lr {a['lr_video']:g}" if a.get("lr_video") else ""))
+                + (f" D_V lr {a['lr_video']:g}" if a.get("lr_video") else "")
+                + (" G_I glyph mover" if a.get("frames") == "glyph" else "")
+                + (f" D_I {a['image_frames']} frames" if a.get("image_frames", 1) > 1 else "")
+                + (f" pre-train {a['pretrain']:g} s" if a.get("pretrain") else ""))
         trained = [(f"trained, {label}" if label != "live" else "trained", stats, run["steps"],
                     f"{run['cpu_seconds']:.0f}", f"{run['run_wall_seconds']:.0f}", f"{run['clips_per_second']:.1f}")
                    for label, stats in run.get("finals", {"live": run["final"]}).items()]
@@ -486,6 +496,9 @@ def main(argv=None) -> int:
     parser.add_argument("--image-frames", type=int, default=1,
                         help="MoCoGAN: frames per video D_I sees per step (1: the lab's step; k > 1: a benchmark-only "
                              "step variant, k distinct frames per video; >= T: all frames)")
+    parser.add_argument("--frames", default="lab", choices=["lab", "glyph"],
+                        help="MoCoGAN's frame generator G_I: the lab's FrameGenerator, or ganlab.video.GlyphMover "
+                             "(z_C draws a glyph, z_M(t) can only translate it)")
     parser.add_argument("--pretrain", type=float, default=0.0,
                         help="MoCoGAN: CPU seconds of the budget spent first pre-training G_I as an image GAN")
     parser.add_argument("--pretrain-batch", type=int, default=64, help="frames per pre-training step")

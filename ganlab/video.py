@@ -9,7 +9,9 @@ Also the code around the student's networks: the VGAN training step (:func:`vgan
 :func:`fit_vgan` and :func:`fit_mocogan` (the student's ``mocogan_step`` injected), sampling and a quality metric
 over training (:func:`sample_videos`, :func:`quality_metric`), frame-to-frame motion statistics
 (:func:`motion_statistics`), MoCoGAN's content-fixed / motion-fixed grids (:func:`content_motion_grids`) and
-:func:`frames_as_images` for drawing. Importing this module has no side effects.
+:func:`frames_as_images` for drawing; and :class:`GlyphMover`, a frame generator for the benchmark (not a graded
+exercise) whose motion code can only translate the glyph its content code draws. Importing this module has no
+side effects.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from torch import nn
 
 from ganlab.training import History, shuffled_batches, timed_call, weight_average
 
-__all__ = ["FrameGenerator", "FrameDiscriminator", "vgan_step", "VideoHistory", "InstanceNoise", "fit_vgan",
+__all__ = ["FrameGenerator", "FrameDiscriminator", "GlyphMover", "vgan_step", "VideoHistory", "InstanceNoise", "fit_vgan",
            "fit_mocogan", "sample_videos", "quality_metric", "ink_centroids", "motion_statistics", "content_motion_grids",
            "frames_as_images"]
 
@@ -98,6 +100,93 @@ class FrameDiscriminator(nn.Module):
             raise ValueError(f"FrameDiscriminator expects images (N, {self.channels}, {self.size}, {self.size}), "
                              f"got {tuple(x.shape)}")
         return self.main(x).view(x.shape[0])
+
+
+class GlyphMover(nn.Module):
+    """A frame generator G_I whose motion code can only MOVE what its content code draws: a drop-in for
+    ``MoCoGANGenerator.frames`` (a training helper of the benchmark, not a graded exercise).
+
+    MoCoGAN (Tulyakov et al. 2018, sec. 3.1) feeds G_I the frame latent z(t) = [z_C, z_A, z_M(t)] and lets one
+    decoder turn it into a frame, so nothing stops the motion codes from redrawing the content. Here the latent is
+    split: the first ``latent_dim - motion_dim`` entries (z_C and z_A) go to a small DCGAN decoder that draws a
+    ``glyph_size`` x ``glyph_size`` glyph, the last ``motion_dim`` entries (z_M(t)) go to a small MLP that outputs
+    a translation (dx, dy) in pixels, bounded by tanh so that the glyph's box stays inside the frame; the frame is
+    the glyph, centred on an empty canvas, translated by (dx, dy) with a spatial transformer's differentiable
+    bilinear warp (Jaderberg et al. 2015, "Spatial transformer networks", NeurIPS, eq. 1 and 5:
+    ``F.affine_grid`` + ``F.grid_sample``). The warp moves ink (v + 1) / 2 in [0, 1] with zero padding and maps
+    back to [-1, 1], so the background stays -1.
+
+    This hard-codes the moving digits' prior -- one rigid glyph that only translates, never rotates, scales or
+    changes shape -- so the content consistency of its videos comes from the architecture, not from what the
+    discriminators taught it. It fits data made that way (``ganlab.data.video.moving_digits`` with one digit) and
+    nothing more general.
+
+    Args: ``latent_dim`` (the frame latent's width, content + categories + motion), ``motion_dim`` (>= 1, the
+    last entries), ``channels``, ``ngf`` (the decoder's base width), ``size`` (the frame, >= 8), ``glyph_size``
+    (a power of two >= 8 and <= size; default size // 2, the data's glyph box), ``hidden`` (the motion MLP).
+
+    Decoder, in forward order (n_up = log2(glyph_size) - 3):
+        content viewed (N, content_dim, 1, 1)
+        ConvTranspose2d(content_dim, ngf * 2**n_up, 4, 1, 0, bias=False) -> BatchNorm2d -> ReLU
+                                                                     # (N, ngf * 2**n_up, 4, 4)
+        n_up times: ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False) -> BatchNorm2d -> ReLU   # doubles H and W
+        ConvTranspose2d(ngf, channels, 4, 2, 1) -> Tanh               # (N, channels, glyph_size, glyph_size)
+    Motion head: Linear(motion_dim, hidden) -> ReLU -> Linear(hidden, 2) -> Tanh, times (size - glyph_size) / 2.
+    """
+
+    def __init__(self, latent_dim: int, motion_dim: int, channels: int = 1, ngf: int = 32, size: int = 32,
+                 glyph_size: int | None = None, hidden: int = 32):
+        super().__init__()
+        glyph_size = size // 2 if glyph_size is None else glyph_size
+        if not (isinstance(motion_dim, int) and isinstance(latent_dim, int) and 1 <= motion_dim < latent_dim):
+            raise ValueError(f"need 1 <= motion_dim < latent_dim (some content entries), got motion_dim "
+                             f"{motion_dim!r} and latent_dim {latent_dim!r}")
+        if not isinstance(size, int) or size < 8:
+            raise ValueError(f"size must be an int >= 8, got {size!r}")
+        if (not isinstance(glyph_size, int) or glyph_size < 8 or glyph_size > size
+                or glyph_size & (glyph_size - 1)):
+            raise ValueError(f"glyph_size must be a power of two in [8, size = {size}], got {glyph_size!r}")
+        if ngf < 1 or hidden < 1 or channels < 1:
+            raise ValueError(f"channels, ngf and hidden must be >= 1, got {channels}, {ngf}, {hidden}")
+        self.latent_dim, self.motion_dim = latent_dim, motion_dim
+        self.content_dim = latent_dim - motion_dim
+        self.channels, self.size, self.glyph_size = channels, size, glyph_size
+        n_up = int(math.log2(glyph_size)) - 3
+        widths = [ngf * 2 ** (n_up - i) for i in range(n_up + 1)]      # ngf * 2**n_up, ..., ngf
+        layers = [nn.ConvTranspose2d(self.content_dim, widths[0], 4, 1, 0, bias=False), nn.BatchNorm2d(widths[0]),
+                  nn.ReLU()]                                             # (N, ngf * 2**n_up, 4, 4)
+        for c_in, c_out in zip(widths, widths[1:]):                      # each doubles H and W
+            layers.extend([nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()])
+        layers.extend([nn.ConvTranspose2d(ngf, channels, 4, 2, 1), nn.Tanh()])   # (N, C, glyph_size, glyph_size)
+        self.glyph = nn.Sequential(*layers)
+        # (dx, dy) in (-1, 1), scaled to the largest shift that keeps the centred box inside the frame
+        self.shift = nn.Sequential(nn.Linear(motion_dim, hidden), nn.ReLU(), nn.Linear(hidden, 2), nn.Tanh())
+        self.max_shift = (size - glyph_size) / 2
+
+    def parts(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """z (N, latent_dim) -> (glyphs (N, C, glyph_size, glyph_size) in (-1, 1), shifts (N, 2) as (dx, dy) in
+        pixels, each in [-max_shift, max_shift]; positive dx moves right, positive dy moves down)."""
+        if not isinstance(z, torch.Tensor) or z.dim() != 2 or z.shape[1] != self.latent_dim:
+            shape = tuple(z.shape) if isinstance(z, torch.Tensor) else type(z).__name__
+            raise ValueError(f"GlyphMover expects z of shape (N, {self.latent_dim}), got {shape}")
+        content, motion = z[:, :self.content_dim], z[:, self.content_dim:]
+        glyphs = self.glyph(content.reshape(len(z), self.content_dim, 1, 1))
+        return glyphs, self.shift(motion) * self.max_shift
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """z (N, latent_dim) -> frames (N, channels, size, size) in [-1, 1]: the content's glyph, moved by the
+        motion's shift."""
+        glyphs, shifts = self.parts(z)
+        n, pad = len(z), (self.size - self.glyph_size) // 2
+        rest = self.size - self.glyph_size - pad                         # odd margins: one pixel more after
+        ink = F.pad((glyphs + 1) / 2, (pad, rest, pad, rest))            # (N, C, size, size), glyph centred
+        # output pixel p samples the canvas at p - shift; normalised units (align_corners=False): 2 / size per px
+        theta = torch.zeros(n, 2, 3, dtype=ink.dtype, device=ink.device)
+        theta[:, 0, 0] = theta[:, 1, 1] = 1.0
+        theta[:, :, 2] = -2.0 * shifts.to(ink.dtype) / self.size
+        grid = F.affine_grid(theta, list(ink.shape), align_corners=False)
+        moved = F.grid_sample(ink, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+        return moved * 2 - 1                                             # (N, C, size, size), background -1
 
 
 # -- training (given code around the student's networks and step) --------------------------------------------------

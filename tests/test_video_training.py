@@ -19,9 +19,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlab.data.video import moving_digits
-from ganlab.video import (FrameDiscriminator, FrameGenerator, InstanceNoise, content_motion_grids, fit_mocogan,
-                          fit_vgan, frames_as_images, ink_centroids, motion_statistics, quality_metric, sample_videos,
-                          vgan_step)
+from ganlab.video import (FrameDiscriminator, FrameGenerator, GlyphMover, InstanceNoise, content_motion_grids,
+                          fit_mocogan, fit_vgan, frames_as_images, ink_centroids, motion_statistics, quality_metric,
+                          sample_videos, vgan_step)
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "solutions/lab8_video/lab8_video.ipynb"
@@ -555,3 +555,145 @@ def test_benchmark_pretrain_frames_trains_g_and_d_image_within_its_budget(lab):
     assert calls == [0, 2, 4, 6] and [s for s, _, _ in out["logs"]] == [0, 2, 4, 6]
     assert _changed(before[0], G) and _changed(before[1], D_i)
     assert set(out) >= {"opt_g", "opt_d_image"}
+
+
+# -- GlyphMover: z_C draws the glyph, z_M(t) only moves it -----------------------------------------------------------
+
+class _Exact(nn.Module):
+    """A motion head whose shift is the first two motion entries in pixels (the mover scales tanh's output by
+    max_shift; dividing first makes integer shifts exact)."""
+
+    def __init__(self, max_shift):
+        super().__init__()
+        self.max_shift = max_shift
+
+    def forward(self, motion):
+        return motion[:, :2] / self.max_shift
+
+
+def _mover(seed=0, **kw):
+    torch.manual_seed(seed)
+    return GlyphMover(**{"latent_dim": 9, "motion_dim": 3, "ngf": 4, "size": 32, **kw}).eval()
+
+
+def _placed(glyph, dx, dy, size=32):
+    """The expected frame: ``glyph`` (C, g, g) with its box's top-left corner at the centred place + (dx, dy)."""
+    g = glyph.shape[-1]
+    top, left = (size - g) // 2 + dy, (size - g) // 2 + dx
+    frame = torch.full((glyph.shape[0], size, size), -1.0)
+    frame[:, top:top + g, left:left + g] = glyph
+    return frame
+
+
+def test_glyph_mover_shapes_batch_of_one_and_range():
+    mover = _mover()
+    for n in (1, 5):
+        frames = mover(torch.randn(n, 9))
+        assert tuple(frames.shape) == (n, 1, 32, 32)
+        assert frames.min() >= -1 and frames.max() <= 1
+    glyphs, shifts = mover.parts(torch.randn(1, 9))
+    assert tuple(glyphs.shape) == (1, 1, 16, 16) and tuple(shifts.shape) == (1, 2)
+    big = _mover(latent_dim=20, motion_dim=4, channels=3, size=64)       # glyph_size 32 at 64 x 64
+    assert tuple(big(torch.randn(2, 20)).shape) == (2, 3, 64, 64)
+    assert big.glyph_size == 32 and big.max_shift == 16
+
+
+def test_glyph_mover_content_fixed_motion_varied_gives_translated_copies_of_one_glyph():
+    mover = _mover(seed=1)
+    mover.shift = _Exact(mover.max_shift)
+    shifts = [(0, 0), (3, -2), (-8, 5), (8, 8), (-8, -8), (1, 7)]
+    z = torch.randn(1, 9).repeat(len(shifts), 1)                         # one content code for all
+    z[:, 6:8] = torch.tensor(shifts, dtype=torch.float32)
+    with torch.no_grad():
+        frames = mover(z)
+        glyph = mover.parts(z[:1])[0][0]
+    for frame, (dx, dy) in zip(frames, shifts):
+        torch.testing.assert_close(frame, _placed(glyph, dx, dy), atol=1e-5, rtol=0)
+
+
+def test_glyph_mover_real_head_moves_the_ink_rigidly():
+    mover = _mover(seed=2)
+    z = torch.randn(1, 9).repeat(6, 1)
+    z[:, 6:] = 3 * torch.randn(6, 3)                                      # six motion codes, one content
+    with torch.no_grad():
+        frames = mover(z)
+        _, shifts = mover.parts(z)
+    assert shifts.abs().max() <= mover.max_shift
+    assert (shifts[1:] - shifts[:1]).abs().max() > 0.5                    # the motion codes do move it
+    ink = ((frames + 1) / 2).sum(dim=(1, 2, 3))
+    torch.testing.assert_close(ink, ink[:1].expand(6), atol=1e-3, rtol=1e-5)   # nothing drawn or lost
+    centroids = ink_centroids(frames[:, :, None])[:, 0]                   # (6, 2) as (x, y)
+    torch.testing.assert_close(centroids - shifts, (centroids - shifts)[:1].expand(6, 2), atol=1e-3, rtol=0)
+
+
+def test_glyph_mover_motion_fixed_content_varied_keeps_the_position():
+    mover = _mover(seed=3)
+    z = torch.randn(5, 9)
+    z[:, 6:] = z[:1, 6:]                                                  # one motion code, five contents
+    with torch.no_grad():
+        glyphs, shifts = mover.parts(z)
+    assert torch.equal(shifts, shifts[:1].expand(5, 2))
+    assert (glyphs[1:] - glyphs[:1]).abs().amax(dim=(1, 2, 3)).min() > 1e-3   # five different glyphs
+    mover.shift = _Exact(mover.max_shift)
+    z[:, 6:8] = torch.tensor([4.0, -3.0])
+    with torch.no_grad():
+        frames, glyphs = mover(z), mover.parts(z)[0]
+    for frame, glyph in zip(frames, glyphs):
+        torch.testing.assert_close(frame, _placed(glyph, 4, -3), atol=1e-5, rtol=0)
+
+
+def test_glyph_mover_gradients_reach_the_glyph_and_the_motion_head():
+    mover = _mover(seed=4).train()
+    z = torch.randn(4, 9, requires_grad=True)
+    frames = mover(z)
+    (frames * torch.randn_like(frames)).sum().backward()
+    for name, param in mover.named_parameters():
+        assert param.grad is not None and param.grad.abs().sum() > 0, name
+    assert z.grad[:, :6].abs().sum() > 0 and z.grad[:, 6:].abs().sum() > 0
+
+
+def test_glyph_mover_keeps_the_box_inside_at_extreme_motion_codes():
+    mover = _mover(seed=5)
+    z = torch.randn(8, 9)
+    z[:, :6] = z[:1, :6]                                                  # one content code
+    z[:, 6:] = 1e4 * torch.randn(8, 3)                                    # tanh saturates: the largest shifts
+    with torch.no_grad():
+        frames = mover(z)
+        glyphs, shifts = mover.parts(z)
+    assert shifts.abs().max() <= mover.max_shift == 8
+    torch.testing.assert_close(((frames + 1) / 2).sum(dim=(1, 2, 3)), ((glyphs + 1) / 2).sum(dim=(1, 2, 3)),
+                               atol=1e-3, rtol=1e-5)                      # no ink leaves the frame
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"latent_dim": 9, "motion_dim": 9}, "motion_dim < latent_dim"),
+    ({"latent_dim": 9, "motion_dim": 0}, "motion_dim"),
+    ({"latent_dim": 9, "motion_dim": 3, "glyph_size": 12}, "power of two"),
+    ({"latent_dim": 9, "motion_dim": 3, "glyph_size": 64}, "glyph_size"),
+    ({"latent_dim": 9, "motion_dim": 3, "size": 4}, "size"),
+])
+def test_glyph_mover_rejects_bad_sizes(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        GlyphMover(**kwargs)
+
+
+def test_glyph_mover_rejects_bad_latents():
+    mover = _mover()
+    for bad in (torch.randn(2, 8), torch.randn(2, 3, 9), [0.0] * 9):
+        with pytest.raises(ValueError, match=r"z of shape \(N, 9\)"):
+            mover(bad)
+
+
+def test_glyph_mover_trains_as_mocogan_frames_through_fit_mocogan(lab):
+    G, D_i, D_v = _mocogan(lab, seed=6)
+    G.frames = GlyphMover(6 + 3, 3, ngf=4, size=32)                       # content 6, motion 3
+    before = _params(G)
+    h = fit_mocogan(lab["mocogan_step"], G, D_i, D_v, _clips(8), steps=3, batch_size=4, num_samples=2,
+                    progress=False)
+    assert h.steps == 3 and all(math.isfinite(v) for vs in h.losses.values() for v in vs)
+    changed = _changed(before, G)
+    assert any(n.startswith("frames.glyph") for n in changed) and any(n.startswith("frames.shift") for n in changed)
+    assert any(n.startswith("motion.") for n in changed)                  # the motion RNN learns through the shift
+    content_fixed, _ = content_motion_grids(G, rows=2, cols=3)
+    ink = ((content_fixed + 1) / 2).sum(dim=(2, 4, 5))                    # (rows, cols, T): ink per frame
+    torch.testing.assert_close(ink, ink[:, :1, :1].expand_as(ink), atol=1e-2, rtol=1e-4)   # one glyph per row
