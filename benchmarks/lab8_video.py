@@ -79,7 +79,8 @@ def build(ns: dict, args, seed: int):
         from ganlab.video import GlyphMover
 
         # G_I replaced: z_C draws a 16 x 16 glyph, z_M(t) only translates it (the lab's cells are unchanged)
-        G.frames = GlyphMover(args.content_dim + args.motion_dim, args.motion_dim, channels=1, ngf=args.ngf, size=32)
+        G.frames = GlyphMover(args.content_dim + args.motion_dim, args.motion_dim, channels=1, ngf=args.ngf, size=32,
+                              whole_pixels=getattr(args, "whole_pixels", False))
     return G, (FrameDiscriminator(channels=1, ndf=args.ndf_image or args.ndf, size=32),
                ns["VideoDiscriminator"](channels=1, ndf=args.ndf, n_layers=3))
 
@@ -452,6 +453,7 @@ def cmd_report(args) -> int:
                 + (f" instance noise {a['instance_noise']:g}" if a.get("instance_noise") else "")
                 + (f" D_V lr {a['lr_video']:g}" if a.get("lr_video") else "")
                 + (" G_I glyph mover" if a.get("frames") == "glyph" else "")
+                + (" (whole pixels)" if a.get("whole_pixels") else "")
                 + (f" D_I {a['image_frames']} frames" if a.get("image_frames", 1) > 1 else "")
                 + (f" pre-train {a['pretrain']:g} s" if a.get("pretrain") else ""))
         trained = [(f"trained, {label}" if label != "live" else "trained", stats, run["steps"],
@@ -499,6 +501,8 @@ def main(argv=None) -> int:
     parser.add_argument("--frames", default="lab", choices=["lab", "glyph"],
                         help="MoCoGAN's frame generator G_I: the lab's FrameGenerator, or ganlab.video.GlyphMover "
                              "(z_C draws a glyph, z_M(t) can only translate it)")
+    parser.add_argument("--whole-pixels", action="store_true",
+                        help="with --frames glyph: round the glyph's shift to whole pixels (straight-through gradient)")
     parser.add_argument("--pretrain", type=float, default=0.0,
                         help="MoCoGAN: CPU seconds of the budget spent first pre-training G_I as an image GAN")
     parser.add_argument("--pretrain-batch", type=int, default=64, help="frames per pre-training step")

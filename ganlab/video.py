@@ -123,7 +123,11 @@ class GlyphMover(nn.Module):
 
     Args: ``latent_dim`` (the frame latent's width, content + categories + motion), ``motion_dim`` (>= 1, the
     last entries), ``channels``, ``ngf`` (the decoder's base width), ``size`` (the frame, >= 8), ``glyph_size``
-    (a power of two >= 8 and <= size; default size // 2, the data's glyph box), ``hidden`` (the motion MLP).
+    (a power of two >= 8 and <= size; default size // 2, the data's glyph box), ``hidden`` (the motion MLP),
+    ``whole_pixels`` (default False: sub-pixel shifts, bilinear; True: the shift is rounded to whole pixels in
+    the forward pass, as the data places its glyphs, with the straight-through gradient of Bengio et al. 2013,
+    "Estimating or propagating gradients through stochastic neurons", so every frame is an exact copy of the
+    glyph and the motion head still learns).
 
     Decoder, in forward order (n_up = log2(glyph_size) - 3):
         content viewed (N, content_dim, 1, 1)
@@ -135,7 +139,7 @@ class GlyphMover(nn.Module):
     """
 
     def __init__(self, latent_dim: int, motion_dim: int, channels: int = 1, ngf: int = 32, size: int = 32,
-                 glyph_size: int | None = None, hidden: int = 32):
+                 glyph_size: int | None = None, hidden: int = 32, whole_pixels: bool = False):
         super().__init__()
         glyph_size = size // 2 if glyph_size is None else glyph_size
         if not (isinstance(motion_dim, int) and isinstance(latent_dim, int) and 1 <= motion_dim < latent_dim):
@@ -144,8 +148,9 @@ class GlyphMover(nn.Module):
         if not isinstance(size, int) or size < 8:
             raise ValueError(f"size must be an int >= 8, got {size!r}")
         if (not isinstance(glyph_size, int) or glyph_size < 8 or glyph_size > size
-                or glyph_size & (glyph_size - 1)):
-            raise ValueError(f"glyph_size must be a power of two in [8, size = {size}], got {glyph_size!r}")
+                or glyph_size & (glyph_size - 1) or (size - glyph_size) % 2):
+            raise ValueError(f"glyph_size must be a power of two in [8, size = {size}] with size - glyph_size even "
+                             f"(the glyph centred at whole pixels), got {glyph_size!r}")
         if ngf < 1 or hidden < 1 or channels < 1:
             raise ValueError(f"channels, ngf and hidden must be >= 1, got {channels}, {ngf}, {hidden}")
         self.latent_dim, self.motion_dim = latent_dim, motion_dim
@@ -162,6 +167,7 @@ class GlyphMover(nn.Module):
         # (dx, dy) in (-1, 1), scaled to the largest shift that keeps the centred box inside the frame
         self.shift = nn.Sequential(nn.Linear(motion_dim, hidden), nn.ReLU(), nn.Linear(hidden, 2), nn.Tanh())
         self.max_shift = (size - glyph_size) / 2
+        self.whole_pixels = bool(whole_pixels)
 
     def parts(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """z (N, latent_dim) -> (glyphs (N, C, glyph_size, glyph_size) in (-1, 1), shifts (N, 2) as (dx, dy) in
@@ -171,15 +177,17 @@ class GlyphMover(nn.Module):
             raise ValueError(f"GlyphMover expects z of shape (N, {self.latent_dim}), got {shape}")
         content, motion = z[:, :self.content_dim], z[:, self.content_dim:]
         glyphs = self.glyph(content.reshape(len(z), self.content_dim, 1, 1))
-        return glyphs, self.shift(motion) * self.max_shift
+        shifts = self.shift(motion) * self.max_shift
+        if self.whole_pixels:                      # forward: rounded; backward: the identity (straight through)
+            shifts = shifts + (shifts.round() - shifts).detach()
+        return glyphs, shifts
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """z (N, latent_dim) -> frames (N, channels, size, size) in [-1, 1]: the content's glyph, moved by the
         motion's shift."""
         glyphs, shifts = self.parts(z)
         n, pad = len(z), (self.size - self.glyph_size) // 2
-        rest = self.size - self.glyph_size - pad                         # odd margins: one pixel more after
-        ink = F.pad((glyphs + 1) / 2, (pad, rest, pad, rest))            # (N, C, size, size), glyph centred
+        ink = F.pad((glyphs + 1) / 2, (pad, pad, pad, pad))              # (N, C, size, size), glyph centred
         # output pixel p samples the canvas at p - shift; normalised units (align_corners=False): 2 / size per px
         theta = torch.zeros(n, 2, 3, dtype=ink.dtype, device=ink.device)
         theta[:, 0, 0] = theta[:, 1, 1] = 1.0

@@ -671,6 +671,7 @@ def test_glyph_mover_keeps_the_box_inside_at_extreme_motion_codes():
     ({"latent_dim": 9, "motion_dim": 3, "glyph_size": 12}, "power of two"),
     ({"latent_dim": 9, "motion_dim": 3, "glyph_size": 64}, "glyph_size"),
     ({"latent_dim": 9, "motion_dim": 3, "size": 4}, "size"),
+    ({"latent_dim": 9, "motion_dim": 3, "size": 33}, "even"),
 ])
 def test_glyph_mover_rejects_bad_sizes(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -697,3 +698,19 @@ def test_glyph_mover_trains_as_mocogan_frames_through_fit_mocogan(lab):
     content_fixed, _ = content_motion_grids(G, rows=2, cols=3)
     ink = ((content_fixed + 1) / 2).sum(dim=(2, 4, 5))                    # (rows, cols, T): ink per frame
     torch.testing.assert_close(ink, ink[:, :1, :1].expand_as(ink), atol=1e-2, rtol=1e-4)   # one glyph per row
+
+
+def test_glyph_mover_whole_pixels_rounds_the_shift_and_passes_its_gradient_straight_through():
+    torch.manual_seed(8)
+    mover = GlyphMover(9, 3, ngf=4, size=32, whole_pixels=True).eval()
+    z = torch.randn(1, 9).repeat(5, 1)
+    z[:, 6:] = 3 * torch.randn(5, 3)
+    with torch.no_grad():
+        glyphs, shifts = mover.parts(z)
+        frames = mover(z)
+    assert torch.equal(shifts, shifts.round()) and shifts.abs().max() <= 8
+    for frame, (dx, dy) in zip(frames, shifts.long().tolist()):            # exact copies at whole pixels
+        torch.testing.assert_close(frame, _placed(glyphs[0], dx, dy), atol=1e-5, rtol=0)
+    frames = mover(z)
+    (frames * torch.randn_like(frames)).sum().backward()
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in mover.shift.parameters())
