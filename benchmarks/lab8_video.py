@@ -80,7 +80,7 @@ def build(ns: dict, args, seed: int):
 
         # G_I replaced: z_C draws a 16 x 16 glyph, z_M(t) only translates it (the lab's cells are unchanged)
         G.frames = GlyphMover(args.content_dim + args.motion_dim, args.motion_dim, channels=1, ngf=args.ngf, size=32,
-                              whole_pixels=getattr(args, "whole_pixels", False))
+                              whole_pixels=WHOLE_PIXELS.get(getattr(args, "whole_pixels", "never"), "never"))
     return G, (FrameDiscriminator(channels=1, ndf=args.ndf_image or args.ndf, size=32),
                ns["VideoDiscriminator"](channels=1, ndf=args.ndf, n_layers=3))
 
@@ -101,6 +101,9 @@ def validation_clips(args):
 
     return moving_digits(args.n_eval, num_frames=16, size=32, num_digits=1, seed=VALIDATION_DATA_SEED)[0]
 
+
+#: ``--whole-pixels`` values, and True / False as the first session-9 runs recorded them
+WHOLE_PIXELS = {"never": "never", "always": "always", "sampling": "sampling", True: "always", False: "never"}
 
 #: The validation clips' data seed and the validation samples' latent seed (held-out figures use seed + 7).
 VALIDATION_DATA_SEED, VALIDATION_LATENT_SEED = 5, 1011
@@ -453,7 +456,8 @@ def cmd_report(args) -> int:
                 + (f" instance noise {a['instance_noise']:g}" if a.get("instance_noise") else "")
                 + (f" D_V lr {a['lr_video']:g}" if a.get("lr_video") else "")
                 + (" G_I glyph mover" if a.get("frames") == "glyph" else "")
-                + (" (whole pixels)" if a.get("whole_pixels") else "")
+                + (f" (whole pixels: {WHOLE_PIXELS[a['whole_pixels']]})" if a.get("whole_pixels") not in
+                   (None, False, "never") else "")
                 + (f" D_I {a['image_frames']} frames" if a.get("image_frames", 1) > 1 else "")
                 + (f" pre-train {a['pretrain']:g} s" if a.get("pretrain") else ""))
         trained = [(f"trained, {label}" if label != "live" else "trained", stats, run["steps"],
@@ -501,8 +505,9 @@ def main(argv=None) -> int:
     parser.add_argument("--frames", default="lab", choices=["lab", "glyph"],
                         help="MoCoGAN's frame generator G_I: the lab's FrameGenerator, or ganlab.video.GlyphMover "
                              "(z_C draws a glyph, z_M(t) can only translate it)")
-    parser.add_argument("--whole-pixels", action="store_true",
-                        help="with --frames glyph: round the glyph's shift to whole pixels (straight-through gradient)")
+    parser.add_argument("--whole-pixels", default="never", choices=["never", "always", "sampling"],
+                        help="with --frames glyph: round the glyph's shift to whole pixels never, always (straight-"
+                             "through gradient) or only when sampling (evaluation mode)")
     parser.add_argument("--pretrain", type=float, default=0.0,
                         help="MoCoGAN: CPU seconds of the budget spent first pre-training G_I as an image GAN")
     parser.add_argument("--pretrain-batch", type=int, default=64, help="frames per pre-training step")

@@ -124,10 +124,11 @@ class GlyphMover(nn.Module):
     Args: ``latent_dim`` (the frame latent's width, content + categories + motion), ``motion_dim`` (>= 1, the
     last entries), ``channels``, ``ngf`` (the decoder's base width), ``size`` (the frame, >= 8), ``glyph_size``
     (a power of two >= 8 and <= size; default size // 2, the data's glyph box), ``hidden`` (the motion MLP),
-    ``whole_pixels`` (default False: sub-pixel shifts, bilinear; True: the shift is rounded to whole pixels in
-    the forward pass, as the data places its glyphs, with the straight-through gradient of Bengio et al. 2013,
+    ``whole_pixels``: ``"never"`` (default: sub-pixel shifts, bilinear), ``"always"`` (the shift is rounded to
+    whole pixels, as the data places its glyphs, with the straight-through gradient of Bengio et al. 2013,
     "Estimating or propagating gradients through stochastic neurons", so every frame is an exact copy of the
-    glyph and the motion head still learns).
+    glyph and the motion head still learns) or ``"sampling"`` (sub-pixel while training, rounded in evaluation
+    mode: smooth gradients for training, exact copies in the samples).
 
     Decoder, in forward order (n_up = log2(glyph_size) - 3):
         content viewed (N, content_dim, 1, 1)
@@ -139,7 +140,7 @@ class GlyphMover(nn.Module):
     """
 
     def __init__(self, latent_dim: int, motion_dim: int, channels: int = 1, ngf: int = 32, size: int = 32,
-                 glyph_size: int | None = None, hidden: int = 32, whole_pixels: bool = False):
+                 glyph_size: int | None = None, hidden: int = 32, whole_pixels: str = "never"):
         super().__init__()
         glyph_size = size // 2 if glyph_size is None else glyph_size
         if not (isinstance(motion_dim, int) and isinstance(latent_dim, int) and 1 <= motion_dim < latent_dim):
@@ -151,6 +152,8 @@ class GlyphMover(nn.Module):
                 or glyph_size & (glyph_size - 1) or (size - glyph_size) % 2):
             raise ValueError(f"glyph_size must be a power of two in [8, size = {size}] with size - glyph_size even "
                              f"(the glyph centred at whole pixels), got {glyph_size!r}")
+        if whole_pixels not in ("never", "always", "sampling"):
+            raise ValueError(f"whole_pixels must be 'never', 'always' or 'sampling', got {whole_pixels!r}")
         if ngf < 1 or hidden < 1 or channels < 1:
             raise ValueError(f"channels, ngf and hidden must be >= 1, got {channels}, {ngf}, {hidden}")
         self.latent_dim, self.motion_dim = latent_dim, motion_dim
@@ -167,7 +170,7 @@ class GlyphMover(nn.Module):
         # (dx, dy) in (-1, 1), scaled to the largest shift that keeps the centred box inside the frame
         self.shift = nn.Sequential(nn.Linear(motion_dim, hidden), nn.ReLU(), nn.Linear(hidden, 2), nn.Tanh())
         self.max_shift = (size - glyph_size) / 2
-        self.whole_pixels = bool(whole_pixels)
+        self.whole_pixels = whole_pixels
 
     def parts(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """z (N, latent_dim) -> (glyphs (N, C, glyph_size, glyph_size) in (-1, 1), shifts (N, 2) as (dx, dy) in
@@ -178,7 +181,8 @@ class GlyphMover(nn.Module):
         content, motion = z[:, :self.content_dim], z[:, self.content_dim:]
         glyphs = self.glyph(content.reshape(len(z), self.content_dim, 1, 1))
         shifts = self.shift(motion) * self.max_shift
-        if self.whole_pixels:                      # forward: rounded; backward: the identity (straight through)
+        if self.whole_pixels == "always" or (self.whole_pixels == "sampling" and not self.training):
+            # forward: rounded; backward: the identity (straight through)
             shifts = shifts + (shifts.round() - shifts).detach()
         return glyphs, shifts
 

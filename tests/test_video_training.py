@@ -672,6 +672,7 @@ def test_glyph_mover_keeps_the_box_inside_at_extreme_motion_codes():
     ({"latent_dim": 9, "motion_dim": 3, "glyph_size": 64}, "glyph_size"),
     ({"latent_dim": 9, "motion_dim": 3, "size": 4}, "size"),
     ({"latent_dim": 9, "motion_dim": 3, "size": 33}, "even"),
+    ({"latent_dim": 9, "motion_dim": 3, "whole_pixels": True}, "whole_pixels"),
 ])
 def test_glyph_mover_rejects_bad_sizes(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -702,7 +703,7 @@ def test_glyph_mover_trains_as_mocogan_frames_through_fit_mocogan(lab):
 
 def test_glyph_mover_whole_pixels_rounds_the_shift_and_passes_its_gradient_straight_through():
     torch.manual_seed(8)
-    mover = GlyphMover(9, 3, ngf=4, size=32, whole_pixels=True).eval()
+    mover = GlyphMover(9, 3, ngf=4, size=32, whole_pixels="always").eval()
     z = torch.randn(1, 9).repeat(5, 1)
     z[:, 6:] = 3 * torch.randn(5, 3)
     with torch.no_grad():
@@ -714,3 +715,14 @@ def test_glyph_mover_whole_pixels_rounds_the_shift_and_passes_its_gradient_strai
     frames = mover(z)
     (frames * torch.randn_like(frames)).sum().backward()
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in mover.shift.parameters())
+
+
+def test_glyph_mover_whole_pixels_when_sampling_rounds_in_evaluation_mode_only():
+    torch.manual_seed(9)
+    mover = GlyphMover(9, 3, ngf=4, size=32, whole_pixels="sampling")
+    z = torch.randn(6, 9)
+    z[:, 6:] *= 3
+    trained = mover.train().parts(z)[1]
+    sampled = mover.eval().parts(z)[1]
+    assert not torch.equal(trained, trained.round())                     # sub-pixel while training
+    assert torch.equal(sampled, trained.round())                         # the same shifts, rounded, when sampling
