@@ -40,6 +40,20 @@ def _levels(size: int) -> int:
     return int(math.log2(size))
 
 
+def _dcgan_decoder(latent_dim: int, channels: int, ngf: int, size: int) -> nn.Sequential:
+    """The DCGAN decoder of :class:`FrameGenerator` (and of :class:`GlyphMover`'s glyph) for a power-of-two
+    ``size`` >= 8: (N, latent_dim, 1, 1) -> (N, channels, size, size) in (-1, 1); the layers are listed in
+    :class:`FrameGenerator`'s docstring."""
+    n_up = int(math.log2(size)) - 3
+    widths = [ngf * 2 ** (n_up - i) for i in range(n_up + 1)]          # ngf * 2**n_up, ..., ngf
+    layers = [nn.ConvTranspose2d(latent_dim, widths[0], 4, 1, 0, bias=False), nn.BatchNorm2d(widths[0]),
+              nn.ReLU()]                                                 # (N, ngf * 2**n_up, 4, 4)
+    for c_in, c_out in zip(widths, widths[1:]):                          # each doubles H and W
+        layers.extend([nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()])
+    layers.extend([nn.ConvTranspose2d(ngf, channels, 4, 2, 1), nn.Tanh()])   # (N, channels, size, size)
+    return nn.Sequential(*layers)
+
+
 class FrameGenerator(nn.Module):
     """DCGAN generator of ONE frame: G_I of MoCoGAN (sec. 3), z (N, latent_dim) -> image (N, channels, size, size).
 
@@ -55,15 +69,9 @@ class FrameGenerator(nn.Module):
 
     def __init__(self, latent_dim: int, channels: int = 1, ngf: int = 32, size: int = 32):
         super().__init__()
-        n_up = _levels(size) - 3
+        _levels(size)
         self.latent_dim = int(latent_dim)
-        widths = [ngf * 2 ** (n_up - i) for i in range(n_up + 1)]      # ngf * 2**n_up, ..., ngf
-        layers = [nn.ConvTranspose2d(latent_dim, widths[0], 4, 1, 0, bias=False), nn.BatchNorm2d(widths[0]),
-                  nn.ReLU()]                                             # (N, ngf * 2**n_up, 4, 4)
-        for c_in, c_out in zip(widths, widths[1:]):                      # each doubles H and W
-            layers.extend([nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()])
-        layers.extend([nn.ConvTranspose2d(ngf, channels, 4, 2, 1), nn.Tanh()])   # (N, channels, size, size)
-        self.main = nn.Sequential(*layers)
+        self.main = _dcgan_decoder(latent_dim, channels, ngf, size)
 
     def forward(self, z):
         """z (N, latent_dim) -> frames (N, channels, size, size) in (-1, 1)."""
@@ -159,14 +167,7 @@ class GlyphMover(nn.Module):
         self.latent_dim, self.motion_dim = latent_dim, motion_dim
         self.content_dim = latent_dim - motion_dim
         self.channels, self.size, self.glyph_size = channels, size, glyph_size
-        n_up = int(math.log2(glyph_size)) - 3
-        widths = [ngf * 2 ** (n_up - i) for i in range(n_up + 1)]      # ngf * 2**n_up, ..., ngf
-        layers = [nn.ConvTranspose2d(self.content_dim, widths[0], 4, 1, 0, bias=False), nn.BatchNorm2d(widths[0]),
-                  nn.ReLU()]                                             # (N, ngf * 2**n_up, 4, 4)
-        for c_in, c_out in zip(widths, widths[1:]):                      # each doubles H and W
-            layers.extend([nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()])
-        layers.extend([nn.ConvTranspose2d(ngf, channels, 4, 2, 1), nn.Tanh()])   # (N, C, glyph_size, glyph_size)
-        self.glyph = nn.Sequential(*layers)
+        self.glyph = _dcgan_decoder(self.content_dim, channels, ngf, glyph_size)   # (N, C, glyph_size, glyph_size)
         # (dx, dy) in (-1, 1), scaled to the largest shift that keeps the centred box inside the frame
         self.shift = nn.Sequential(nn.Linear(motion_dim, hidden), nn.ReLU(), nn.Linear(hidden, 2), nn.Tanh())
         self.max_shift = (size - glyph_size) / 2
