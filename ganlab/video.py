@@ -44,7 +44,7 @@ def _dcgan_decoder(latent_dim: int, channels: int, ngf: int, size: int) -> nn.Se
     """The DCGAN decoder of :class:`FrameGenerator` (and of :class:`GlyphMover`'s glyph) for a power-of-two
     ``size`` >= 8: (N, latent_dim, 1, 1) -> (N, channels, size, size) in (-1, 1); the layers are listed in
     :class:`FrameGenerator`'s docstring."""
-    n_up = int(math.log2(size)) - 3
+    n_up = size.bit_length() - 4                                        # log2(size) - 3 for a power of two
     widths = [ngf * 2 ** (n_up - i) for i in range(n_up + 1)]          # ngf * 2**n_up, ..., ngf
     layers = [nn.ConvTranspose2d(latent_dim, widths[0], 4, 1, 0, bias=False), nn.BatchNorm2d(widths[0]),
               nn.ReLU()]                                                 # (N, ngf * 2**n_up, 4, 4)
